@@ -1,0 +1,12 @@
+#pragma once
+// The subcommands of `rlfseg`. Each adds itself to the CLI11 app and runs through a callback;
+// errors a user can cause surface as rlfseg::Error and are printed by main().
+
+#include <CLI/CLI.hpp>
+
+namespace rlfseg::cli {
+
+void addSegmentCommand(CLI::App& app);
+void addInfoCommand(CLI::App& app);
+
+} // namespace rlfseg::cli

@@ -1,0 +1,382 @@
+// rlfseg-bench: milliseconds and GFLOP/s of text encoding, VAE encode, one UNet step, VAE decode
+// and the whole segment call, for the tiny and SD 1.5-shaped networks (random weights: real sizes
+// need no real weights), against this machine's practical ceiling (a large matrix product and a
+// large convolution measured in the same run); and peak memory of a segment call, each in a fresh
+// child process that loads the networks from disk as a user's model folder would be loaded.
+
+#include "FlopCount.h"
+
+#include "core/model/ReferenceArchitectures.h"
+#include "core/model/StableDiffusionNetworks.h"
+#include "core/nn/Attention.h"
+#include "core/nn/Weights.h"
+#include "core/io/AtomicFile.h"
+#include "core/pipeline/LatentConventions.h"
+#include "core/pipeline/SegmentationPipeline.h"
+#include "core/util/Error.h"
+#include "core/util/Paths.h"
+#include "core/util/Runtime.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <rlfseg/BuildInfo.h>
+
+#ifdef RLFSEG_HAVE_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace rlfseg;
+using namespace rlfseg::bench;
+
+namespace {
+
+struct Settings {
+    std::vector<std::string> architectures{"tiny", "sd15"};
+    std::vector<int> sizes{256, 512};
+    int reps = 3;
+    int bigReps = 1; // repetitions for SD-size networks (seconds per call on a 2-core CPU)
+    std::string device = "cpu";
+    std::string precision = "float32";
+    bool memory = true;
+    std::string out = "build/benchmarks.json";
+    std::string markdown;
+    std::string scratch = fs::temp_directory_path().string();
+};
+
+std::string tokenizerDir() {
+    const auto resources = resourcesDirectory();
+    if (resources.empty()) throw Error("resources folder not found (set RLFSEG_DATA_DIR)");
+    return (fs::path(resources) / "tokenizer").string();
+}
+
+void sync(const torch::Device& device) {
+    if (device.is_cuda()) torch::cuda::synchronize();
+}
+
+// Median milliseconds of `reps` calls after one warm-up call.
+template <typename F>
+double medianMs(int reps, const torch::Device& device, F&& f) {
+    f();
+    sync(device);
+    std::vector<double> times;
+    for (int i = 0; i < reps; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        f();
+        sync(device);
+        times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+double peakRssMb() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss / 1024.0; // Linux: kilobytes
+}
+
+json measureCeiling(const Settings& s) {
+    torch::Device device(chooseDevice(s.device).device);
+    const auto dtype = choosePrecision(s.precision, device.is_cuda());
+    c10::InferenceMode guard;
+    const int64_t n = device.is_cuda() ? 8192 : 2048;
+    auto a = torch::randn({n, n}, torch::TensorOptions().device(device).dtype(dtype));
+    auto b = torch::randn({n, n}, torch::TensorOptions().device(device).dtype(dtype));
+    const double mmMs = medianMs(s.reps, device, [&] { torch::mm(a, b); });
+    const double mmFlops = 2.0 * n * n * n;
+    // A 3x3 convolution of SD's shape: 320 channels on a 64 x 64 latent.
+    auto x = torch::randn({1, 320, 64, 64}, torch::TensorOptions().device(device).dtype(dtype));
+    auto w = torch::randn({320, 320, 3, 3}, torch::TensorOptions().device(device).dtype(dtype));
+    const double convMs = medianMs(s.reps, device, [&] { torch::conv2d(x, w, {}, 1, 1); });
+    const double convFlops = 2.0 * 320 * 320 * 9 * 64 * 64;
+    json j = {{"matmul", {{"n", n}, {"ms", mmMs}, {"gflops", mmFlops / mmMs / 1e6}}},
+              {"conv3x3", {{"shape", "1x320x64x64, 320 out"}, {"ms", convMs}, {"gflops", convFlops / convMs / 1e6}}}};
+    j["ceiling_gflops"] = std::max(j["matmul"]["gflops"].get<double>(), j["conv3x3"]["gflops"].get<double>());
+    return j;
+}
+
+json measureSpeed(const Settings& s, const std::string& arch, double ceiling) {
+    std::cerr << "[bench] " << arch << ": building networks with random weights\n";
+    const auto choice = chooseDevice(s.device);
+    torch::Device device(choice.device);
+    const auto dtype = choosePrecision(s.precision, device.is_cuda());
+    auto folder = referenceArchitecture(arch, tokenizerDir());
+    auto net = std::make_shared<StableDiffusionNetworks>(StableDiffusionNetworks::random(folder, device, dtype, 1));
+    PipelineOptions options;
+    options.device = s.device;
+    options.threads = torchThreads();
+    SegmentationPipeline pipeline(net, options);
+    const int reps = arch == "tiny" ? s.reps : s.bigReps;
+
+    json rows = json::array();
+    for (int size : s.sizes) {
+        std::cerr << "[bench] " << arch << " at " << size << " px\n";
+        c10::InferenceMode guard;
+        const int f = folder.vaeConfig.downsamplingFactor();
+        auto x = torch::rand({1, 3, size, size}, torch::TensorOptions().device(device)) * 2 - 1;
+        auto context = net->encodePrompts({"the red circle"});
+        auto z = net->encodeToLatent(x);
+        auto t = torch::zeros({1}, torch::TensorOptions().device(device));
+        cv::Mat image(size, size, CV_8UC3);
+        cv::randu(image, 0, 256);
+
+        const double textMs = medianMs(reps, device, [&] { net->encodePrompts({"the large blue star on the left"}); });
+        const double encodeMs = medianMs(reps, device, [&] { net->encodeToLatent(x); });
+        const double unetMs = medianMs(reps, device, [&] { net->unet->forward(z, t, context); });
+        const double decodeMs = medianMs(reps, device, [&] { net->decodeLatent(z); });
+        int promptIndex = 0;
+        const double segmentMs = medianMs(reps, device, [&] {
+            pipeline.clearCaches();
+            pipeline.segment(image, "prompt " + std::to_string(promptIndex++));
+        });
+        const double cachedMs = medianMs(reps, device, [&] { pipeline.segment(image, "prompt " + std::to_string(promptIndex++)); });
+
+        const double textF = clipTextFlops(folder.textConfig, 77);
+        const double encF = vaeEncoderFlops(folder.vaeConfig, size, size);
+        const double unetF = unetFlops(folder.unetConfig, size / f, size / f, 77);
+        const double decF = vaeDecoderFlops(folder.vaeConfig, size / f, size / f);
+        // The pipeline runs at the model's resolution, whatever the image's size.
+        const auto modelSize = conventions::modelInputSize(size, size, folder.modelResolution(), folder.totalDownsamplingFactor());
+        const double segmentFlops = textF + vaeEncoderFlops(folder.vaeConfig, modelSize.height, modelSize.width) +
+                                    unetFlops(folder.unetConfig, modelSize.height / f, modelSize.width / f, 77) +
+                                    vaeDecoderFlops(folder.vaeConfig, modelSize.height / f, modelSize.width / f);
+        auto stage = [&](double ms, double flops) {
+            const double gflops = flops / ms / 1e6;
+            return json{{"ms", ms}, {"gflop", flops / 1e9}, {"gflops", gflops}, {"of_ceiling", gflops / ceiling}};
+        };
+        rows.push_back({{"architecture", arch},
+                        {"size", size},
+                        {"text_encode", stage(textMs, textF)},
+                        {"vae_encode", stage(encodeMs, encF)},
+                        {"unet_step", stage(unetMs, unetF)},
+                        {"vae_decode", stage(decodeMs, decF)},
+                        {"segment", stage(segmentMs, segmentFlops)},
+                        {"segment_image_cached_ms", cachedMs}});
+    }
+    return {{"architecture", arch},
+            {"parameters",
+             {{"unet", net->parameterCount(*net->unet)},
+              {"vae", net->parameterCount(*net->vae)},
+              {"text_encoder", net->parameterCount(*net->textEncoder)}}},
+            {"rows", rows}};
+}
+
+// Writes an architecture with random weights as a diffusers folder (what a user's model looks like on disk).
+fs::path writeRandomModel(const std::string& arch, const fs::path& dir) {
+    auto folder = referenceArchitecture(arch, tokenizerDir());
+    auto net = StableDiffusionNetworks::random(folder, torch::kCPU, torch::kFloat, 2);
+    fs::create_directories(dir);
+    for (const char* part : {"unet", "vae", "text_encoder", "tokenizer"}) fs::create_directories(dir / part);
+    writeFileAtomically((dir / "model_index.json").string(),
+                        json{{"_class_name", "StableDiffusionPipeline"},
+                             {"unet", {"diffusers", "UNet2DConditionModel"}},
+                             {"vae", {"diffusers", "AutoencoderKL"}},
+                             {"text_encoder", {"transformers", "CLIPTextModel"}},
+                             {"tokenizer", {"transformers", "CLIPTokenizer"}}}
+                            .dump(2));
+    writeFileAtomically((dir / "unet" / "config.json").string(), folder.unetConfig.toJson().dump(2));
+    writeFileAtomically((dir / "vae" / "config.json").string(), folder.vaeConfig.toJson().dump(2));
+    writeFileAtomically((dir / "text_encoder" / "config.json").string(), folder.textConfig.toJson().dump(2));
+    saveWeights(*net.unet, (dir / "unet" / "diffusion_pytorch_model.safetensors").string());
+    saveWeights(*net.vae, (dir / "vae" / "diffusion_pytorch_model.safetensors").string());
+    saveWeights(*net.textEncoder, (dir / "text_encoder" / "model.safetensors").string());
+    for (const auto& entry : fs::directory_iterator(folder.tokenizerDirectory))
+        fs::copy_file(entry.path(), dir / "tokenizer" / entry.path().filename(), fs::copy_options::overwrite_existing);
+    return dir;
+}
+
+// In a child process: load the folder, one segment call, report peak memory as JSON on stdout.
+int childPeak(const std::string& modelDir, int size, const Settings& s) {
+    PipelineOptions options;
+    options.device = s.device;
+    options.precision = s.precision;
+    auto pipeline = SegmentationPipeline::load(modelDir, options);
+#ifdef RLFSEG_HAVE_CUDA
+    if (pipeline->onCuda()) c10::cuda::CUDACachingAllocator::resetPeakStats(0);
+#endif
+    cv::Mat image(size, size, CV_8UC3);
+    cv::randu(image, 0, 256);
+    const auto result = pipeline->segment(image, "the red circle");
+    json j = {{"peak_rss_mb", peakRssMb()}, {"segment_ms", result.timings.totalMs}};
+#ifdef RLFSEG_HAVE_CUDA
+    if (pipeline->onCuda()) {
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(0);
+        j["gpu_peak_allocated_mb"] =
+            stats.allocated_bytes[static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE)].peak / 1048576.0;
+    }
+#endif
+    std::cout << j.dump() << std::endl;
+    return 0;
+}
+
+json runChild(const std::vector<std::string>& args) {
+    std::string command = "'" + (fs::path(executableDirectory()) / "rlfseg-bench").string() + "'";
+    for (const auto& a : args) command += " '" + a + "'";
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) throw Error("could not start " + command);
+    std::string output;
+    char buffer[4096];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+    if (pclose(pipe) != 0) throw Error("child benchmark failed: " + command + "\n" + output);
+    return json::parse(output.substr(output.find('{')));
+}
+
+json measureMemory(const Settings& s) {
+    json rows = json::array();
+    for (const std::string arch : {"tiny", "sd15"}) {
+        if (std::find(s.architectures.begin(), s.architectures.end(), arch) == s.architectures.end()) continue;
+        const fs::path dir = fs::path(s.scratch) / ("rlfseg-bench-" + arch + "-" + std::to_string(getpid()));
+        std::cerr << "[bench] writing a random " << arch << " model folder to " << dir << "\n";
+        writeRandomModel(arch, dir);
+        try {
+            std::cerr << "[bench] peak memory of a segment call, " << arch << " at 512 px (child process)\n";
+            auto j = runChild({"--child-peak", dir.string(), "--child-size", "512", "--device", s.device, "--precision",
+                               s.precision});
+            j["architecture"] = arch;
+            j["size"] = 512;
+            j["device"] = s.device;
+            j["precision"] = s.precision;
+            rows.push_back(j);
+        } catch (...) {
+            fs::remove_all(dir);
+            throw;
+        }
+        fs::remove_all(dir);
+    }
+    return rows;
+}
+
+std::string fixed(double v, int digits = 1) {
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(digits) << v;
+    return s.str();
+}
+
+std::string markdown(const json& r) {
+    std::ostringstream md;
+    md << "# Benchmarks\n\n"
+       << "Written by `make bench` (`rlfseg-bench`); the same figures are in `build/benchmarks.json`. Networks have "
+          "random weights: speed and memory depend on the shapes alone.\n\n"
+       << "- Machine: " << r["machine"]["device"].get<std::string>() << ", " << r["machine"]["cores"] << " cores, "
+       << r["machine"]["precision"].get<std::string>() << ", LibTorch " << r["machine"]["libtorch"].get<std::string>()
+       << ", fused attention: " << (r["machine"]["fused_attention"].get<bool>() ? "yes" : "no (sliced)") << "\n"
+       << "- Date: " << r["date"].get<std::string>() << "\n"
+       << "- Ceiling, measured in the same run: matrix product " << r["ceiling"]["matmul"]["n"] << "^3: "
+       << fixed(r["ceiling"]["matmul"]["gflops"]) << " GFLOP/s; 3x3 convolution "
+       << r["ceiling"]["conv3x3"]["shape"].get<std::string>() << ": " << fixed(r["ceiling"]["conv3x3"]["gflops"])
+       << " GFLOP/s. Percentages below are of the larger.\n\n"
+       << "## Speed (median ms; GFLOP/s and share of the ceiling)\n\n"
+       << "| network | image | text encode | VAE encode | UNet step | VAE decode | segment (uncached) | segment (image "
+          "cached) |\n|---|---|---|---|---|---|---|---|\n";
+    for (const auto& a : r["speed"])
+        for (const auto& row : a["rows"]) {
+            md << "| " << a["architecture"].get<std::string>() << " | " << row["size"] << " px";
+            for (const char* k : {"text_encode", "vae_encode", "unet_step", "vae_decode", "segment"})
+                md << " | " << fixed(row[k]["ms"]) << " ms (" << fixed(row[k]["gflops"]) << ", "
+                   << fixed(100 * row[k]["of_ceiling"].get<double>(), 0) << "%)";
+            md << " | " << fixed(row["segment_image_cached_ms"]) << " ms |\n";
+        }
+    md << "\nParameters: ";
+    for (const auto& a : r["speed"])
+        md << a["architecture"].get<std::string>() << " UNet " << fixed(a["parameters"]["unet"].get<double>() / 1e6, 2)
+           << " M, VAE " << fixed(a["parameters"]["vae"].get<double>() / 1e6, 2) << " M, text encoder "
+           << fixed(a["parameters"]["text_encoder"].get<double>() / 1e6, 2) << " M; ";
+    md << "\n\n## Memory (peak resident memory of a process that loads the model folder and runs one segment "
+          "call)\n\n| network | image | device | precision | peak RSS | segment call |\n|---|---|---|---|---|---|\n";
+    for (const auto& m : r["memory"])
+        md << "| " << m["architecture"].get<std::string>() << " | " << m["size"] << " px | "
+           << m["device"].get<std::string>() << " | " << m["precision"].get<std::string>() << " | "
+           << fixed(m["peak_rss_mb"]) << " MB"
+           << (m.contains("gpu_peak_allocated_mb") ? " (GPU " + fixed(m["gpu_peak_allocated_mb"]) + " MB)" : "") << " | "
+           << fixed(m["segment_ms"]) << " ms |\n";
+    md << "\nGoals (issue 2): UNet step at 512 px above 60% of the ceiling; SD 1.5 size at 512 px in float32 on the CPU "
+          "under 6 GB peak RSS; tiny under 400 MB; on a GPU, SD 1.5 size at 512 px in float16 under 60 ms and 4 GB.\n";
+    return md.str();
+}
+
+std::vector<std::string> splitList(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ',')) if (!item.empty()) out.push_back(item);
+    return out;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Settings s;
+    std::string architectures = "tiny,sd15", sizes = "256,512", childModel;
+    int childSize = 512, threads = 0;
+    bool noMemory = false;
+    CLI::App app{"RLFSeg benchmarks: speed against this machine's ceiling, and peak memory"};
+    app.add_option("--out", s.out, "JSON report")->capture_default_str();
+    app.add_option("--markdown", s.markdown, "Markdown report (e.g. docs/BENCHMARKS.md)");
+    app.add_option("--architectures", architectures, "Comma-separated: tiny, sd15, sd21")->capture_default_str();
+    app.add_option("--sizes", sizes, "Comma-separated image sizes in pixels")->capture_default_str();
+    app.add_option("--reps", s.reps, "Timed repetitions for the tiny networks")->capture_default_str();
+    app.add_option("--big-reps", s.bigReps, "Timed repetitions for SD-size networks")->capture_default_str();
+    app.add_option("--device", s.device, "cpu, cuda or cuda:N")->capture_default_str();
+    app.add_option("--precision", s.precision, "float32, float16 or bfloat16")->capture_default_str();
+    app.add_option("--threads", threads, "CPU threads (0: all cores)");
+    app.add_option("--scratch", s.scratch, "Where to write temporary model folders")->capture_default_str();
+    app.add_flag("--no-memory", noMemory, "Skip the peak-memory measurements");
+    app.add_option("--child-peak", childModel, "(internal) measure one segment call's peak memory");
+    app.add_option("--child-size", childSize, "(internal)");
+    CLI11_PARSE(app, argc, argv);
+    try {
+        configureThreads(threads);
+        if (!childModel.empty()) return childPeak(childModel, childSize, s);
+        s.architectures = splitList(architectures);
+        s.sizes.clear();
+        for (const auto& v : splitList(sizes)) s.sizes.push_back(std::stoi(v));
+        s.memory = !noMemory;
+
+        const auto choice = chooseDevice(s.device);
+        json report;
+        const auto now = std::time(nullptr);
+        char date[32];
+        std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+        report["date"] = date;
+        report["version"] = buildinfo::kVersion;
+        report["machine"] = {{"device", choice.description},
+                             {"cores", static_cast<int>(std::thread::hardware_concurrency())},
+                             {"threads", torchThreads()},
+                             {"precision", s.precision},
+                             {"libtorch", TORCH_VERSION},
+                             {"fused_attention", hasFusedAttention()}};
+        std::cerr << "[bench] ceiling (matrix product, convolution)\n";
+        report["ceiling"] = measureCeiling(s);
+        const double ceiling = report["ceiling"]["ceiling_gflops"];
+        report["speed"] = json::array();
+        for (const auto& arch : s.architectures) report["speed"].push_back(measureSpeed(s, arch, ceiling));
+        report["memory"] = s.memory ? measureMemory(s) : json::array();
+
+        if (const auto parent = fs::path(s.out).parent_path(); !parent.empty()) fs::create_directories(parent);
+        writeFileAtomically(s.out, report.dump(2) + "\n");
+        if (!s.markdown.empty()) writeFileAtomically(s.markdown, markdown(report));
+        std::cout << markdown(report);
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "rlfseg-bench: error: " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,96 @@
+#include "core/io/JsonFields.h"
+
+#include "core/io/AtomicFile.h"
+
+namespace rlfseg {
+
+JsonFields::JsonFields(const nlohmann::json& object, std::string source)
+    : mObject(object), mSource(std::move(source)) {
+    if (!mObject.is_object()) throw Error(mSource + ": expected a JSON object at the top level");
+}
+
+nlohmann::json JsonFields::parseFile(const std::string& path) {
+    const std::string text = readFileToString(path);
+    try {
+        return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(path + ": malformed JSON (" + e.what() + ")");
+    }
+}
+
+bool JsonFields::has(const std::string& key) const {
+    auto it = mObject.find(key);
+    return it != mObject.end() && !it->is_null();
+}
+
+void JsonFields::fail(const std::string& key, const std::string& what) const {
+    throw Error(mSource + ": '" + key + "' " + what);
+}
+
+int JsonFields::requireInt(const std::string& key) const {
+    if (!has(key)) fail(key, "is required but missing");
+    const auto& v = mObject.at(key);
+    if (!v.is_number_integer()) fail(key, "must be an integer");
+    return v.get<int>();
+}
+
+int JsonFields::optionalInt(const std::string& key, int fallback) const {
+    return has(key) ? requireInt(key) : fallback;
+}
+
+double JsonFields::optionalNumber(const std::string& key, double fallback) const {
+    if (!has(key)) return fallback;
+    const auto& v = mObject.at(key);
+    if (!v.is_number()) fail(key, "must be a number");
+    return v.get<double>();
+}
+
+bool JsonFields::optionalBool(const std::string& key, bool fallback) const {
+    if (!has(key)) return fallback;
+    const auto& v = mObject.at(key);
+    if (!v.is_boolean()) fail(key, "must be true or false");
+    return v.get<bool>();
+}
+
+std::string JsonFields::optionalString(const std::string& key, const std::string& fallback) const {
+    if (!has(key)) return fallback;
+    const auto& v = mObject.at(key);
+    if (!v.is_string()) fail(key, "must be a string");
+    return v.get<std::string>();
+}
+
+std::vector<int> JsonFields::requireIntList(const std::string& key) const {
+    if (!has(key)) fail(key, "is required but missing");
+    const auto& v = mObject.at(key);
+    if (!v.is_array() || v.empty()) fail(key, "must be a non-empty list of integers");
+    std::vector<int> out;
+    for (const auto& e : v) {
+        if (!e.is_number_integer()) fail(key, "must be a non-empty list of integers");
+        out.push_back(e.get<int>());
+    }
+    return out;
+}
+
+std::vector<std::string> JsonFields::requireStringList(const std::string& key) const {
+    if (!has(key)) fail(key, "is required but missing");
+    const auto& v = mObject.at(key);
+    if (!v.is_array() || v.empty()) fail(key, "must be a non-empty list of strings");
+    std::vector<std::string> out;
+    for (const auto& e : v) {
+        if (!e.is_string()) fail(key, "must be a non-empty list of strings");
+        out.push_back(e.get<std::string>());
+    }
+    return out;
+}
+
+std::vector<int> JsonFields::intOrList(const std::string& key, size_t count, int fallback) const {
+    if (!has(key)) return std::vector<int>(count, fallback);
+    const auto& v = mObject.at(key);
+    if (v.is_number_integer()) return std::vector<int>(count, v.get<int>());
+    std::vector<int> list = requireIntList(key);
+    if (list.size() != count)
+        fail(key, "has " + std::to_string(list.size()) + " entries but the model has " + std::to_string(count) + " blocks");
+    return list;
+}
+
+} // namespace rlfseg

@@ -1,0 +1,55 @@
+#pragma once
+// A Stable Diffusion model folder in the diffusers layout: model_index.json and the unet/, vae/,
+// text_encoder/ and tokenizer/ components, each with its config.json and safetensors weights
+// (single file or shards with an index). Free of LibTorch: it only finds and validates files.
+
+#include "core/nn/ModelConfigs.h"
+
+#include <string>
+#include <vector>
+
+namespace rlfseg {
+
+struct ComponentFiles {
+    std::string directory;
+    std::string configPath;
+    std::vector<std::string> weightFiles; // one file, or every shard named by the index
+};
+
+// What an RLFSeg model folder says about itself in its optional `rlfseg.json`: shown by the app
+// and `rlfseg info` so that users know what the model was trained on.
+struct ModelCard {
+    std::string name;
+    std::string trainedOn;   // e.g. "synthetic shapes (SHAPES.md)"; empty for a plain SD folder
+    std::string description;
+    bool isRlfsegModel = false; // false: a plain Stable Diffusion folder, not trained for segmentation
+};
+
+struct ModelFolder {
+    std::string root;
+    ComponentFiles unet, vae, textEncoder;
+    std::string tokenizerDirectory;
+    UNet2DConditionConfig unetConfig;
+    AutoencoderKLConfig vaeConfig;
+    ClipTextConfig textConfig;
+    ModelCard card;
+
+    // Throws rlfseg::Error with a message that names the missing or broken file.
+    static ModelFolder open(const std::string& directory);
+
+    // METHOD.md section 2: UNet sample_size x VAE down-sampling factor (512 for SD 1.5).
+    int modelResolution() const { return unetConfig.sampleSize * vaeConfig.downsamplingFactor(); }
+    // Image sides must be multiples of this: VAE factor x UNet factor.
+    int totalDownsamplingFactor() const {
+        return vaeConfig.downsamplingFactor() * (1 << (static_cast<int>(unetConfig.blockOutChannels.size()) - 1));
+    }
+};
+
+// Parameter count of a component, read from the safetensors headers alone (no weights loaded).
+int64_t countStoredParameters(const ComponentFiles& component);
+
+// Locates a component's weights: `<stem>.safetensors`, `<stem>.safetensors.index.json` (shards),
+// or their `.fp16` variants. A `.bin`/`.ckpt` without safetensors is refused with advice.
+std::vector<std::string> findWeightFiles(const std::string& directory, const std::string& stem);
+
+} // namespace rlfseg

@@ -1,0 +1,31 @@
+#pragma once
+// Moving weights between safetensors files and modules, matched by the reference key names.
+
+#include <torch/torch.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace rlfseg {
+
+class SafeTensorsFile;
+
+// A copy of one stored tensor as a CPU tensor of its own dtype (F32, F16, BF16, I64, ...).
+torch::Tensor readTensor(const SafeTensorsFile& file, const std::string& name);
+
+// Copies every parameter and buffer of `module` from `files` (one file, or the shards of one
+// component), converting the stored dtype to the module's. Strict: a missing or unexpected key,
+// or a shape mismatch, is an rlfseg::Error that names the component, the keys and the file.
+// Keys in `ignorable` may be present in the files without a module counterpart.
+// Pages of the files are released as soon as each tensor is copied, so loading a model does not
+// hold the weights in memory twice.
+void loadWeights(torch::nn::Module& module, const std::vector<std::string>& files, const std::string& component,
+                 const std::set<std::string>& ignorable = {});
+
+// Writes the module's parameters and buffers (on any device) as one safetensors file, atomically.
+void saveWeights(const torch::nn::Module& module, const std::string& path, torch::Dtype dtype = torch::kFloat,
+                 const std::map<std::string, std::string>& metadata = {});
+
+} // namespace rlfseg

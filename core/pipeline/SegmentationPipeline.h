@@ -1,0 +1,71 @@
+#pragma once
+// Image + prompt -> soft and binary mask at the image's own size: RLFSeg's one-step rectified
+// latent flow (METHOD.md sections 2 and 4). Free of LibTorch in its interface, so the UI can hold
+// one; the networks live behind a pointer.
+//
+// Caches: image latents per image (keyed by pixel content) and text embeddings per prompt, so a
+// second prompt on the same image costs text encoding, one UNet step and one decode.
+// Not thread-safe: one thread (e.g. the app's inference worker) owns a pipeline.
+
+#include "core/model/ModelFolder.h"
+
+#include <opencv2/core.hpp>
+
+#include <memory>
+#include <string>
+
+namespace rlfseg {
+
+struct StableDiffusionNetworks;
+
+struct PipelineOptions {
+    std::string device = "auto";    // auto | cpu | cuda | cuda:N
+    std::string precision = "auto"; // auto | float32 | float16 | bfloat16 (half precision on CUDA only)
+    int threads = 0;                 // LibTorch CPU threads; 0 = number of cores
+    size_t imageCacheEntries = 8;
+    size_t promptCacheEntries = 256;
+    float threshold = 0.5f;          // binary mask: p > threshold
+};
+
+struct SegmentationTimings {
+    double textMs = 0, encodeMs = 0, unetMs = 0, decodeMs = 0, totalMs = 0;
+};
+
+struct SegmentationResult {
+    cv::Mat soft;      // CV_32FC1 in [0, 1], the image's size
+    cv::Mat mask;      // CV_8UC1, 0 or 255, the image's size
+    cv::Size modelSize; // the size the networks saw
+    bool imageLatentCached = false;
+    bool promptCached = false;
+    SegmentationTimings timings;
+};
+
+class SegmentationPipeline {
+public:
+    // Loads a diffusers folder (throws rlfseg::Error with a clear message).
+    static std::unique_ptr<SegmentationPipeline> load(const std::string& modelDirectory,
+                                                      const PipelineOptions& options = {});
+    // Wraps networks built elsewhere (training, benchmarks with random weights).
+    SegmentationPipeline(std::shared_ptr<StableDiffusionNetworks> networks, const PipelineOptions& options);
+    ~SegmentationPipeline();
+    SegmentationPipeline(const SegmentationPipeline&) = delete;
+    SegmentationPipeline& operator=(const SegmentationPipeline&) = delete;
+
+    // `rgb`: CV_8UC3, R first. Throws rlfseg::Error for an empty or wrongly typed image.
+    SegmentationResult segment(const cv::Mat& rgb, const std::string& prompt);
+
+    const ModelFolder& model() const;
+    const PipelineOptions& options() const;
+    std::string deviceDescription() const; // "CPU, 2 threads" / "CUDA 0: NVIDIA H100 ..."
+    bool onCuda() const;
+    std::string precisionName() const;
+    int modelResolution() const;
+    void clearCaches();
+    StableDiffusionNetworks& networks();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace rlfseg

@@ -1,0 +1,24 @@
+#pragma once
+// Process-wide LibTorch settings and device selection. Free of LibTorch in its interface.
+
+#include <string>
+
+namespace rlfseg {
+
+// Sets LibTorch's intra-op thread count (Debian's LibTorch starts with one thread): `threads` <= 0
+// means the number of cores. Returns the count in effect.
+int configureThreads(int threads = 0);
+int torchThreads();
+
+struct DeviceChoice {
+    std::string device;      // "cpu" or "cuda:N"
+    std::string description; // "CPU, 2 threads" or "CUDA 0: NVIDIA H100 80GB HBM3"
+    bool cuda = false;
+};
+
+// "auto" picks CUDA where LibTorch has it and a GPU is present, else the CPU. "cuda" / "cuda:N"
+// without a usable GPU is an rlfseg::Error (never a silent CPU fallback); "cpu" is always allowed.
+DeviceChoice chooseDevice(const std::string& request);
+bool cudaAvailable();
+
+} // namespace rlfseg

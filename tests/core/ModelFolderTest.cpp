@@ -1,0 +1,207 @@
+// Opening diffusers folders: the layouts real Stable Diffusion folders use (single files, shards,
+// fp16 variants), and every way a folder can be broken, each with a message naming the file.
+
+#include "TestSupport.h"
+#include "TinyModel.h"
+
+#include "core/io/SafeTensors.h"
+#include "core/model/ModelFolder.h"
+#include "core/model/StableDiffusionNetworks.h"
+#include "core/nn/Weights.h"
+#include "core/pipeline/SegmentationPipeline.h"
+#include "core/util/Error.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <fstream>
+
+namespace fs = std::filesystem;
+using namespace rlfseg;
+
+namespace {
+
+std::string errorOf(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+void editJson(const fs::path& path, const std::function<void(nlohmann::json&)>& edit) {
+    nlohmann::json j;
+    std::ifstream(path) >> j;
+    edit(j);
+    fs::remove(path);
+    std::ofstream(path) << j.dump(2);
+}
+
+cv::Mat sampleImage() {
+    cv::Mat rgb(32, 32, CV_8UC3, cv::Scalar(20, 120, 200));
+    cv::rectangle(rgb, {8, 8}, {20, 24}, cv::Scalar(250, 10, 10), cv::FILLED);
+    return rgb;
+}
+
+cv::Mat softMask(const fs::path& model) {
+    PipelineOptions o;
+    o.device = "cpu";
+    o.threads = 1;
+    return SegmentationPipeline::load(model.string(), o)->segment(sampleImage(), "the red square").soft;
+}
+
+// Rewrites a safetensors file as `shards` files plus a diffusers index, removing the original.
+void shard(const fs::path& file, int shards) {
+    auto source = SafeTensorsFile::open(file.string());
+    const auto names = source.names();
+    nlohmann::json index = {{"metadata", {{"total_size", 0}}}, {"weight_map", nlohmann::json::object()}};
+    const std::string stem = file.filename().string().substr(0, file.filename().string().find(".safetensors"));
+    for (int s = 0; s < shards; ++s) {
+        std::vector<TensorToWrite> part;
+        const std::string name = stem + "-0000" + std::to_string(s + 1) + "-of-0000" + std::to_string(shards) + ".safetensors";
+        for (size_t i = s; i < names.size(); i += shards) {
+            const auto& info = source.info(names[i]);
+            part.push_back({names[i], info.dtype, info.shape, source.data(names[i]), size_t(info.end - info.begin)});
+            index["weight_map"][names[i]] = name;
+        }
+        writeSafeTensors((file.parent_path() / name).string(), part);
+    }
+    std::ofstream(file.parent_path() / (stem + ".safetensors.index.json")) << index.dump(2);
+    fs::remove(file);
+}
+
+} // namespace
+
+TEST(ModelFolder, OpensATinyFolderAndReadsItsConfigs) {
+    const auto root = test::makeTinyModelFolder("folder-ok");
+    const auto m = ModelFolder::open(root.string());
+    EXPECT_EQ(m.modelResolution(), 32);
+    EXPECT_EQ(m.totalDownsamplingFactor(), 8);
+    EXPECT_EQ(m.textConfig.hiddenSize, 32);
+    EXPECT_EQ(m.unetConfig.crossAttentionDim, 32);
+    EXPECT_FALSE(m.card.isRlfsegModel);
+    ASSERT_EQ(m.unet.weightFiles.size(), 1u);
+
+    // Parameter counts from the headers alone equal the built modules'.
+    auto net = StableDiffusionNetworks::random(m, torch::kCPU, torch::kFloat, 0);
+    EXPECT_EQ(countStoredParameters(m.unet), net.parameterCount(*net.unet));
+    EXPECT_EQ(countStoredParameters(m.vae), net.parameterCount(*net.vae));
+    EXPECT_EQ(countStoredParameters(m.textEncoder), net.parameterCount(*net.textEncoder));
+}
+
+TEST(ModelFolder, ReadsAnRlfsegModelCard) {
+    const auto root = test::makeTinyModelFolder("folder-card");
+    std::ofstream(root / "rlfseg.json") << R"({"name": "tiny", "trained_on": "synthetic shapes", "extra": 1})";
+    const auto m = ModelFolder::open(root.string());
+    EXPECT_TRUE(m.card.isRlfsegModel);
+    EXPECT_EQ(m.card.name, "tiny");
+    EXPECT_EQ(m.card.trainedOn, "synthetic shapes");
+}
+
+TEST(ModelFolder, ShardedAndHalfPrecisionWeightsGiveTheSameMasks) {
+    const auto plain = test::makeTinyModelFolder("folder-plain");
+    const cv::Mat reference = softMask(plain);
+
+    const auto sharded = test::makeTinyModelFolder("folder-sharded", {"sd15", true});
+    shard(sharded / "unet" / "diffusion_pytorch_model.safetensors", 3);
+    shard(sharded / "text_encoder" / "model.safetensors", 2);
+    ASSERT_EQ(ModelFolder::open(sharded.string()).unet.weightFiles.size(), 3u);
+    EXPECT_EQ(cv::norm(softMask(sharded), reference, cv::NORM_INF), 0.0);
+
+    // An fp16 variant only (as `variant="fp16"` folders ship): loads, converted to float32.
+    const auto half = test::makeTinyModelFolder("folder-fp16", {"sd15", true});
+    {
+        const auto path = half / "unet" / "diffusion_pytorch_model.safetensors";
+        UNet2DConditionModel unet(ModelFolder::open(half.string()).unetConfig);
+        loadWeights(*unet, {path.string()}, "unet");
+        saveWeights(*unet, (half / "unet" / "diffusion_pytorch_model.fp16.safetensors").string(), torch::kHalf);
+        fs::remove(path);
+    }
+    const auto m = ModelFolder::open(half.string());
+    EXPECT_NE(m.unet.weightFiles.front().find(".fp16."), std::string::npos);
+    EXPECT_LT(cv::norm(softMask(half), reference, cv::NORM_INF), 0.05);
+}
+
+TEST(ModelFolder, EveryBrokenFolderGetsAMessageNamingTheFile) {
+    auto fresh = [](const std::string& tag) { return test::makeTinyModelFolder(tag, {"sd15", true}); };
+
+    EXPECT_NE(errorOf([] { ModelFolder::open("/nonexistent/model"); }).find("not found"), std::string::npos);
+
+    auto root = fresh("broken-index");
+    fs::remove(root / "model_index.json");
+    EXPECT_NE(errorOf([&] { ModelFolder::open(root.string()); }).find("model_index.json is missing"), std::string::npos);
+
+    root = fresh("broken-unet-dir");
+    fs::remove_all(root / "unet");
+    EXPECT_NE(errorOf([&] { ModelFolder::open(root.string()); }).find("'unet/' folder is missing"), std::string::npos);
+
+    root = fresh("broken-json");
+    std::ofstream(root / "vae" / "config.json", std::ios::trunc) << "{\"block_out_channels\": [32, 64";
+    auto message = errorOf([&] { ModelFolder::open(root.string()); });
+    EXPECT_NE(message.find("vae/config.json: malformed JSON"), std::string::npos) << message;
+
+    root = fresh("broken-key");
+    editJson(root / "unet" / "config.json", [](nlohmann::json& j) { j.erase("block_out_channels"); });
+    message = errorOf([&] { ModelFolder::open(root.string()); });
+    EXPECT_NE(message.find("unet/config.json: 'block_out_channels' is required"), std::string::npos) << message;
+
+    root = fresh("broken-type");
+    editJson(root / "unet" / "config.json", [](nlohmann::json& j) { j["layers_per_block"] = "two"; });
+    message = errorOf([&] { ModelFolder::open(root.string()); });
+    EXPECT_NE(message.find("'layers_per_block'"), std::string::npos) << message;
+
+    root = fresh("broken-sdxl");
+    editJson(root / "unet" / "config.json", [](nlohmann::json& j) { j["addition_embed_type"] = "text_time"; });
+    message = errorOf([&] { ModelFolder::open(root.string()); });
+    EXPECT_NE(message.find("addition_embed_type"), std::string::npos) << message;
+
+    root = fresh("broken-harmless"); // unknown keys are ignored
+    editJson(root / "unet" / "config.json", [](nlohmann::json& j) { j["some_future_option"] = 42; });
+    EXPECT_NO_THROW(ModelFolder::open(root.string()));
+
+    root = fresh("broken-pickle");
+    fs::rename(root / "vae" / "diffusion_pytorch_model.safetensors", root / "vae" / "diffusion_pytorch_model.bin");
+    message = errorOf([&] { ModelFolder::open(root.string()); });
+    EXPECT_NE(message.find("safetensors"), std::string::npos) << message;
+
+    root = fresh("broken-tokenizer");
+    fs::remove(root / "tokenizer" / "merges.txt");
+    message = errorOf([&] { ModelFolder::open(root.string()); });
+    EXPECT_NE(message.find("merges.txt"), std::string::npos) << message;
+}
+
+TEST(ModelFolder, DamagedWeightsAreRefusedWhenLoading) {
+    PipelineOptions o;
+    o.device = "cpu";
+    auto root = test::makeTinyModelFolder("weights-truncated", {"sd15", true});
+    const auto unetFile = root / "unet" / "diffusion_pytorch_model.safetensors";
+    fs::resize_file(unetFile, fs::file_size(unetFile) / 2);
+    auto message = errorOf([&] { SegmentationPipeline::load(root.string(), o); });
+    EXPECT_NE(message.find("diffusion_pytorch_model.safetensors"), std::string::npos) << message;
+
+    // SD 2.x weights (Linear proj_in) under an SD 1.x config (1x1 conv proj_in): shape mismatch.
+    root = test::makeTinyModelFolder("weights-shape", {"sd15", true});
+    fs::remove(root / "unet" / "diffusion_pytorch_model.safetensors");
+    fs::copy_file(test::fixture("unet_sd21_tiny.safetensors"), root / "unet" / "diffusion_pytorch_model.safetensors");
+    message = errorOf([&] { SegmentationPipeline::load(root.string(), o); });
+    EXPECT_NE(message.find("proj_in.weight"), std::string::npos) << message;
+    EXPECT_NE(message.find("shape"), std::string::npos) << message;
+
+    // A VAE file missing tensors.
+    root = test::makeTinyModelFolder("weights-missing", {"sd15", true});
+    {
+        const auto vaeFile = root / "vae" / "diffusion_pytorch_model.safetensors";
+        auto source = SafeTensorsFile::open(test::fixture("vae_tiny.safetensors").string());
+        std::vector<TensorToWrite> kept;
+        for (const auto& n : source.names())
+            if (n.rfind("decoder.conv_out", 0) != 0) {
+                const auto& info = source.info(n);
+                kept.push_back({n, info.dtype, info.shape, source.data(n), size_t(info.end - info.begin)});
+            }
+        writeSafeTensors(vaeFile.string(), kept);
+    }
+    message = errorOf([&] { SegmentationPipeline::load(root.string(), o); });
+    EXPECT_NE(message.find("Missing: decoder.conv_out"), std::string::npos) << message;
+}

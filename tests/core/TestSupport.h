@@ -1,0 +1,19 @@
+#pragma once
+// Paths the core tests share. RLFSEG_FIXTURES_DIR and RLFSEG_TEST_DATA_DIR come from CMake.
+
+#include <filesystem>
+#include <string>
+
+namespace rlfseg::test {
+
+// ../shared/fixtures/sd-parity: the reference implementations' weights, inputs and outputs.
+inline std::filesystem::path fixturesDir() { return RLFSEG_FIXTURES_DIR; }
+inline std::filesystem::path fixture(const std::string& name) { return fixturesDir() / name; }
+
+// tests/data: small files that ship with the repository.
+inline std::filesystem::path testDataDir() { return RLFSEG_TEST_DATA_DIR; }
+
+// A fresh, empty directory under the system's temp folder, removed by nobody (ctest runs are short).
+std::filesystem::path makeTempDir(const std::string& tag);
+
+} // namespace rlfseg::test

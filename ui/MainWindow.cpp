@@ -1,0 +1,573 @@
+#include "ui/MainWindow.h"
+
+#include "rlfseg/BuildInfo.h"
+#include "ui/canvas/ImageCanvas.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCollator>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QElapsedTimer>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QImageReader>
+#include <QKeySequence>
+#include <QLabel>
+#include <QListWidget>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPainter>
+#include <QScrollBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTimer>
+#include <QUrl>
+
+#include <algorithm>
+#include <utility>
+
+namespace rlfseg::ui {
+
+namespace {
+
+// Refuses the absurd sizes of a corrupt or hostile header before any memory is spent on them;
+// 8000 x 6000 (48 MP) opens easily. The same number as rlfseg::ImageLimits::maxPixels in
+// core/io/ImageFile.h, so the studio shows exactly the images the core will segment; take it from
+// there once this library links rlfseg_core.
+constexpr qint64 kMaxPixels = 200'000'000;
+// QImageReader's own guard (Qt's default, 256 MiB, refuses 8000 x 6000 at 16 bits per channel):
+// room for kMaxPixels at 8 bytes per pixel (16-bit RGBA).
+constexpr int kAllocationLimitMiB = int(kMaxPixels * 8 / (1024 * 1024)) + 1;
+
+constexpr int kErrorMessageTimeoutMs = 15'000;
+constexpr int kInfoMessageTimeoutMs = 5'000;
+constexpr int kThumbnailSide = 48;
+// Thumbnails load in slices of this many milliseconds, so the list stays responsive.
+constexpr int kThumbnailSliceMs = 30;
+
+constexpr int kPathRole = Qt::UserRole;
+constexpr int kThumbnailLoadedRole = Qt::UserRole + 1;
+
+QString displayName(const QString& path) { return QFileInfo(path).fileName(); }
+
+// File suffixes listed in folders and file dialogs: the formats the core reads
+// (core/io/ImageFile.h), so that every listed image can be segmented, as far as Qt reads them too
+// (TIFF and WebP need Qt's image format plugins, Debian's qt6-image-formats-plugins).
+const QStringList& imageSuffixes()
+{
+    static const QStringList suffixes = [] {
+        const QList<QByteArray> readable = QImageReader::supportedImageFormats();
+        QStringList result;
+        for (const char* suffix : {"png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp"}) {
+            if (readable.contains(QByteArray(suffix)))
+                result.append(QString::fromLatin1(suffix));
+        }
+        return result;
+    }();
+    return suffixes;
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+{
+    setObjectName(QStringLiteral("MainWindow"));
+    setAcceptDrops(true);
+
+    mCanvas = new ImageCanvas(this);
+    mCanvas->setObjectName(QStringLiteral("imageCanvas"));
+    setCentralWidget(mCanvas);
+
+    createActions();
+    createMenus();
+    createStatusBar();
+    createImageListDock();
+
+    connect(mCanvas, &ImageCanvas::zoomChanged, this, &MainWindow::updateStatusBar);
+
+    updateStatusBar();
+    updateWindowTitle();
+    updateActions();
+    resize(1100, 750);
+}
+
+MainWindow::~MainWindow()
+{
+    // The children outlive this class's part of the object while QWidget's destructor hides and
+    // deletes them; their signals must not reach the slots of a half-destroyed window.
+    mImageList->viewport()->removeEventFilter(this);
+    mImageList->verticalScrollBar()->disconnect(this);
+    mImageList->disconnect(this);
+    mImageListDock->disconnect(this);
+    mCanvas->disconnect(this);
+    mThumbnailTimer->stop();
+}
+
+void MainWindow::createActions()
+{
+    mOpenImageAction = new QAction(tr("&Open Image…"), this);
+    mOpenImageAction->setShortcut(QKeySequence::Open);
+    connect(mOpenImageAction, &QAction::triggered, this, &MainWindow::chooseImage);
+
+    mOpenFolderAction = new QAction(tr("Open &Folder…"), this);
+    connect(mOpenFolderAction, &QAction::triggered, this, &MainWindow::chooseFolder);
+
+    mQuitAction = new QAction(tr("&Quit"), this);
+    mQuitAction->setShortcut(QKeySequence::Quit);
+    mQuitAction->setMenuRole(QAction::QuitRole);
+    connect(mQuitAction, &QAction::triggered, this, &QWidget::close);
+
+    mZoomInAction = new QAction(tr("Zoom &In"), this);
+    // Ctrl+= too: on US and similar layouts "+" needs Shift.
+    mZoomInAction->setShortcuts({QKeySequence(QKeySequence::ZoomIn),
+                                 QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    connect(mZoomInAction, &QAction::triggered, mCanvas, &ImageCanvas::zoomIn);
+
+    mZoomOutAction = new QAction(tr("Zoom &Out"), this);
+    mZoomOutAction->setShortcut(QKeySequence::ZoomOut);
+    connect(mZoomOutAction, &QAction::triggered, mCanvas, &ImageCanvas::zoomOut);
+
+    mFitToWindowAction = new QAction(tr("&Fit to Window"), this);
+    mFitToWindowAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(mFitToWindowAction, &QAction::triggered, mCanvas, &ImageCanvas::fitToWindow);
+
+    mActualSizeAction = new QAction(tr("&Actual Size"), this);
+    mActualSizeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    connect(mActualSizeAction, &QAction::triggered, mCanvas, &ImageCanvas::setActualSize);
+
+    mAboutAction = new QAction(tr("&About RLFSeg Studio…"), this);
+    mAboutAction->setMenuRole(QAction::AboutRole);
+    connect(mAboutAction, &QAction::triggered, this, &MainWindow::showAbout);
+
+    mAboutQtAction = new QAction(tr("About &Qt…"), this);
+    mAboutQtAction->setMenuRole(QAction::AboutQtRole);
+    connect(mAboutQtAction, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
+    fileMenu->setObjectName(QStringLiteral("fileMenu"));
+    fileMenu->addAction(mOpenImageAction);
+    fileMenu->addAction(mOpenFolderAction);
+    fileMenu->addSeparator();
+    fileMenu->addAction(mQuitAction);
+
+    mViewMenu = menuBar()->addMenu(tr("&View"));
+    mViewMenu->setObjectName(QStringLiteral("viewMenu"));
+    mViewMenu->addAction(mZoomInAction);
+    mViewMenu->addAction(mZoomOutAction);
+    mViewMenu->addAction(mFitToWindowAction);
+    mViewMenu->addAction(mActualSizeAction);
+    // The image list's show/hide entry is added by createImageListDock().
+
+    QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->setObjectName(QStringLiteral("helpMenu"));
+    helpMenu->addAction(mAboutAction);
+    helpMenu->addAction(mAboutQtAction);
+}
+
+void MainWindow::createStatusBar()
+{
+    // Permanent widgets: messages (errors included) appear on the left without hiding them.
+    mFileNameLabel = new QLabel(this);
+    mFileNameLabel->setObjectName(QStringLiteral("fileNameLabel"));
+    mImageSizeLabel = new QLabel(this);
+    mImageSizeLabel->setObjectName(QStringLiteral("imageSizeLabel"));
+    mZoomLabel = new QLabel(this);
+    mZoomLabel->setObjectName(QStringLiteral("zoomLabel"));
+    mZoomLabel->setMinimumWidth(mZoomLabel->fontMetrics().horizontalAdvance(QStringLiteral("00000 %")));
+    mZoomLabel->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    statusBar()->addPermanentWidget(mFileNameLabel);
+    statusBar()->addPermanentWidget(mImageSizeLabel);
+    statusBar()->addPermanentWidget(mZoomLabel);
+}
+
+void MainWindow::createImageListDock()
+{
+    mImageList = new QListWidget(this);
+    mImageList->setObjectName(QStringLiteral("imageList"));
+    mImageList->setIconSize(QSize(kThumbnailSide, kThumbnailSide));
+    mImageList->setUniformItemSizes(true);
+    mImageList->setSelectionMode(QAbstractItemView::SingleSelection);
+    mImageList->viewport()->installEventFilter(this);
+    connect(mImageList, &QListWidget::currentRowChanged, this, &MainWindow::onImageListRowChanged);
+    connect(mImageList->verticalScrollBar(), &QScrollBar::valueChanged, this,
+            &MainWindow::scheduleThumbnails);
+
+    mImageListDock = new QDockWidget(tr("Images"), this);
+    mImageListDock->setObjectName(QStringLiteral("imageListDock"));
+    mImageListDock->setWidget(mImageList);
+    addDockWidget(Qt::LeftDockWidgetArea, mImageListDock);
+    mImageListDock->hide();
+    connect(mImageListDock, &QDockWidget::visibilityChanged, this, &MainWindow::scheduleThumbnails);
+
+    mViewMenu->addSeparator();
+    mViewMenu->addAction(mImageListDock->toggleViewAction());
+
+    mThumbnailTimer = new QTimer(this);
+    mThumbnailTimer->setSingleShot(true);
+    mThumbnailTimer->setInterval(0);
+    connect(mThumbnailTimer, &QTimer::timeout, this, &MainWindow::loadVisibleThumbnails);
+}
+
+QStringList MainWindow::imageNameFilters()
+{
+    QStringList filters;
+    for (const QString& suffix : imageSuffixes())
+        filters.append(QStringLiteral("*.") + suffix);
+    return filters;
+}
+
+bool MainWindow::isImageFile(const QString& path)
+{
+    return imageSuffixes().contains(QFileInfo(path).suffix().toLower());
+}
+
+QImage MainWindow::readImage(const QString& path, QString* error, const QSize& boundingSize)
+{
+    const QFileInfo info(path);
+    const QString name = info.fileName();
+    const auto failWith = [error](const QString& message) {
+        if (error)
+            *error = message;
+        return QImage();
+    };
+    if (!info.exists())
+        return failWith(tr("“%1” does not exist.").arg(path));
+    if (!info.isFile())
+        return failWith(tr("“%1” is not a file.").arg(path));
+
+    QImageReader reader(path);
+    reader.setAllocationLimit(kAllocationLimitMiB);
+    // Same orientation as the core's OpenCV reader, so masks line up with what the user sees.
+    reader.setAutoTransform(true);
+    if (!reader.canRead()) {
+        return failWith(tr("Cannot open “%1”: not a supported image format, or the file is "
+                           "damaged (%2).")
+                            .arg(name, reader.errorString()));
+    }
+    const QSize size = reader.size();
+    if (size.isValid() && qint64(size.width()) * size.height() > kMaxPixels) {
+        return failWith(tr("Cannot open “%1”: the image is too large (%2 × %3 pixels); at most "
+                           "%4 megapixels are supported.")
+                            .arg(name)
+                            .arg(size.width())
+                            .arg(size.height())
+                            .arg(kMaxPixels / 1'000'000));
+    }
+    if (boundingSize.isValid() && size.isValid())
+        reader.setScaledSize(size.scaled(boundingSize, Qt::KeepAspectRatio).expandedTo(QSize(1, 1)));
+
+    QImage image = reader.read();
+    if (image.isNull())
+        return failWith(tr("Cannot read “%1”: %2").arg(name, reader.errorString()));
+    return image;
+}
+
+bool MainWindow::fail(const QString& message)
+{
+    mLastError = message;
+    statusBar()->showMessage(message, kErrorMessageTimeoutMs);
+    return false;
+}
+
+bool MainWindow::openImage(const QString& path)
+{
+    QString error;
+    const QImage image = readImage(path, &error);
+    if (image.isNull())
+        return fail(error);
+
+    mLastError.clear();
+    mCurrentImagePath = QFileInfo(path).absoluteFilePath();
+    mCanvas->setImage(image);
+    selectListedImage(mCurrentImagePath);
+    statusBar()->clearMessage();
+    updateStatusBar();
+    updateWindowTitle();
+    updateActions();
+    return true;
+}
+
+bool MainWindow::openFolder(const QString& dir)
+{
+    const QFileInfo info(dir);
+    if (!info.isDir())
+        return fail(tr("“%1” is not a folder.").arg(dir));
+    if (!info.isReadable())
+        return fail(tr("Cannot read the folder “%1”.").arg(dir));
+
+    const QDir folder(info.absoluteFilePath());
+    QStringList names = folder.entryList(imageNameFilters(), QDir::Files | QDir::Readable);
+    if (names.isEmpty())
+        return fail(tr("There are no images in “%1”.").arg(info.absoluteFilePath()));
+
+    // Natural order: img2 before img10, as a file manager shows them. Qt's collator ignores the
+    // numeric mode in the C locale (plain code-point order), so that one sorts as English.
+    QCollator collator(locale().language() == QLocale::C ? QLocale(QLocale::English) : locale());
+    collator.setNumericMode(true);
+    collator.setCaseSensitivity(Qt::CaseInsensitive);
+    std::sort(names.begin(), names.end(), [&collator](const QString& a, const QString& b) {
+        return collator.compare(a, b) < 0;
+    });
+
+    QStringList paths;
+    paths.reserve(names.size());
+    for (const QString& name : std::as_const(names))
+        paths.append(folder.absoluteFilePath(name));
+
+    setImageList(paths);
+    setLastDirectory(folder.absolutePath());
+    if (!openImage(paths.constFirst()))
+        return false;
+    statusBar()->showMessage(
+        tr("%n image(s) in “%1”.", nullptr, int(paths.size())).arg(folder.dirName()),
+        kInfoMessageTimeoutMs);
+    return true;
+}
+
+bool MainWindow::openImages(const QStringList& paths)
+{
+    QStringList images;
+    for (const QString& path : paths) {
+        if (isImageFile(path))
+            images.append(QFileInfo(path).absoluteFilePath());
+    }
+    images.removeDuplicates();
+    if (images.isEmpty())
+        return fail(tr("None of the given files is an image this program can open."));
+
+    setImageList(images);
+    return openImage(images.constFirst());
+}
+
+bool MainWindow::openPaths(const QStringList& paths)
+{
+    if (paths.isEmpty())
+        return false;
+    if (paths.size() == 1) {
+        if (QFileInfo(paths.constFirst()).isDir())
+            return openFolder(paths.constFirst());
+        return openImage(paths.constFirst());
+    }
+    return openImages(paths);
+}
+
+void MainWindow::setImageList(const QStringList& paths)
+{
+    const QSignalBlocker blocker(mImageList);
+    mImageList->clear();
+
+    // A transparent placeholder keeps the names aligned until the thumbnails arrive.
+    QPixmap placeholder(kThumbnailSide, kThumbnailSide);
+    placeholder.fill(Qt::transparent);
+    const QIcon placeholderIcon(placeholder);
+
+    for (const QString& path : paths) {
+        auto* item = new QListWidgetItem(placeholderIcon, displayName(path));
+        item->setData(kPathRole, path);
+        item->setData(kThumbnailLoadedRole, false);
+        item->setToolTip(QDir::toNativeSeparators(path));
+        mImageList->addItem(item);
+    }
+    mImageListDock->setVisible(!paths.isEmpty());
+    scheduleThumbnails();
+}
+
+void MainWindow::selectListedImage(const QString& path)
+{
+    for (int row = 0; row < mImageList->count(); ++row) {
+        if (mImageList->item(row)->data(kPathRole).toString() == path) {
+            const QSignalBlocker blocker(mImageList);
+            mImageList->setCurrentRow(row);
+            mImageList->scrollToItem(mImageList->item(row));
+            return;
+        }
+    }
+    // An image from elsewhere: the list no longer describes what is shown.
+    setImageList({});
+}
+
+void MainWindow::onImageListRowChanged(int row)
+{
+    QListWidgetItem* item = mImageList->item(row);
+    if (!item)
+        return;
+    openImage(item->data(kPathRole).toString());
+}
+
+void MainWindow::scheduleThumbnails()
+{
+    if (mThumbnailTimer && mImageList->count() > 0)
+        mThumbnailTimer->start();
+}
+
+void MainWindow::loadVisibleThumbnails()
+{
+    if (!mImageList->isVisible())
+        return;
+
+    QElapsedTimer slice;
+    slice.start();
+    const QRect viewport = mImageList->viewport()->rect();
+    const QModelIndex first = mImageList->indexAt(viewport.topLeft());
+    const qreal ratio = mImageList->devicePixelRatioF();
+    const QSize bounds = QSize(kThumbnailSide, kThumbnailSide) * ratio;
+
+    for (int row = first.isValid() ? first.row() : 0; row < mImageList->count(); ++row) {
+        QListWidgetItem* item = mImageList->item(row);
+        const QRect itemRect = mImageList->visualItemRect(item);
+        if (itemRect.top() > viewport.bottom())
+            break;
+        if (!itemRect.intersects(viewport) || item->data(kThumbnailLoadedRole).toBool())
+            continue;
+
+        QString error;
+        const QImage thumbnail = readImage(item->data(kPathRole).toString(), &error, bounds);
+        if (thumbnail.isNull()) {
+            item->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
+            item->setToolTip(error);
+        } else {
+            // Centred on a square, so every row has the same height whatever the aspect ratio
+            // (the list sizes all rows like one, and names stay aligned).
+            QPixmap pixmap(bounds);
+            pixmap.fill(Qt::transparent);
+            QPainter painter(&pixmap);
+            painter.drawImage((bounds.width() - thumbnail.width()) / 2,
+                              (bounds.height() - thumbnail.height()) / 2, thumbnail);
+            painter.end();
+            pixmap.setDevicePixelRatio(ratio);
+            item->setIcon(QIcon(pixmap));
+        }
+        item->setData(kThumbnailLoadedRole, true);
+
+        if (slice.elapsed() > kThumbnailSliceMs) {
+            mThumbnailTimer->start(); // the rest after pending events
+            return;
+        }
+    }
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == mImageList->viewport() && event->type() == QEvent::Resize)
+        scheduleThumbnails();
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::updateStatusBar()
+{
+    const QImage& image = mCanvas->image();
+    if (image.isNull()) {
+        mFileNameLabel->setText(tr("No image"));
+        mImageSizeLabel->clear();
+        mZoomLabel->clear();
+        return;
+    }
+    mFileNameLabel->setText(displayName(mCurrentImagePath));
+    mFileNameLabel->setToolTip(QDir::toNativeSeparators(mCurrentImagePath));
+    mImageSizeLabel->setText(tr("%1 × %2 px").arg(image.width()).arg(image.height()));
+    const double percent = mCanvas->zoom() * 100.0;
+    QLocale numbers = locale();
+    numbers.setNumberOptions(QLocale::OmitGroupSeparator);
+    mZoomLabel->setText(tr("%1%").arg(numbers.toString(percent, 'f', percent < 10.0 ? 1 : 0)));
+}
+
+void MainWindow::updateWindowTitle()
+{
+    const QString application = QApplication::applicationDisplayName();
+    if (mCurrentImagePath.isEmpty())
+        setWindowTitle(application);
+    else
+        setWindowTitle(QStringLiteral("%1 — %2").arg(displayName(mCurrentImagePath), application));
+}
+
+void MainWindow::updateActions()
+{
+    const bool hasImage = mCanvas->hasImage();
+    mZoomInAction->setEnabled(hasImage);
+    mZoomOutAction->setEnabled(hasImage);
+    mFitToWindowAction->setEnabled(hasImage);
+    mActualSizeAction->setEnabled(hasImage);
+}
+
+QString MainWindow::lastDirectory() const
+{
+    const QSettings settings;
+    return settings.value(QStringLiteral("MainWindow/lastDirectory"), QDir::homePath()).toString();
+}
+
+void MainWindow::setLastDirectory(const QString& dir)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("MainWindow/lastDirectory"), dir);
+}
+
+void MainWindow::chooseImage()
+{
+    const QString filter = tr("Images (%1)").arg(imageNameFilters().join(QLatin1Char(' '))) +
+                           QStringLiteral(";;") + tr("All Files (*)");
+    const QStringList paths =
+        QFileDialog::getOpenFileNames(this, tr("Open Image"), lastDirectory(), filter);
+    if (paths.isEmpty())
+        return;
+    setLastDirectory(QFileInfo(paths.constFirst()).absolutePath());
+    openPaths(paths);
+}
+
+void MainWindow::chooseFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Folder"), lastDirectory());
+    if (!dir.isEmpty())
+        openFolder(dir);
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this, tr("About RLFSeg Studio"),
+        tr("<h3>RLFSeg Studio %1</h3>"
+           "<p>Text-prompted segmentation for annotating image data sets.</p>"
+           "<p>Built with Qt %2.</p>")
+            .arg(QString::fromLatin1(rlfseg::buildinfo::kVersion), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    const bool acceptable = std::any_of(urls.begin(), urls.end(), [](const QUrl& url) {
+        if (!url.isLocalFile())
+            return false;
+        const QString path = url.toLocalFile();
+        return QFileInfo(path).isDir() || isImageFile(path);
+    });
+    if (acceptable)
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList paths;
+    const QList<QUrl> urls = event->mimeData()->urls();
+    for (const QUrl& url : urls) {
+        if (url.isLocalFile())
+            paths.append(url.toLocalFile());
+    }
+    if (paths.isEmpty()) {
+        event->ignore();
+        return;
+    }
+    event->acceptProposedAction();
+    openPaths(paths);
+}
+
+} // namespace rlfseg::ui

@@ -1,0 +1,98 @@
+#pragma once
+// The widget that shows the image being annotated: zoom, pan, high-DPI painting.
+//
+// Zoom is measured in device pixels per image pixel, so 100 % ("Actual Size") shows each image
+// pixel on exactly one physical screen pixel, also on high-DPI screens where one logical widget
+// unit covers several device pixels. Masks and boxes drawn later on top of the image must line up
+// with image pixels, which is why the canvas thinks in image pixels rather than logical units.
+
+#include <QImage>
+#include <QPointF>
+#include <QRectF>
+#include <QVector>
+#include <QWidget>
+
+namespace rlfseg::ui {
+
+class ImageCanvas : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit ImageCanvas(QWidget* parent = nullptr);
+    ~ImageCanvas() override;
+
+    // Shows `image` fitted to the widget. A null image clears the canvas.
+    void setImage(const QImage& image);
+    const QImage& image() const { return mImage; }
+    bool hasImage() const { return !mImage.isNull(); }
+
+    // Device pixels per image pixel (1.0 = actual size). Clamped to [minimumZoom(), maximumZoom()].
+    double zoom() const { return mZoom; }
+    static double minimumZoom();
+    static double maximumZoom();
+
+    // True while the canvas refits itself whenever the widget is resized (after fitToWindow(),
+    // until the user zooms or pans).
+    bool isFitToWindow() const { return mFitToWindow; }
+
+    // Widget (logical) coordinates <-> image pixel coordinates. Image pixel (x, y) covers the
+    // square [x, x + 1) x [y, y + 1), so the image centre is (width / 2, height / 2).
+    QPointF mapToImage(const QPointF& widgetPos) const;
+    QPointF mapFromImage(const QPointF& imagePos) const;
+
+    QSize sizeHint() const override;
+
+public slots:
+    // Zooms about the widget centre.
+    void setZoom(double zoom);
+    // Zooms keeping the image point under `widgetPos` in place (the wheel zooms about the cursor).
+    void zoomAbout(double zoom, const QPointF& widgetPos);
+    void zoomIn();
+    void zoomOut();
+    void fitToWindow();
+    void setActualSize();
+
+signals:
+    void zoomChanged(double zoom);
+
+protected:
+    // Hook for what later layers draw over the image (masks, boxes, brush cursor). `painter` is
+    // already transformed so that one unit is one image pixel, origin at the image's top-left.
+    virtual void paintOverlays(QPainter& painter);
+
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void keyReleaseEvent(QKeyEvent* event) override;
+    void focusOutEvent(QFocusEvent* event) override;
+
+private:
+    // Logical widget units per image pixel.
+    double viewScale() const;
+    void applyFit();
+    void clampOffset();
+    void setZoomInternal(double zoom, const QPointF& widgetPos);
+    void buildLevels();
+    int levelFor(double devicePixelsPerImagePixel) const;
+    void updatePanCursor();
+
+    QImage mImage;
+    // mLevels[0] is mImage in a format that paints fast; each further level halves the previous
+    // one, so zoomed-out views are drawn from a level close to screen size (smooth and cheap).
+    QVector<QImage> mLevels;
+    double mZoom = 1.0;
+    QPointF mOffset; // logical widget position of the image's top-left corner
+    bool mFitToWindow = true;
+    double mFitDevicePixelRatio = 0.0;
+
+    bool mSpaceHeld = false;
+    bool mPanning = false;
+    QPointF mPanStart;
+    QPointF mPanStartOffset;
+};
+
+} // namespace rlfseg::ui
