@@ -343,7 +343,7 @@ int main(int argc, char** argv) {
     app.add_option("--child-size", childSize, "(internal)");
     CLI11_PARSE(app, argc, argv);
     try {
-        configureThreads(threads);
+        configureRuntime(threads);
         if (!childModel.empty()) return childPeak(childModel, childSize, s);
         s.architectures = splitList(architectures);
         s.sizes.clear();

@@ -106,7 +106,7 @@ void addSegmentCommand(CLI::App& app) {
     cmd->add_option("--device", args->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--precision", args->precision, "auto, float32, float16 or bfloat16 (half: CUDA only)")
         ->capture_default_str();
-    cmd->add_option("--threads", args->threads, "CPU threads (0: all cores)")->capture_default_str();
+    cmd->add_option("--threads", args->threads, "CPU threads (0: all cores)")->check(CLI::Range(0, 1024))->capture_default_str();
     cmd->add_option("--threshold", args->threshold, "Binary mask threshold on the soft mask")
         ->check(CLI::Range(0.0f, 1.0f))
         ->capture_default_str();

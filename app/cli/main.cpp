@@ -4,6 +4,8 @@
 
 #include "core/util/Error.h"
 
+#include <c10/util/Exception.h>
+
 #include <rlfseg/BuildInfo.h>
 
 #include <iostream>
@@ -21,6 +23,19 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const rlfseg::Error& e) {
         std::cerr << "rlfseg: error: " << e.what() << "\n";
+        return 1;
+    } catch (const c10::Error& e) {
+        // LibTorch's own errors: out of memory is the one a user causes (a large model or image).
+        const std::string message = e.what_without_backtrace();
+        if (message.find("out of memory") != std::string::npos || message.find("DefaultCPUAllocator") != std::string::npos) {
+            std::cerr << "rlfseg: error: out of memory (" << message.substr(0, message.find('\n'))
+                      << "). Try a smaller model, --precision float16 on a GPU, or --device cpu.\n";
+            return 1;
+        }
+        std::cerr << "rlfseg: internal error: " << message << "\n";
+        return 2;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "rlfseg: error: out of memory. Try a smaller model or image.\n";
         return 1;
     } catch (const std::exception& e) {
         std::cerr << "rlfseg: internal error: " << e.what() << "\n";

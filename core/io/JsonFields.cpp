@@ -2,6 +2,8 @@
 
 #include "core/io/AtomicFile.h"
 
+#include <limits>
+
 namespace rlfseg {
 
 JsonFields::JsonFields(const nlohmann::json& object, std::string source)
@@ -31,7 +33,10 @@ int JsonFields::requireInt(const std::string& key) const {
     if (!has(key)) fail(key, "is required but missing");
     const auto& v = mObject.at(key);
     if (!v.is_number_integer()) fail(key, "must be an integer");
-    return v.get<int>();
+    const auto wide = v.get<int64_t>();
+    if (wide < std::numeric_limits<int>::min() || wide > std::numeric_limits<int>::max())
+        fail(key, "is out of range (" + v.dump() + ")");
+    return static_cast<int>(wide);
 }
 
 int JsonFields::optionalInt(const std::string& key, int fallback) const {
@@ -66,7 +71,10 @@ std::vector<int> JsonFields::requireIntList(const std::string& key) const {
     std::vector<int> out;
     for (const auto& e : v) {
         if (!e.is_number_integer()) fail(key, "must be a non-empty list of integers");
-        out.push_back(e.get<int>());
+        const auto wide = e.get<int64_t>();
+        if (wide < std::numeric_limits<int>::min() || wide > std::numeric_limits<int>::max())
+            fail(key, "holds a value out of range (" + e.dump() + ")");
+        out.push_back(static_cast<int>(wide));
     }
     return out;
 }

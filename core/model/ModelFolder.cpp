@@ -86,8 +86,10 @@ std::vector<std::string> findWeightFiles(const std::string& directory, const std
     for (const std::string variant : {"", ".fp16"}) {
         const auto single = dir / (stem + variant + ".safetensors");
         if (fs::is_regular_file(single)) return {single.string()};
-        const auto index = dir / (stem + variant + ".safetensors.index.json");
-        if (fs::is_regular_file(index)) return shardsFromIndex(index);
+        // diffusers and transformers name a variant's index "<stem>.safetensors.index.fp16.json".
+        for (const auto& index : {dir / (stem + ".safetensors.index" + variant + ".json"),
+                                  dir / (stem + variant + ".safetensors.index.json")})
+            if (fs::is_regular_file(index)) return shardsFromIndex(index);
     }
     for (const std::string legacy : {".bin", ".ckpt", ".pt"})
         if (fs::exists(dir / (stem + legacy)))

@@ -13,6 +13,8 @@ void place(StableDiffusionNetworks& n, torch::Device device, torch::Dtype dtype)
     n.textEncoder->to(device, dtype);
     n.unet->to(device, dtype);
     n.vae->to(device, n.vaeDtype);
+    convertToChannelsLast(*n.unet);
+    convertToChannelsLast(*n.vae);
     n.setEval();
 }
 

@@ -7,8 +7,7 @@ namespace F = torch::nn::functional;
 namespace {
 constexpr double kVaeEps = 1e-6; // every GroupNorm of the reference VAE
 
-nn::Conv2d conv3(int64_t in, int64_t out) { return nn::Conv2d(nn::Conv2dOptions(in, out, 3).padding(1)); }
-nn::Conv2d conv1(int64_t in, int64_t out) { return nn::Conv2d(nn::Conv2dOptions(in, out, 1)); }
+nn::Conv2d conv3(int64_t in, int64_t out) { return makeConv(in, out, 3, 1, 1); }
 } // namespace
 
 VaeMidBlockImpl::VaeMidBlockImpl(int64_t channels, int64_t groups, bool withAttention) {
@@ -54,7 +53,7 @@ VaeEncoderImpl::VaeEncoderImpl(const AutoencoderKLConfig& c) {
     }
     register_module("down_blocks", down_blocks);
     mid_block = register_module("mid_block", VaeMidBlock(ch.back(), c.normNumGroups, c.midBlockAddAttention));
-    conv_norm_out = register_module("conv_norm_out", nn::GroupNorm(nn::GroupNormOptions(c.normNumGroups, ch.back()).eps(kVaeEps)));
+    conv_norm_out = register_module("conv_norm_out", makeGroupNorm(c.normNumGroups, ch.back(), kVaeEps));
     conv_out = register_module("conv_out", conv3(ch.back(), 2 * c.latentChannels)); // mean and log-variance
 }
 
@@ -81,7 +80,7 @@ VaeDecoderImpl::VaeDecoderImpl(const AutoencoderKLConfig& c) {
         up_blocks->push_back(VaeStage(i == 0 ? ch[0] : ch[i - 1], ch[i], c.layersPerBlock + 1, c.normNumGroups, false, !last));
     }
     register_module("up_blocks", up_blocks);
-    conv_norm_out = register_module("conv_norm_out", nn::GroupNorm(nn::GroupNormOptions(c.normNumGroups, ch.back()).eps(kVaeEps)));
+    conv_norm_out = register_module("conv_norm_out", makeGroupNorm(c.normNumGroups, ch.back(), kVaeEps));
     conv_out = register_module("conv_out", conv3(ch.back(), c.outChannels));
 }
 
@@ -101,9 +100,9 @@ AutoencoderKLImpl::AutoencoderKLImpl(const AutoencoderKLConfig& config) : mConfi
     encoder = register_module("encoder", VaeEncoder(config));
     decoder = register_module("decoder", VaeDecoder(config));
     if (config.useQuantConv)
-        quant_conv = register_module("quant_conv", conv1(2 * config.latentChannels, 2 * config.latentChannels));
+        quant_conv = register_module("quant_conv", makeConv(2 * config.latentChannels, 2 * config.latentChannels, 1));
     if (config.usePostQuantConv)
-        post_quant_conv = register_module("post_quant_conv", conv1(config.latentChannels, config.latentChannels));
+        post_quant_conv = register_module("post_quant_conv", makeConv(config.latentChannels, config.latentChannels, 1));
 }
 
 LatentDistribution AutoencoderKLImpl::encode(const torch::Tensor& x, DebugTensors* debug) {

@@ -6,25 +6,21 @@ namespace rlfseg {
 namespace nn = torch::nn;
 namespace F = torch::nn::functional;
 
-namespace {
-nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t stride = 1, int64_t padding = 0) {
+nn::Conv2d makeConv(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding) {
     return nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding));
 }
-nn::GroupNorm groupNorm(int64_t groups, int64_t channels, double eps) {
+nn::GroupNorm makeGroupNorm(int64_t groups, int64_t channels, double eps) {
     return nn::GroupNorm(nn::GroupNormOptions(groups, channels).eps(eps));
 }
-nn::Linear linear(int64_t in, int64_t out, bool bias = true) {
-    return nn::Linear(nn::LinearOptions(in, out).bias(bias));
-}
-} // namespace
+nn::Linear makeLinear(int64_t in, int64_t out, bool bias) { return nn::Linear(nn::LinearOptions(in, out).bias(bias)); }
 
 ResnetBlock2DImpl::ResnetBlock2DImpl(int64_t in, int64_t out, int64_t tembChannels, int64_t groups, double eps) {
-    norm1 = register_module("norm1", groupNorm(groups, in, eps));
-    conv1 = register_module("conv1", conv(in, out, 3, 1, 1));
-    if (tembChannels > 0) time_emb_proj = register_module("time_emb_proj", linear(tembChannels, out));
-    norm2 = register_module("norm2", groupNorm(groups, out, eps));
-    conv2 = register_module("conv2", conv(out, out, 3, 1, 1));
-    if (in != out) conv_shortcut = register_module("conv_shortcut", conv(in, out, 1));
+    norm1 = register_module("norm1", makeGroupNorm(groups, in, eps));
+    conv1 = register_module("conv1", makeConv(in, out, 3, 1, 1));
+    if (tembChannels > 0) time_emb_proj = register_module("time_emb_proj", makeLinear(tembChannels, out));
+    norm2 = register_module("norm2", makeGroupNorm(groups, out, eps));
+    conv2 = register_module("conv2", makeConv(out, out, 3, 1, 1));
+    if (in != out) conv_shortcut = register_module("conv_shortcut", makeConv(in, out, 1));
 }
 
 torch::Tensor ResnetBlock2DImpl::forward(const torch::Tensor& x, const torch::Tensor& temb) {
@@ -36,7 +32,7 @@ torch::Tensor ResnetBlock2DImpl::forward(const torch::Tensor& x, const torch::Te
 }
 
 Downsample2DImpl::Downsample2DImpl(int64_t channels, int64_t padding) : mPadding(padding) {
-    conv = register_module("conv", rlfseg::conv(channels, channels, 3, 2, padding));
+    conv = register_module("conv", makeConv(channels, channels, 3, 2, padding));
 }
 
 torch::Tensor Downsample2DImpl::forward(const torch::Tensor& x) {
@@ -45,7 +41,7 @@ torch::Tensor Downsample2DImpl::forward(const torch::Tensor& x) {
 }
 
 Upsample2DImpl::Upsample2DImpl(int64_t channels) {
-    conv = register_module("conv", rlfseg::conv(channels, channels, 3, 1, 1));
+    conv = register_module("conv", makeConv(channels, channels, 3, 1, 1));
 }
 
 torch::Tensor Upsample2DImpl::forward(const torch::Tensor& x, c10::optional<std::vector<int64_t>> size) {
@@ -54,15 +50,17 @@ torch::Tensor Upsample2DImpl::forward(const torch::Tensor& x, c10::optional<std:
         options.size(*size);
     else
         options.scale_factor(std::vector<double>{2.0, 2.0});
+    // Nearest-neighbour upsampling has no BFloat16 kernel before LibTorch 2.1: go through float32.
+    if (x.scalar_type() == torch::kBFloat16) return conv(F::interpolate(x.to(torch::kFloat), options).to(x.scalar_type()));
     return conv(F::interpolate(x, options));
 }
 
 SpatialSelfAttentionImpl::SpatialSelfAttentionImpl(int64_t channels, int64_t groups, double eps) {
-    group_norm = register_module("group_norm", groupNorm(groups, channels, eps));
-    to_q = register_module("to_q", linear(channels, channels));
-    to_k = register_module("to_k", linear(channels, channels));
-    to_v = register_module("to_v", linear(channels, channels));
-    mOut = linear(channels, channels);
+    group_norm = register_module("group_norm", makeGroupNorm(groups, channels, eps));
+    to_q = register_module("to_q", makeLinear(channels, channels));
+    to_k = register_module("to_k", makeLinear(channels, channels));
+    to_v = register_module("to_v", makeLinear(channels, channels));
+    mOut = makeLinear(channels, channels);
     to_out->push_back(mOut);
     register_module("to_out", to_out);
 }
@@ -81,10 +79,10 @@ CrossAttentionImpl::CrossAttentionImpl(int64_t queryDim, int64_t contextDim, int
     : mHeads(heads), mUpcast(upcast) {
     const int64_t inner = heads * headDim;
     const int64_t kvDim = contextDim > 0 ? contextDim : queryDim;
-    to_q = register_module("to_q", linear(queryDim, inner, false));
-    to_k = register_module("to_k", linear(kvDim, inner, false));
-    to_v = register_module("to_v", linear(kvDim, inner, false));
-    mOut = linear(inner, queryDim);
+    to_q = register_module("to_q", makeLinear(queryDim, inner, false));
+    to_k = register_module("to_k", makeLinear(kvDim, inner, false));
+    to_v = register_module("to_v", makeLinear(kvDim, inner, false));
+    mOut = makeLinear(inner, queryDim);
     to_out->push_back(mOut);
     register_module("to_out", to_out);
 }
@@ -101,7 +99,7 @@ torch::Tensor CrossAttentionImpl::forward(const torch::Tensor& x, const torch::T
     return mOut(multiHeadAttention(q, k, v, mHeads, options));
 }
 
-GEGLUImpl::GEGLUImpl(int64_t dim, int64_t inner) { proj = register_module("proj", linear(dim, inner * 2)); }
+GEGLUImpl::GEGLUImpl(int64_t dim, int64_t inner) { proj = register_module("proj", makeLinear(dim, inner * 2)); }
 
 torch::Tensor GEGLUImpl::forward(const torch::Tensor& x) {
     auto parts = proj(x).chunk(2, -1);
@@ -110,7 +108,7 @@ torch::Tensor GEGLUImpl::forward(const torch::Tensor& x) {
 
 FeedForwardImpl::FeedForwardImpl(int64_t dim, int64_t mult) {
     mGeglu = GEGLU(dim, dim * mult);
-    mOut = linear(dim * mult, dim);
+    mOut = makeLinear(dim * mult, dim);
     net->push_back(mGeglu);
     net->push_back(nn::Identity()); // dropout in the reference: index 1, no weights
     net->push_back(mOut);
@@ -138,13 +136,13 @@ torch::Tensor BasicTransformerBlockImpl::forward(const torch::Tensor& x, const t
 
 Transformer2DModelImpl::Transformer2DModelImpl(const Transformer2DOptions& o) : mLinear(o.linearProjection) {
     const int64_t c = o.channels;
-    norm = register_module("norm", groupNorm(o.groups, c, 1e-6));
+    norm = register_module("norm", makeGroupNorm(o.groups, c, 1e-6));
     if (mLinear) {
-        mProjIn = nn::AnyModule(linear(c, c));
-        mProjOut = nn::AnyModule(linear(c, c));
+        mProjIn = nn::AnyModule(makeLinear(c, c));
+        mProjOut = nn::AnyModule(makeLinear(c, c));
     } else {
-        mProjIn = nn::AnyModule(conv(c, c, 1));
-        mProjOut = nn::AnyModule(conv(c, c, 1));
+        mProjIn = nn::AnyModule(makeConv(c, c, 1));
+        mProjOut = nn::AnyModule(makeConv(c, c, 1));
     }
     register_module("proj_in", mProjIn.ptr());
     for (int64_t i = 0; i < o.layers; ++i)

@@ -9,6 +9,11 @@
 
 namespace rlfseg {
 
+// Layers as the reference constructs them, shared by every network.
+torch::nn::Conv2d makeConv(int64_t in, int64_t out, int64_t kernel, int64_t stride = 1, int64_t padding = 0);
+torch::nn::GroupNorm makeGroupNorm(int64_t groups, int64_t channels, double eps);
+torch::nn::Linear makeLinear(int64_t in, int64_t out, bool bias = true);
+
 // Optional sink for intermediate outputs, keyed by module path; used by the parity tests to
 // bisect a mismatch. Null in normal use.
 using DebugTensors = std::map<std::string, torch::Tensor>;

@@ -16,9 +16,19 @@ void requireNull(const JsonFields& f, const std::string& key) {
     if (f.has(key)) f.fail(key, "is set, but this feature of the reference model is not supported (SD 1.x / 2.x only)");
 }
 
-void requirePositive(const JsonFields& f, const std::string& key, const std::vector<int>& values) {
+// Bounds that no real Stable Diffusion config comes near, but that keep a corrupt or hostile
+// config from building a network that exhausts memory (or dividing by zero) before any weight is read.
+constexpr int kMaxBlocks = 8;
+constexpr int kMaxChannels = 16384;
+constexpr int kMaxLayers = 64;
+
+void requireRange(const JsonFields& f, const std::string& key, const std::vector<int>& values, int lo, int hi) {
     for (int v : values)
-        if (v <= 0) f.fail(key, "must hold positive values");
+        if (v < lo || v > hi)
+            f.fail(key, "holds " + std::to_string(v) + "; expected " + std::to_string(lo) + " to " + std::to_string(hi));
+}
+void requireRange(const JsonFields& f, const std::string& key, int value, int lo, int hi) {
+    requireRange(f, key, std::vector<int>{value}, lo, hi);
 }
 
 } // namespace
@@ -38,8 +48,13 @@ ClipTextConfig ClipTextConfig::fromJson(const nlohmann::json& json, const std::s
     c.eosTokenId = f.optionalInt("eos_token_id", 49407);
     if (c.hiddenAct != "quick_gelu" && c.hiddenAct != "gelu")
         f.fail("hidden_act", "must be 'quick_gelu' or 'gelu'");
-    requirePositive(f, "sizes", {c.vocabSize, c.hiddenSize, c.intermediateSize, c.numHiddenLayers, c.numAttentionHeads,
-                                 c.maxPositionEmbeddings});
+    requireRange(f, "vocab_size", c.vocabSize, 1, 1 << 20);
+    requireRange(f, "hidden_size", c.hiddenSize, 1, kMaxChannels);
+    requireRange(f, "intermediate_size", c.intermediateSize, 1, 4 * kMaxChannels);
+    requireRange(f, "num_hidden_layers", c.numHiddenLayers, 1, kMaxLayers);
+    requireRange(f, "num_attention_heads", c.numAttentionHeads, 1, c.hiddenSize);
+    requireRange(f, "max_position_embeddings", c.maxPositionEmbeddings, 2, 4096);
+    if (!(c.layerNormEps > 0)) f.fail("layer_norm_eps", "must be positive");
     if (c.hiddenSize % c.numAttentionHeads != 0)
         f.fail("num_attention_heads", "must divide hidden_size");
     return c;
@@ -69,6 +84,7 @@ AutoencoderKLConfig AutoencoderKLConfig::fromJson(const nlohmann::json& json, co
     c.outChannels = f.optionalInt("out_channels", 3);
     c.latentChannels = f.optionalInt("latent_channels", 4);
     c.blockOutChannels = f.requireIntList("block_out_channels");
+    requireRange(f, "block_out_channels (its length)", static_cast<int>(c.blockOutChannels.size()), 1, kMaxBlocks);
     c.layersPerBlock = f.optionalInt("layers_per_block", 1);
     c.normNumGroups = f.optionalInt("norm_num_groups", 32);
     c.sampleSize = f.optionalInt("sample_size", 32);
@@ -89,8 +105,13 @@ AutoencoderKLConfig AutoencoderKLConfig::fromJson(const nlohmann::json& json, co
         if (t != "DownEncoderBlock2D") f.fail("down_block_types", "holds '" + t + "'; only DownEncoderBlock2D is supported");
     for (const auto& t : up)
         if (t != "UpDecoderBlock2D") f.fail("up_block_types", "holds '" + t + "'; only UpDecoderBlock2D is supported");
-    requirePositive(f, "block_out_channels", c.blockOutChannels);
-    requirePositive(f, "sizes", {c.inChannels, c.outChannels, c.latentChannels, c.layersPerBlock, c.normNumGroups});
+    requireRange(f, "block_out_channels", c.blockOutChannels, 1, kMaxChannels);
+    requireRange(f, "in_channels", c.inChannels, 1, 64);
+    requireRange(f, "out_channels", c.outChannels, 1, 64);
+    requireRange(f, "latent_channels", c.latentChannels, 1, 64);
+    requireRange(f, "layers_per_block", c.layersPerBlock, 1, kMaxLayers);
+    requireRange(f, "norm_num_groups", c.normNumGroups, 1, kMaxChannels);
+    if (!(c.scalingFactor > 0)) f.fail("scaling_factor", "must be positive");
     for (int ch : c.blockOutChannels)
         if (ch % c.normNumGroups != 0) f.fail("norm_num_groups", "must divide every block_out_channels entry");
     return c;
@@ -132,6 +153,7 @@ UNet2DConditionConfig UNet2DConditionConfig::fromJson(const nlohmann::json& json
     c.midBlockType = f.optionalString("mid_block_type", "UNetMidBlock2DCrossAttn");
     c.blockOutChannels = f.requireIntList("block_out_channels");
     const size_t n = c.blockOutChannels.size();
+    requireRange(f, "block_out_channels (its length)", static_cast<int>(n), 1, kMaxBlocks);
     if (c.downBlockTypes.size() != n || c.upBlockTypes.size() != n)
         f.fail("down_block_types", "and up_block_types must have one entry per block_out_channels entry");
     c.layersPerBlock = f.intOrList("layers_per_block", n, 2);
@@ -179,10 +201,17 @@ UNet2DConditionConfig UNet2DConditionConfig::fromJson(const nlohmann::json& json
             f.fail("up_block_types", "holds '" + t + "'; supported: CrossAttnUpBlock2D, UpBlock2D");
     if (!c.midBlockType.empty() && c.midBlockType != "UNetMidBlock2DCrossAttn")
         f.fail("mid_block_type", "is '" + c.midBlockType + "'; supported: UNetMidBlock2DCrossAttn or null");
-    requirePositive(f, "block_out_channels", c.blockOutChannels);
-    requirePositive(f, "layers_per_block", c.layersPerBlock);
-    requirePositive(f, "transformer_layers_per_block", c.transformerLayersPerBlock);
-    requirePositive(f, "num_attention_heads", c.numAttentionHeads);
+    requireRange(f, "sample_size", c.sampleSize, 1, 1024);
+    requireRange(f, "in_channels", c.inChannels, 1, 64);
+    requireRange(f, "out_channels", c.outChannels, 1, 64);
+    requireRange(f, "block_out_channels", c.blockOutChannels, 1, kMaxChannels);
+    requireRange(f, "layers_per_block", c.layersPerBlock, 1, kMaxLayers);
+    requireRange(f, "transformer_layers_per_block", c.transformerLayersPerBlock, 1, kMaxLayers);
+    requireRange(f, "attention_head_dim", c.numAttentionHeads, 1, kMaxChannels);
+    requireRange(f, "cross_attention_dim", c.crossAttentionDim, 1, kMaxChannels);
+    requireRange(f, "norm_num_groups", c.normNumGroups, 1, kMaxChannels);
+    requireRange(f, "downsample_padding", c.downsamplePadding, 0, 1);
+    if (!(c.normEps > 0)) f.fail("norm_eps", "must be positive");
     for (size_t i = 0; i < n; ++i) {
         if (c.blockOutChannels[i] % c.normNumGroups != 0)
             f.fail("norm_num_groups", "must divide every block_out_channels entry");

@@ -127,7 +127,7 @@ torch::Tensor UNetMidBlockImpl::forward(const torch::Tensor& x, const torch::Ten
 UNet2DConditionModelImpl::UNet2DConditionModelImpl(const UNet2DConditionConfig& config) : mConfig(config) {
     const auto& ch = config.blockOutChannels;
     const size_t n = ch.size();
-    conv_in = register_module("conv_in", nn::Conv2d(nn::Conv2dOptions(config.inChannels, ch[0], 3).padding(1)));
+    conv_in = register_module("conv_in", makeConv(config.inChannels, ch[0], 3, 1, 1));
     time_embedding = register_module("time_embedding", TimestepEmbedding(ch[0], config.timeEmbeddingDim()));
 
     for (size_t i = 0; i < n; ++i) {
@@ -150,8 +150,8 @@ UNet2DConditionModelImpl::UNet2DConditionModelImpl(const UNet2DConditionConfig& 
     register_module("up_blocks", up_blocks);
 
     conv_norm_out = register_module(
-        "conv_norm_out", nn::GroupNorm(nn::GroupNormOptions(config.normNumGroups, ch[0]).eps(config.normEps)));
-    conv_out = register_module("conv_out", nn::Conv2d(nn::Conv2dOptions(ch[0], config.outChannels, 3).padding(1)));
+        "conv_norm_out", makeGroupNorm(config.normNumGroups, ch[0], config.normEps));
+    conv_out = register_module("conv_out", makeConv(ch[0], config.outChannels, 3, 1, 1));
 }
 
 torch::Tensor UNet2DConditionModelImpl::forward(const torch::Tensor& sample, const torch::Tensor& timesteps,

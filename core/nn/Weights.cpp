@@ -114,6 +114,12 @@ void loadWeights(torch::nn::Module& module, const std::vector<std::string>& file
     }
 }
 
+void convertToChannelsLast(torch::nn::Module& module) {
+    torch::NoGradGuard noGrad;
+    for (auto& p : module.parameters())
+        if (p.dim() == 4) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
+}
+
 void saveWeights(const torch::nn::Module& module, const std::string& path, torch::Dtype dtype,
                  const std::map<std::string, std::string>& metadata) {
     std::vector<torch::Tensor> keepAlive;

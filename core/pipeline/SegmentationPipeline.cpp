@@ -7,6 +7,7 @@
 #include "core/util/Runtime.h"
 
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <string_view>
 
@@ -19,15 +20,35 @@ double msSince(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-// Content key of an image: its size and a hash of its pixels (rows hashed separately, so a
-// non-continuous Mat works too).
+// Content key of an image: its size and two independent 64-bit hashes of its pixels (128 bits:
+// a collision, which would silently return another image's latent, is out of reach). Rows are
+// hashed separately, so a non-continuous Mat works too.
 std::string imageKey(const cv::Mat& rgb, cv::Size modelSize) {
-    size_t h = std::hash<int>()(rgb.cols) ^ (std::hash<int>()(rgb.rows) << 1);
+    uint64_t a = 1469598103934665603ull, b = 0x9e3779b97f4a7c15ull;
     for (int y = 0; y < rgb.rows; ++y) {
         std::string_view row(reinterpret_cast<const char*>(rgb.ptr(y)), rgb.cols * rgb.elemSize());
-        h = h * 1099511628211ull ^ std::hash<std::string_view>()(row);
+        a = (a ^ std::hash<std::string_view>()(row)) * 1099511628211ull;
+        for (size_t i = 0; i + 8 <= row.size(); i += 8) { // a second, unrelated mix over 8-byte words
+            uint64_t w;
+            std::memcpy(&w, row.data() + i, 8);
+            b = (b ^ w) * 0xff51afd7ed558ccdull;
+            b ^= b >> 33;
+        }
+        for (size_t i = row.size() & ~size_t(7); i < row.size(); ++i) b = (b ^ uint8_t(row[i])) * 0xc4ceb9fe1a85ec53ull;
     }
-    return std::to_string(h) + "@" + std::to_string(modelSize.width) + "x" + std::to_string(modelSize.height);
+    return std::to_string(a) + "-" + std::to_string(b) + "@" + std::to_string(rgb.cols) + "x" + std::to_string(rgb.rows) +
+           "->" + std::to_string(modelSize.width) + "x" + std::to_string(modelSize.height);
+}
+
+// The pipeline feeds the UNet the image latent alone and the VAE RGB images: refuse other
+// shapes up front, naming the config, instead of failing inside a convolution.
+void checkSegmentationShapes(const ModelFolder& m) {
+    if (m.unetConfig.inChannels != m.vaeConfig.latentChannels)
+        throw Error(m.unet.configPath + ": in_channels is " + std::to_string(m.unetConfig.inChannels) +
+                    "; a flow model for segmentation takes the image latent alone (" +
+                    std::to_string(m.vaeConfig.latentChannels) + " channels). Is this a diffusion-baseline model?");
+    if (m.vaeConfig.inChannels != 3 || m.vaeConfig.outChannels != 3)
+        throw Error(m.vae.configPath + ": in_channels and out_channels must be 3 (RGB images and masks)");
 }
 } // namespace
 
@@ -49,10 +70,11 @@ struct SegmentationPipeline::Impl {
 
 std::unique_ptr<SegmentationPipeline> SegmentationPipeline::load(const std::string& modelDirectory,
                                                                  const PipelineOptions& options) {
-    configureThreads(options.threads);
+    configureRuntime(options.threads);
     const DeviceChoice device = chooseDevice(options.device);
     const torch::Dtype dtype = choosePrecision(options.precision, device.cuda);
     auto folder = ModelFolder::open(modelDirectory);
+    checkSegmentationShapes(folder);
     auto networks = std::make_shared<StableDiffusionNetworks>(
         StableDiffusionNetworks::load(folder, torch::Device(device.device), dtype));
     return std::make_unique<SegmentationPipeline>(std::move(networks), options);
@@ -61,9 +83,8 @@ std::unique_ptr<SegmentationPipeline> SegmentationPipeline::load(const std::stri
 SegmentationPipeline::SegmentationPipeline(std::shared_ptr<StableDiffusionNetworks> networks,
                                            const PipelineOptions& options) {
     TORCH_CHECK(networks, "SegmentationPipeline needs networks");
-    configureThreads(options.threads);
-    std::string description = networks->device.is_cuda() ? chooseDevice(networks->device.str()).description
-                                                         : chooseDevice("cpu").description;
+    checkSegmentationShapes(networks->folder);
+    std::string description = chooseDevice(networks->device.str()).description;
     d = std::make_unique<Impl>(std::move(networks), options, std::move(description));
 }
 

@@ -21,7 +21,7 @@ struct StableDiffusionNetworks;
 struct PipelineOptions {
     std::string device = "auto";    // auto | cpu | cuda | cuda:N
     std::string precision = "auto"; // auto | float32 | float16 | bfloat16 (half precision on CUDA only)
-    int threads = 0;                 // LibTorch CPU threads; 0 = number of cores
+    int threads = 0;                 // LibTorch CPU threads, set by load(); 0 = number of cores
     size_t imageCacheEntries = 8;
     size_t promptCacheEntries = 256;
     float threshold = 0.5f;          // binary mask: p > threshold

@@ -6,13 +6,20 @@
 
 #include <thread>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #ifdef RLFSEG_HAVE_CUDA // set by CMake when the LibTorch in use was built with CUDA
 #include <ATen/cuda/CUDAContext.h>
 #endif
 
 namespace rlfseg {
 
-int configureThreads(int threads) {
+int configureRuntime(int threads) {
+#ifdef __GLIBC__
+    mallopt(M_ARENA_MAX, 1);
+#endif
     if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     torch::set_num_threads(threads);
     return torch::get_num_threads();

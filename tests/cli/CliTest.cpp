@@ -69,9 +69,12 @@ TEST_F(Cli, VersionAndHelp) {
 }
 
 TEST_F(Cli, NoOrUnknownSubcommandFails) {
-    EXPECT_NE(run("").status, 0);
-    EXPECT_NE(run("frobnicate").status, 0);
-    EXPECT_NE(run("segment --image x.png").status, 0); // required options missing
+    // CLI11's usage errors: status 105-109, never a crash (>= 128) or an internal error (2).
+    for (const char* arguments : {"", "frobnicate", "segment --image x.png", "segment --threshold 3"}) {
+        const auto r = run(arguments);
+        EXPECT_GE(r.status, 100) << arguments << "\n" << r.output;
+        EXPECT_LT(r.status, 128) << arguments << "\n" << r.output;
+    }
 }
 
 TEST_F(Cli, SegmentWritesBinaryAndSoftMasksAtTheImageSize) {
@@ -131,6 +134,7 @@ TEST_F(Cli, BadInputEndsInAMessageAndNonZeroStatus) {
         const auto r = run(c.arguments);
         EXPECT_EQ(r.status, 1) << c.arguments << "\n" << r.output;
         EXPECT_NE(r.output.find("rlfseg: error: "), std::string::npos) << c.arguments << "\n" << r.output;
+        EXPECT_EQ(r.output.find("internal error"), std::string::npos) << c.arguments << "\n" << r.output;
         EXPECT_NE(r.output.find(c.expected), std::string::npos) << c.arguments << "\n" << r.output;
     }
     EXPECT_FALSE(fs::exists(sDir / "never.png"));

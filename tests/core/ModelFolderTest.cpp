@@ -16,6 +16,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <fstream>
+#include <tuple>
 
 namespace fs = std::filesystem;
 using namespace rlfseg;
@@ -157,6 +158,26 @@ TEST(ModelFolder, EveryBrokenFolderGetsAMessageNamingTheFile) {
     message = errorOf([&] { ModelFolder::open(root.string()); });
     EXPECT_NE(message.find("addition_embed_type"), std::string::npos) << message;
 
+    // Numbers that would divide by zero, overflow or exhaust memory are refused, naming the key.
+    const std::vector<std::tuple<std::string, std::string, nlohmann::json>> badNumbers = {
+        {"unet", "norm_num_groups", 0},
+        {"unet", "sample_size", -4},
+        {"unet", "layers_per_block", 1000000},
+        {"unet", "cross_attention_dim", 4294967328ll}, // would wrap to 32 if read as int
+        {"unet", "downsample_padding", 3},
+        {"unet", "block_out_channels", nlohmann::json::array({32, 64, 64, 64, 64, 64, 64, 64, 64})},
+        {"vae", "scaling_factor", 0.0},
+        {"vae", "norm_num_groups", 0},
+        {"text_encoder", "num_attention_heads", 0},
+        {"text_encoder", "hidden_size", 100000000},
+    };
+    for (const auto& [component, key, value] : badNumbers) {
+        root = fresh("broken-number");
+        editJson(root / component / "config.json", [&](nlohmann::json& j) { j[key] = value; });
+        message = errorOf([&] { ModelFolder::open(root.string()); });
+        EXPECT_NE(message.find(component + "/config.json: '" + key), std::string::npos) << key << ": " << message;
+    }
+
     root = fresh("broken-harmless"); // unknown keys are ignored
     editJson(root / "unet" / "config.json", [](nlohmann::json& j) { j["some_future_option"] = 42; });
     EXPECT_NO_THROW(ModelFolder::open(root.string()));
@@ -188,6 +209,14 @@ TEST(ModelFolder, DamagedWeightsAreRefusedWhenLoading) {
     message = errorOf([&] { SegmentationPipeline::load(root.string(), o); });
     EXPECT_NE(message.find("proj_in.weight"), std::string::npos) << message;
     EXPECT_NE(message.find("shape"), std::string::npos) << message;
+
+    // A diffusion-baseline UNet (image latent concatenated: 8 input channels) is a valid folder,
+    // but not a flow model the segmentation pipeline can run.
+    root = test::makeTinyModelFolder("weights-baseline", {"sd15", true});
+    editJson(root / "unet" / "config.json", [](nlohmann::json& j) { j["in_channels"] = 8; });
+    EXPECT_NO_THROW(ModelFolder::open(root.string()));
+    message = errorOf([&] { SegmentationPipeline::load(root.string(), o); });
+    EXPECT_NE(message.find("unet/config.json: in_channels is 8"), std::string::npos) << message;
 
     // A VAE file missing tensors.
     root = test::makeTinyModelFolder("weights-missing", {"sd15", true});

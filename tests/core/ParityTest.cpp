@@ -87,6 +87,10 @@ TEST_F(Parity, VaeEncodeAndDecodeMatchDiffusers) {
     auto decoded = vae->decode(io["latent_mean"], &debug);
     EXPECT_TRUE(close(decoded, io["decoded"], "decoded", kTight));
     EXPECT_GE(io.compareDebug(debug), 10) << "the debug intermediates should be compared too";
+
+    convertToChannelsLast(*vae);
+    EXPECT_TRUE(close(vae->encode(io["input"]).mean, io["latent_mean"], "latent_mean (channels-last)", kTight));
+    EXPECT_TRUE(close(vae->decode(io["latent_mean"]), io["decoded"], "decoded (channels-last)", kTight));
 }
 
 class UNetParity : public Parity, public ::testing::WithParamInterface<std::string> {};
@@ -105,6 +109,11 @@ TEST_P(UNetParity, MatchesDiffusersForIntegerAndFloatTimesteps) {
 
     auto outFloat = unet->forward(io["sample"], io["timestep_float"], io["encoder_hidden_states"]);
     EXPECT_TRUE(close(outFloat, io["out_timestep_float"], name + " out_timestep_float", kTight));
+
+    // The layout the pipeline runs in (channels-last convolutions) gives the same numbers.
+    convertToChannelsLast(*unet);
+    auto outChannelsLast = unet->forward(io["sample"], io["timestep"], io["encoder_hidden_states"]);
+    EXPECT_TRUE(close(outChannelsLast, io["out"], name + " out (channels-last)", kTight));
 }
 
 INSTANTIATE_TEST_SUITE_P(Sd15AndSd21, UNetParity, ::testing::Values("sd15", "sd21"));
