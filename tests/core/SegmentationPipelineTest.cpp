@@ -138,3 +138,23 @@ TEST_F(SegmentationPipelineTest, NeverFallsBackSilentlyFromCudaOrHalfPrecision) 
     EXPECT_EQ(pipeline->deviceDescription(), "CPU, 1 threads");
     EXPECT_EQ(pipeline->precisionName(), "Float");
 }
+
+// Runs only where LibTorch has CUDA and a GPU (never in CI here): the GPU path in half precision
+// agrees with the CPU in float32, and says which device it runs on.
+TEST_F(SegmentationPipelineTest, CudaHalfPrecisionAgreesWithCpuFloat32) {
+    if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+    const cv::Mat rgb = testImage(48, 32, 6);
+    const auto reference = SegmentationPipeline::load(sModel.string(), cpuOptions())->segment(rgb, "the red circle");
+    for (const char* precision : {"float32", "float16", "bfloat16"}) {
+        PipelineOptions o;
+        o.device = "cuda";
+        o.precision = precision;
+        auto pipeline = SegmentationPipeline::load(sModel.string(), o);
+        EXPECT_TRUE(pipeline->onCuda());
+        EXPECT_NE(pipeline->deviceDescription().find("CUDA"), std::string::npos);
+        const auto r = pipeline->segment(rgb, "the red circle");
+        ASSERT_EQ(r.soft.size(), rgb.size());
+        const double meanDiff = cv::norm(r.soft, reference.soft, cv::NORM_L1) / double(rgb.total());
+        EXPECT_LT(meanDiff, std::string(precision) == "float32" ? 2e-3 : 2e-2) << precision; // cuDNN may use TF32
+    }
+}
