@@ -20,33 +20,12 @@
 #include <vector>
 
 namespace fs = std::filesystem;
+using rlfseg::test::expectError;
+using rlfseg::test::readBytes;
+using rlfseg::test::writeBytes;
 using rlfseg::ImageLimits;
 
 namespace {
-
-std::string readBytes(const fs::path& p) { return rlfseg::readFileToString(p.string()); }
-
-void writeBytes(const fs::path& p, const std::string& bytes) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    ASSERT_TRUE(out.good());
-}
-
-// Asserts that `fn` throws rlfseg::Error whose message names the file and contains `needle`.
-void expectError(const std::function<void()>& fn, const fs::path& file, const std::string& needle = "") {
-    try {
-        fn();
-        ADD_FAILURE() << "no rlfseg::Error thrown for " << file;
-    } catch (const rlfseg::Error& e) {
-        const std::string msg = e.what();
-        EXPECT_NE(msg.find(file.filename().string()), std::string::npos) << "message does not name the file: " << msg;
-        if (!needle.empty()) {
-            EXPECT_NE(msg.find(needle), std::string::npos) << "message lacks '" << needle << "': " << msg;
-        }
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "wrong exception type for " << file << ": " << e.what();
-    }
-}
 
 uint32_t crc32(const std::string& bytes) {
     uint32_t crc = 0xFFFFFFFFu;

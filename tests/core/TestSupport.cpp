@@ -1,6 +1,12 @@
 #include "TestSupport.h"
 
+#include "core/io/AtomicFile.h"
+#include "core/util/Error.h"
+
+#include <gtest/gtest.h>
+
 #include <atomic>
+#include <fstream>
 #include <random>
 #include <unistd.h>
 
@@ -15,6 +21,28 @@ std::filesystem::path makeTempDir(const std::string& tag) {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return dir;
+}
+
+std::string readBytes(const std::filesystem::path& path) { return readFileToString(path.string()); }
+
+void writeBytes(const std::filesystem::path& path, const std::string& bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    ASSERT_TRUE(out.good()) << "could not write " << path;
+}
+
+void expectError(const std::function<void()>& fn, const std::filesystem::path& file, const std::string& needle) {
+    try {
+        fn();
+        ADD_FAILURE() << "no rlfseg::Error thrown for " << file;
+    } catch (const Error& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find(file.filename().string()), std::string::npos) << "message does not name the file: " << message;
+        if (!needle.empty())
+            EXPECT_NE(message.find(needle), std::string::npos) << "message lacks '" << needle << "': " << message;
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << "wrong exception type for " << file << ": " << e.what();
+    }
 }
 
 } // namespace rlfseg::test

@@ -2,6 +2,7 @@
 // Paths the core tests share. RLFSEG_FIXTURES_DIR and RLFSEG_TEST_DATA_DIR come from CMake.
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace rlfseg::test {
@@ -15,5 +16,13 @@ inline std::filesystem::path testDataDir() { return RLFSEG_TEST_DATA_DIR; }
 
 // A fresh, empty directory under the system's temp folder, removed by nobody (ctest runs are short).
 std::filesystem::path makeTempDir(const std::string& tag);
+
+// Whole files as bytes (binary-safe).
+std::string readBytes(const std::filesystem::path& path);
+void writeBytes(const std::filesystem::path& path, const std::string& bytes);
+
+// Asserts (GoogleTest) that `fn` throws rlfseg::Error whose message names `file` (its file name)
+// and contains `needle`.
+void expectError(const std::function<void()>& fn, const std::filesystem::path& file, const std::string& needle = "");
 
 } // namespace rlfseg::test
