@@ -8,5 +8,6 @@ namespace rlfseg::cli {
 
 void addSegmentCommand(CLI::App& app);
 void addInfoCommand(CLI::App& app);
+void addGenerateShapesCommand(CLI::App& app);
 
 } // namespace rlfseg::cli

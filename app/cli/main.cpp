@@ -1,4 +1,4 @@
-// rlfseg: the command line of RLFSeg Studio (segment, info; training and evaluation come later).
+// rlfseg: the command line of RLFSeg Studio (segment, info, generate-shapes; training and evaluation come later).
 
 #include "Commands.h"
 
@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     rlfseg::cli::addSegmentCommand(app);
     rlfseg::cli::addInfoCommand(app);
+    rlfseg::cli::addGenerateShapesCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
