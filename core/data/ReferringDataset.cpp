@@ -1,0 +1,261 @@
+#include "core/data/ReferringDataset.h"
+
+#include "core/io/JsonFields.h"
+#include "core/util/Error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <set>
+
+namespace rlfseg::data {
+
+namespace {
+
+using nlohmann::json;
+
+// Error reporting with the file and a JSON path ("images[3].id", "[12].ann_ids[1]").
+struct Where {
+    std::string file;
+
+    [[noreturn]] void fail(const std::string& path, const std::string& what) const {
+        throw Error(file + ": " + (path.empty() ? std::string() : path + ": ") + what);
+    }
+
+    static std::string key(const std::string& path, const std::string& k) { return path.empty() ? k : path + "." + k; }
+    static std::string index(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
+    const json& require(const json& object, const std::string& path, const std::string& k) const {
+        if (!object.is_object()) fail(path, "expected a JSON object, found " + std::string(object.type_name()));
+        const auto it = object.find(k);
+        if (it == object.end() || it->is_null()) fail(path, "missing key \"" + k + "\"");
+        return *it;
+    }
+
+    int toInt(const json& value, const std::string& path) const {
+        if (!value.is_number_integer()) fail(path, "must be an integer, found " + value.dump());
+        const int64_t wide = value.is_number_unsigned() && value.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max())
+                                 ? std::numeric_limits<int64_t>::max()
+                                 : value.get<int64_t>();
+        if (wide < std::numeric_limits<int>::min() || wide > std::numeric_limits<int>::max())
+            fail(path, "integer out of range (" + value.dump() + ")");
+        return int(wide);
+    }
+
+    int requireInt(const json& object, const std::string& path, const std::string& k) const {
+        return toInt(require(object, path, k), key(path, k));
+    }
+
+    std::string requireString(const json& object, const std::string& path, const std::string& k) const {
+        const json& v = require(object, path, k);
+        if (!v.is_string()) fail(key(path, k), "must be a string, found " + v.dump());
+        return v.get<std::string>();
+    }
+
+    const json& requireArray(const json& object, const std::string& path, const std::string& k) const {
+        const json& v = require(object, path, k);
+        if (!v.is_array()) fail(key(path, k), "must be a list, found " + std::string(v.type_name()));
+        return v;
+    }
+};
+
+json parse(const std::string& path) {
+    return JsonFields::parseFile(path); // Error naming the file: missing, unreadable or malformed
+}
+
+} // namespace
+
+ReferringDataset ReferringDataset::open(const std::string& dir) {
+    namespace fs = std::filesystem;
+    ReferringDataset ds;
+    ds.mDir = dir;
+    const fs::path root(dir);
+    const fs::path imagesDir = root / "images";
+
+    // ---- instances.json ----
+    const std::string instancesPath = (root / "instances.json").string();
+    const Where inst{instancesPath};
+    const json instances = parse(instancesPath);
+    if (!instances.is_object()) inst.fail("", "expected a JSON object at the top level");
+    if (instances.contains("categories") && !instances["categories"].is_null() && !instances["categories"].is_array())
+        inst.fail("categories", "must be a list");
+
+    const json& images = inst.requireArray(instances, "", "images");
+    for (size_t i = 0; i < images.size(); ++i) {
+        const std::string p = Where::index("images", i);
+        const json& im = images[i];
+        const int id = inst.requireInt(im, p, "id");
+        Image image;
+        image.fileName = inst.requireString(im, p, "file_name");
+        image.width = inst.requireInt(im, p, "width");
+        image.height = inst.requireInt(im, p, "height");
+        if (image.width <= 0) inst.fail(p + ".width", "must be positive, found " + std::to_string(image.width));
+        if (image.height <= 0) inst.fail(p + ".height", "must be positive, found " + std::to_string(image.height));
+        if (!ds.mImages.emplace(id, std::move(image)).second) inst.fail(p + ".id", "duplicate image id " + std::to_string(id));
+    }
+
+    auto readSegmentation = [&](const json& seg, const std::string& p, const Image& image) {
+        Segmentation out;
+        if (seg.is_object()) {
+            out.isRle = true;
+            out.rle = coco::fromCocoJson(seg, instancesPath + ": " + p);
+            if (out.rle.height != image.height || out.rle.width != image.width)
+                inst.fail(p + ".size", "RLE size [" + std::to_string(out.rle.height) + ", " + std::to_string(out.rle.width) +
+                                           "] differs from the image's [" + std::to_string(image.height) + ", " +
+                                           std::to_string(image.width) + "]");
+        } else if (seg.is_array()) {
+            out.isRle = false;
+            for (size_t k = 0; k < seg.size(); ++k) {
+                const std::string pk = Where::index(p, k);
+                const json& poly = seg[k];
+                if (!poly.is_array()) inst.fail(pk, "a polygon must be a list of coordinates, found " + std::string(poly.type_name()));
+                if (poly.size() % 2 != 0)
+                    inst.fail(pk, "a polygon needs an even number of coordinates (" + std::to_string(poly.size()) + ")");
+                std::vector<double> xy;
+                xy.reserve(poly.size());
+                for (size_t c = 0; c < poly.size(); ++c) {
+                    if (!poly[c].is_number()) inst.fail(Where::index(pk, c), "must be a number, found " + poly[c].dump());
+                    const double v = poly[c].get<double>();
+                    if (!std::isfinite(v) || std::abs(v) > 1e6) inst.fail(Where::index(pk, c), "coordinate out of range");
+                    xy.push_back(v);
+                }
+                out.polygons.push_back(std::move(xy));
+            }
+        } else {
+            inst.fail(p, "must be an RLE object or a list of polygons, found " + std::string(seg.type_name()));
+        }
+        return out;
+    };
+
+    const json& annotations = inst.requireArray(instances, "", "annotations");
+    for (size_t i = 0; i < annotations.size(); ++i) {
+        const std::string p = Where::index("annotations", i);
+        const json& a = annotations[i];
+        const int id = inst.requireInt(a, p, "id");
+        Annotation ann;
+        ann.imageId = inst.requireInt(a, p, "image_id");
+        const auto image = ds.mImages.find(ann.imageId);
+        if (image == ds.mImages.end()) inst.fail(p + ".image_id", "unknown image id " + std::to_string(ann.imageId));
+        ann.segmentation = readSegmentation(inst.require(a, p, "segmentation"), p + ".segmentation", image->second);
+        const auto clean = a.find("segmentation_clean");
+        if (clean != a.end() && !clean->is_null()) {
+            ann.hasClean = true;
+            ann.clean = readSegmentation(*clean, p + ".segmentation_clean", image->second);
+        }
+        if (!ds.mAnnotations.emplace(id, std::move(ann)).second)
+            inst.fail(p + ".id", "duplicate annotation id " + std::to_string(id));
+    }
+
+    // ---- refs.json ----
+    const std::string refsPath = (root / "refs.json").string();
+    const Where refsWhere{refsPath};
+    const json refs = parse(refsPath);
+    if (!refs.is_array()) refsWhere.fail("", "expected a JSON list of refs at the top level");
+    std::set<int> refIds;
+    std::set<std::string> splitSet;
+    for (size_t i = 0; i < refs.size(); ++i) {
+        const std::string p = Where::index("", i);
+        const json& r = refs[i];
+        const int refId = refsWhere.requireInt(r, p, "ref_id");
+        if (!refIds.insert(refId).second) refsWhere.fail(p + ".ref_id", "duplicate ref id " + std::to_string(refId));
+        const int imageId = refsWhere.requireInt(r, p, "image_id");
+        const auto image = ds.mImages.find(imageId);
+        if (image == ds.mImages.end()) refsWhere.fail(p + ".image_id", "unknown image id " + std::to_string(imageId));
+        const json& annIds = refsWhere.requireArray(r, p, "ann_ids");
+        if (annIds.empty()) refsWhere.fail(p + ".ann_ids", "must list at least one annotation id");
+        std::vector<int> ids;
+        for (size_t k = 0; k < annIds.size(); ++k) {
+            const std::string pk = Where::index(p + ".ann_ids", k);
+            const int annId = refsWhere.toInt(annIds[k], pk);
+            const auto ann = ds.mAnnotations.find(annId);
+            if (ann == ds.mAnnotations.end()) refsWhere.fail(pk, "unknown annotation id " + std::to_string(annId));
+            if (ann->second.imageId != imageId)
+                refsWhere.fail(pk, "annotation " + std::to_string(annId) + " belongs to image " +
+                                       std::to_string(ann->second.imageId) + ", not " + std::to_string(imageId));
+            ids.push_back(annId);
+        }
+        const std::string split = refsWhere.requireString(r, p, "split");
+        const json& sentences = refsWhere.requireArray(r, p, "sentences");
+        if (sentences.empty()) refsWhere.fail(p + ".sentences", "must hold at least one sentence");
+        if (splitSet.insert(split).second) ds.mSplits.push_back(split);
+        for (size_t k = 0; k < sentences.size(); ++k) {
+            const std::string pk = Where::index(p + ".sentences", k);
+            ReferringSample s;
+            s.refId = refId;
+            s.imageId = imageId;
+            s.imagePath = (imagesDir / image->second.fileName).string();
+            s.sentence = refsWhere.requireString(sentences[k], pk, "sent");
+            s.annIds = ids;
+            s.split = split;
+            const auto sentId = sentences[k].find("sent_id");
+            if (sentId != sentences[k].end() && !sentId->is_null()) s.sentId = refsWhere.toInt(*sentId, pk + ".sent_id");
+            ds.mSamples.push_back(std::move(s));
+        }
+    }
+    return ds;
+}
+
+std::vector<ReferringSample> ReferringDataset::samples(const std::string& split) const {
+    std::vector<ReferringSample> out;
+    for (const auto& s : mSamples)
+        if (s.split == split) out.push_back(s);
+    return out;
+}
+
+cv::Size ReferringDataset::imageSize(int imageId) const {
+    const auto it = mImages.find(imageId);
+    if (it == mImages.end()) throw Error(mDir + ": unknown image id " + std::to_string(imageId));
+    return {it->second.width, it->second.height};
+}
+
+cv::Mat ReferringDataset::rasterise(const Segmentation& segmentation, const Image& image) const {
+    if (segmentation.isRle) return coco::decode(segmentation.rle) * 255; // 0/1 -> 0/255, CV_8UC1
+    // Scanline fill sampling pixel centres: pixel (x, y) covers [x, x + 1) x [y, y + 1) and is inside
+    // when (x + 0.5, y + 0.5) is (even-odd rule per polygon; polygons are OR-ed).
+    cv::Mat mask = cv::Mat::zeros(image.height, image.width, CV_8UC1);
+    std::vector<double> crossings;
+    for (const auto& xy : segmentation.polygons) {
+        const size_t n = xy.size() / 2;
+        if (n < 3) continue;
+        for (int y = 0; y < image.height; ++y) {
+            const double yc = y + 0.5;
+            crossings.clear();
+            for (size_t k = 0; k < n; ++k) {
+                const double x0 = xy[2 * k], y0 = xy[2 * k + 1];
+                const double x1 = xy[2 * ((k + 1) % n)], y1 = xy[2 * ((k + 1) % n) + 1];
+                if ((y0 <= yc) == (y1 <= yc)) continue; // half-open: horizontal edges never cross
+                crossings.push_back(x0 + (yc - y0) * (x1 - x0) / (y1 - y0));
+            }
+            std::sort(crossings.begin(), crossings.end());
+            uchar* row = mask.ptr<uchar>(y);
+            for (size_t k = 0; k + 1 < crossings.size(); k += 2) {
+                // Pixels whose centre x + 0.5 lies in [left, right).
+                const int from = std::max(0, int(std::ceil(crossings[k] - 0.5)));
+                const int to = std::min(image.width, int(std::ceil(crossings[k + 1] - 0.5)));
+                for (int x = from; x < to; ++x) row[x] = 255;
+            }
+        }
+    }
+    return mask;
+}
+
+cv::Mat ReferringDataset::maskFor(const ReferringSample& sample, bool clean) const {
+    const auto image = mImages.find(sample.imageId);
+    if (image == mImages.end()) throw Error(mDir + ": unknown image id " + std::to_string(sample.imageId));
+    cv::Mat mask = cv::Mat::zeros(image->second.height, image->second.width, CV_8UC1);
+    for (int annId : sample.annIds) {
+        const auto ann = mAnnotations.find(annId);
+        if (ann == mAnnotations.end()) throw Error(mDir + ": unknown annotation id " + std::to_string(annId));
+        if (ann->second.imageId != sample.imageId)
+            throw Error(mDir + ": annotation " + std::to_string(annId) + " is not on image " + std::to_string(sample.imageId));
+        const Segmentation& seg = clean && ann->second.hasClean ? ann->second.clean : ann->second.segmentation;
+        cv::bitwise_or(mask, rasterise(seg, image->second), mask);
+    }
+    return mask;
+}
+
+} // namespace rlfseg::data

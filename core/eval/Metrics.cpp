@@ -1,0 +1,143 @@
+#include "core/eval/Metrics.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace rlfseg::eval {
+
+namespace {
+
+// The thresholds as float32, as torch compares a float32 mask with a Python float.
+std::array<float, kApThresholds> floatThresholds() {
+    std::array<float, kApThresholds> t{};
+    for (int k = 1; k <= kApThresholds; ++k) t[size_t(k - 1)] = float(k * (1.0 / 50.0));
+    return t;
+}
+
+// Bin of a value: the number of thresholds strictly below it (0..49). Predicted at threshold index j
+// (0-based) iff bin > j.
+inline int binOf(float v, const std::array<float, kApThresholds>& t) {
+    if (!(v > 0.0f)) return 0; // also NaN
+    return int(std::lower_bound(t.begin(), t.end(), v) - t.begin());
+}
+
+} // namespace
+
+SegmentationMetrics::SegmentationMetrics() = default;
+
+void SegmentationMetrics::add(const cv::Mat& prediction, const cv::Mat& truth) {
+    if (prediction.channels() != 1 || (prediction.depth() != CV_32F && prediction.depth() != CV_8U))
+        throw std::invalid_argument("SegmentationMetrics::add: the prediction must be CV_32FC1 or CV_8UC1");
+    if (truth.type() != CV_8UC1) throw std::invalid_argument("SegmentationMetrics::add: the truth must be CV_8UC1");
+    if (prediction.size() != truth.size())
+        throw std::invalid_argument("SegmentationMetrics::add: prediction " + std::to_string(prediction.cols) + "x" +
+                                    std::to_string(prediction.rows) + " and truth " + std::to_string(truth.cols) + "x" +
+                                    std::to_string(truth.rows) + " differ in size");
+
+    static const std::array<float, kApThresholds> t = floatThresholds();
+    std::array<uint64_t, kApThresholds + 1> pos{}, neg{};
+    if (prediction.depth() == CV_8U) {
+        std::array<int, 256> lut{};
+        for (int v = 0; v < 256; ++v) lut[size_t(v)] = binOf(float(v) / 255.0f, t);
+        for (int y = 0; y < truth.rows; ++y) {
+            const uchar* p = prediction.ptr<uchar>(y);
+            const uchar* g = truth.ptr<uchar>(y);
+            for (int x = 0; x < truth.cols; ++x) ++(g[x] ? pos : neg)[size_t(lut[p[x]])];
+        }
+    } else {
+        for (int y = 0; y < truth.rows; ++y) {
+            const float* p = prediction.ptr<float>(y);
+            const uchar* g = truth.ptr<uchar>(y);
+            for (int x = 0; x < truth.cols; ++x) ++(g[x] ? pos : neg)[size_t(binOf(p[x], t))];
+        }
+    }
+
+    uint64_t positives = 0;
+    for (uint64_t c : pos) positives += c;
+    // Walk thresholds from the highest down: TP/FP at index j count the bins above j.
+    std::array<double, kApThresholds> ious{};
+    uint64_t tp = 0, fp = 0;
+    for (int j = kApThresholds - 1; j >= 0; --j) {
+        tp += pos[size_t(j + 1)];
+        fp += neg[size_t(j + 1)];
+        const uint64_t fn = positives - tp;
+        mTp[size_t(j)] += tp;
+        mFp[size_t(j)] += fp;
+        mFn[size_t(j)] += fn;
+        const uint64_t uni = tp + fp + fn;
+        ious[size_t(j)] = uni == 0 ? 0.0 : double(tp) / double(uni);
+    }
+    mSampleIoUs.insert(mSampleIoUs.end(), ious.begin(), ious.end());
+}
+
+MetricsReport SegmentationMetrics::report() const {
+    MetricsReport r;
+    const size_t n = samples();
+    r.samples = n;
+
+    const uint64_t inter = mTp[kIndexHalf], uni = mTp[kIndexHalf] + mFp[kIndexHalf] + mFn[kIndexHalf];
+    r.oIoU = uni == 0 ? 0.0 : double(inter) / double(uni);
+
+    static const double kPrecAt[5] = {0.5, 0.6, 0.7, 0.8, 0.9};
+    if (n > 0) {
+        double sum = 0;
+        std::array<size_t, 5> hits{};
+        for (size_t i = 0; i < n; ++i) {
+            const double iou = iouOfSample(i);
+            sum += iou;
+            for (size_t k = 0; k < 5; ++k)
+                if (iou >= kPrecAt[k]) ++hits[k];
+        }
+        r.mIoU = sum / double(n);
+        for (size_t k = 0; k < 5; ++k) r.precAt[k] = double(hits[k]) / double(n);
+
+        int best = 0;
+        double bestMean = -1;
+        for (int j = 0; j < kApThresholds; ++j) {
+            double s = 0;
+            for (size_t i = 0; i < n; ++i) s += mSampleIoUs[i * kApThresholds + size_t(j)];
+            const double mean = s / double(n);
+            if (mean > bestMean) {
+                bestMean = mean;
+                best = j;
+            }
+        }
+        r.bestThreshold = threshold(best + 1);
+        r.bestThresholdMIoU = bestMean;
+    }
+
+    // AP: step-wise area under the pooled precision-recall points (see the header).
+    std::vector<std::pair<double, double>> points; // (recall, precision)
+    for (int j = 0; j < kApThresholds; ++j) {
+        const uint64_t tp = mTp[size_t(j)], fp = mFp[size_t(j)], fn = mFn[size_t(j)];
+        if (tp + fp == 0 || tp + fn == 0) continue;
+        points.emplace_back(double(tp) / double(tp + fn), double(tp) / double(tp + fp));
+    }
+    std::sort(points.begin(), points.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first : a.second > b.second;
+    });
+    double previousRecall = 0;
+    for (const auto& [recall, precision] : points) {
+        r.ap += (recall - previousRecall) * precision;
+        previousRecall = recall;
+    }
+    return r;
+}
+
+nlohmann::json MetricsReport::toJson() const {
+    return {{"mIoU", mIoU},
+            {"oIoU", oIoU},
+            {"prec@0.5", precAt[0]},
+            {"prec@0.6", precAt[1]},
+            {"prec@0.7", precAt[2]},
+            {"prec@0.8", precAt[3]},
+            {"prec@0.9", precAt[4]},
+            {"AP", ap},
+            {"best_threshold", bestThreshold},
+            {"best_threshold_mIoU", bestThresholdMIoU},
+            {"samples", samples}};
+}
+
+} // namespace rlfseg::eval

@@ -1,0 +1,78 @@
+#pragma once
+// Referring-segmentation metrics (METHOD.md section 7). No Qt, no LibTorch.
+//
+// Masks are compared at whatever resolution the caller passes (the original image size by default:
+// resize the prediction to the truth before add()).
+//
+// Inputs: the prediction is CV_32FC1 with values in [0, 1] (a soft mask; values are clamped), or
+// CV_8UC1 (value / 255, so a 0/255 binary mask becomes 0/1). The truth is CV_8UC1, nonzero = object.
+// A pixel is predicted foreground at threshold t when value > t (strictly, as CLIPSeg's
+// FixedIntervalMetrics does, comparing in float32).
+//
+// Per sample (one expression): IoU = |P & T| / |P | T| at t = 0.5, and 0 where the union is empty
+// (METHOD: an empty truth with an empty prediction counts as 0, not 1).
+//   mIoU  = mean of per-sample IoU.
+//   oIoU  = sum of intersections / sum of unions (0 when every union is empty).
+//   prec@X = share of samples with IoU >= X, X in {0.5, 0.6, 0.7, 0.8, 0.9}.
+//
+// PhraseCut-style AP: the 49 thresholds t_k = k * (1/50), k = 1..49 (numpy's
+// linspace(0, 1, 51)[1:-1]); pixels pooled over all samples: TP_k, FP_k, FN_k (64-bit).
+// At each threshold where some pixel is predicted (TP_k + FP_k > 0):
+//   precision_k = TP_k / (TP_k + FP_k),  recall_k = TP_k / (TP_k + FN_k).
+// The points are sorted by recall (ascending; at equal recall the highest precision comes first)
+// and AP is the step-wise area, as scikit-learn's average_precision_score:
+//   AP = sum_i (r_i - r_{i-1}) * p_i,  r_0 = 0,
+// so a perfect mask gives 1 and a constant mask c in (0, 1) gives the positive rate (the share of
+// foreground pixels). AP is 0 when no pixel is ever predicted or the truth is empty everywhere.
+// (CLIPSeg's own code instead smooths precision and recall with +1 in the denominators, removes
+// duplicate points and integrates with scipy's Simpson rule over recall; that gives no area for a
+// single point, so a perfect mask scores ~0, and depends on the scipy version. We keep its
+// thresholds, strict comparison and pooling, and take the standard step-wise area.)
+//
+// Best-threshold mIoU: the per-sample IoU at each of the 49 thresholds is kept (49 doubles per
+// sample); best_threshold is the t_k with the highest mean (the first on ties, as np.argmax) and
+// best_threshold_mIoU that mean.
+
+#include <opencv2/core.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace rlfseg::eval {
+
+constexpr int kApThresholds = 49;
+
+struct MetricsReport {
+    double mIoU = 0, oIoU = 0;
+    std::array<double, 5> precAt{}; // prec@0.5, 0.6, 0.7, 0.8, 0.9
+    double ap = 0;
+    double bestThreshold = 0, bestThresholdMIoU = 0;
+    size_t samples = 0;
+
+    // Keys exactly: mIoU, oIoU, prec@0.5 .. prec@0.9, AP, best_threshold, best_threshold_mIoU, samples.
+    nlohmann::json toJson() const;
+};
+
+class SegmentationMetrics {
+public:
+    SegmentationMetrics();
+
+    // Throws std::invalid_argument for other types, several channels or differing sizes.
+    void add(const cv::Mat& prediction, const cv::Mat& truth);
+    MetricsReport report() const;
+
+    size_t samples() const { return mSampleIoUs.size() / kApThresholds; }
+    static double threshold(int k) { return k * (1.0 / 50.0); } // t_k, k = 1..49 (compared as float32)
+    double iouOfSample(size_t index) const { return mSampleIoUs[index * kApThresholds + kIndexHalf]; }
+
+private:
+    static constexpr int kIndexHalf = 24; // t_25 = 0.5
+    std::array<uint64_t, kApThresholds> mTp{}, mFp{}, mFn{};
+    std::vector<double> mSampleIoUs; // samples x 49
+};
+
+} // namespace rlfseg::eval

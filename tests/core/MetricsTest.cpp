@@ -1,0 +1,227 @@
+// SegmentationMetrics (core/eval/Metrics.h) on hand-made masks with answers computed by hand.
+
+#include "core/eval/Metrics.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <stdexcept>
+#include <string>
+
+using rlfseg::eval::MetricsReport;
+using rlfseg::eval::SegmentationMetrics;
+
+namespace {
+
+cv::Mat zeros8(int rows, int cols) { return cv::Mat::zeros(rows, cols, CV_8UC1); }
+
+// A 1 x 10 truth, all foreground, and a prediction of its first m pixels: IoU = m / 10.
+void addRowSample(SegmentationMetrics& metrics, int m) {
+    cv::Mat truth(1, 10, CV_8UC1, cv::Scalar(1));
+    cv::Mat pred = zeros8(1, 10);
+    pred.colRange(0, m).setTo(255);
+    metrics.add(pred, truth);
+}
+
+} // namespace
+
+TEST(Metrics, PerfectPredictionScoresOneEverywhere) {
+    for (bool soft : {false, true}) {
+        SegmentationMetrics metrics;
+        cv::Mat truth = zeros8(10, 10);
+        truth(cv::Rect(2, 3, 4, 5)).setTo(1);
+        cv::Mat pred;
+        if (soft)
+            truth.convertTo(pred, CV_32F); // 0.0 / 1.0
+        else
+            pred = truth * 255;
+        metrics.add(pred, truth);
+        const MetricsReport r = metrics.report();
+        EXPECT_EQ(r.samples, 1u);
+        EXPECT_DOUBLE_EQ(r.mIoU, 1.0);
+        EXPECT_DOUBLE_EQ(r.oIoU, 1.0);
+        for (double p : r.precAt) EXPECT_DOUBLE_EQ(p, 1.0);
+        // One precision-recall point (1, 1) at every threshold: AP = (1 - 0) * 1.
+        EXPECT_DOUBLE_EQ(r.ap, 1.0);
+        EXPECT_DOUBLE_EQ(r.bestThresholdMIoU, 1.0);
+        EXPECT_DOUBLE_EQ(r.bestThreshold, 0.02); // all thresholds tie; the first wins (np.argmax)
+    }
+}
+
+TEST(Metrics, DisjointPredictionScoresZero) {
+    SegmentationMetrics metrics;
+    cv::Mat truth = zeros8(6, 6);
+    truth(cv::Rect(0, 0, 3, 6)).setTo(255);
+    cv::Mat pred = zeros8(6, 6);
+    pred(cv::Rect(3, 0, 3, 6)).setTo(255);
+    metrics.add(pred, truth);
+    const MetricsReport r = metrics.report();
+    EXPECT_DOUBLE_EQ(r.mIoU, 0.0);
+    EXPECT_DOUBLE_EQ(r.oIoU, 0.0);
+    for (double p : r.precAt) EXPECT_DOUBLE_EQ(p, 0.0);
+    EXPECT_DOUBLE_EQ(r.ap, 0.0); // one point (recall 0, precision 0)
+    EXPECT_DOUBLE_EQ(r.bestThresholdMIoU, 0.0);
+}
+
+TEST(Metrics, HalfOverlap) {
+    // 4 x 8: truth columns 0..3 (16 px), prediction columns 2..5 (16 px): intersection 8 (columns
+    // 2, 3), union 24, IoU 1/3.
+    SegmentationMetrics metrics;
+    cv::Mat truth = zeros8(4, 8), pred = zeros8(4, 8);
+    truth.colRange(0, 4).setTo(1);
+    pred.colRange(2, 6).setTo(255);
+    metrics.add(pred, truth);
+    const MetricsReport r = metrics.report();
+    EXPECT_DOUBLE_EQ(r.mIoU, 1.0 / 3.0);
+    EXPECT_DOUBLE_EQ(r.oIoU, 1.0 / 3.0);
+    EXPECT_DOUBLE_EQ(r.precAt[0], 0.0);
+    // One point: precision 8/16, recall 8/16: AP = 0.5 * 0.5.
+    EXPECT_DOUBLE_EQ(r.ap, 0.25);
+}
+
+TEST(Metrics, MeanAndOverallIoUDiffer) {
+    SegmentationMetrics metrics;
+    // A: 10 x 10 truth all foreground, prediction the top half: inter 50, union 100, IoU 0.5.
+    cv::Mat truthA(10, 10, CV_8UC1, cv::Scalar(255)), predA = zeros8(10, 10);
+    predA.rowRange(0, 5).setTo(255);
+    metrics.add(predA, truthA);
+    // B: 10 x 10, truth 4 px, prediction 4 other px: inter 0, union 8, IoU 0.
+    cv::Mat truthB = zeros8(10, 10), predB = zeros8(10, 10);
+    truthB(cv::Rect(0, 0, 2, 2)).setTo(1);
+    predB(cv::Rect(5, 5, 2, 2)).setTo(255);
+    metrics.add(predB, truthB);
+    const MetricsReport r = metrics.report();
+    EXPECT_EQ(r.samples, 2u);
+    EXPECT_DOUBLE_EQ(r.mIoU, 0.25);             // (0.5 + 0) / 2
+    EXPECT_DOUBLE_EQ(r.oIoU, 50.0 / 108.0);     // (50 + 0) / (100 + 8)
+    EXPECT_DOUBLE_EQ(r.precAt[0], 0.5);         // IoU exactly 0.5 counts for prec@0.5
+    EXPECT_DOUBLE_EQ(r.precAt[1], 0.0);
+    EXPECT_DOUBLE_EQ(metrics.iouOfSample(0), 0.5);
+    EXPECT_DOUBLE_EQ(metrics.iouOfSample(1), 0.0);
+    // Pooled: TP 50, FP 4, FN 54: precision 50/54, recall 50/104, AP = recall * precision.
+    EXPECT_DOUBLE_EQ(r.ap, (50.0 / 104.0) * (50.0 / 54.0));
+}
+
+TEST(Metrics, EmptyTruthAndEmptyPredictionCountAsZero) {
+    SegmentationMetrics metrics;
+    metrics.add(zeros8(5, 5), zeros8(5, 5));
+    const MetricsReport r = metrics.report();
+    EXPECT_EQ(r.samples, 1u);
+    EXPECT_DOUBLE_EQ(metrics.iouOfSample(0), 0.0); // METHOD.md: 0 where the union is empty
+    EXPECT_DOUBLE_EQ(r.mIoU, 0.0);
+    EXPECT_DOUBLE_EQ(r.oIoU, 0.0);
+    EXPECT_DOUBLE_EQ(r.precAt[0], 0.0);
+    EXPECT_DOUBLE_EQ(r.ap, 0.0);
+    EXPECT_DOUBLE_EQ(r.bestThresholdMIoU, 0.0);
+
+    // With a perfect second sample the empty one still pulls mIoU down to 1/2; oIoU is 1.
+    cv::Mat truth(2, 2, CV_8UC1, cv::Scalar(1));
+    metrics.add(truth * 255, truth);
+    const MetricsReport r2 = metrics.report();
+    EXPECT_DOUBLE_EQ(r2.mIoU, 0.5);
+    EXPECT_DOUBLE_EQ(r2.oIoU, 1.0);
+}
+
+TEST(Metrics, PrecisionAtBoundaries) {
+    // IoUs 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0 (m / 10 is the double nearest to the literal, so the
+    // boundaries are hit exactly and count, as IoU >= X).
+    SegmentationMetrics metrics;
+    for (int m = 4; m <= 10; ++m) addRowSample(metrics, m);
+    const MetricsReport r = metrics.report();
+    EXPECT_EQ(r.samples, 7u);
+    EXPECT_DOUBLE_EQ(r.precAt[0], 6.0 / 7.0);
+    EXPECT_DOUBLE_EQ(r.precAt[1], 5.0 / 7.0);
+    EXPECT_DOUBLE_EQ(r.precAt[2], 4.0 / 7.0);
+    EXPECT_DOUBLE_EQ(r.precAt[3], 3.0 / 7.0);
+    EXPECT_DOUBLE_EQ(r.precAt[4], 2.0 / 7.0);
+    EXPECT_DOUBLE_EQ(r.mIoU, 4.9 / 7.0);
+    EXPECT_DOUBLE_EQ(r.oIoU, 49.0 / 70.0);
+
+    SegmentationMetrics below;
+    addRowSample(below, 5);
+    cv::Mat truth(1, 10, CV_8UC1, cv::Scalar(1));
+    cv::Mat pred(1, 10, CV_32F, cv::Scalar(0));
+    pred.colRange(0, 5).setTo(0.5); // exactly 0.5 is not above the 0.5 threshold: predicted nothing
+    below.add(pred, truth);
+    const MetricsReport rb = below.report();
+    EXPECT_DOUBLE_EQ(rb.precAt[0], 0.5);
+}
+
+TEST(Metrics, ApOfConstantMaskIsThePositiveRate) {
+    // 10 x 10 truth with 30 foreground pixels, prediction 0.5 everywhere. Thresholds 0.02..0.48
+    // predict every pixel: precision 30/100, recall 1; thresholds 0.50..0.98 predict nothing and are
+    // skipped. One point (1, 0.3): AP = (1 - 0) * 0.3 = 0.3, the positive rate.
+    SegmentationMetrics metrics;
+    cv::Mat truth = zeros8(10, 10);
+    truth.rowRange(0, 3).setTo(1);
+    metrics.add(cv::Mat(10, 10, CV_32F, cv::Scalar(0.5)), truth);
+    const MetricsReport r = metrics.report();
+    EXPECT_NEAR(r.ap, 0.3, 1e-12);
+    EXPECT_DOUBLE_EQ(r.mIoU, 0.0);              // nothing is above 0.5
+    EXPECT_NEAR(r.bestThresholdMIoU, 0.3, 1e-12); // IoU 30 / 100 below 0.5
+    EXPECT_DOUBLE_EQ(r.bestThreshold, 0.02);
+}
+
+TEST(Metrics, ApIsTheStepwiseAreaUnderPooledPrecisionRecall) {
+    // 1 x 30: pixels 0-4 foreground at 0.95, 5-9 foreground at 0.35, 10-19 background at 0.35,
+    // 20-29 background at 0. Thresholds 0.02..0.34: 20 predicted, TP 10, FP 10 -> (r 1, p 0.5).
+    // 0.36..0.94: TP 5, FP 0 -> (r 0.5, p 1). 0.96, 0.98: nothing. Sorted by recall:
+    // AP = (0.5 - 0) * 1 + (1 - 0.5) * 0.5 = 0.75.
+    cv::Mat truth = zeros8(1, 30);
+    truth.colRange(0, 10).setTo(1);
+    cv::Mat pred(1, 30, CV_32F, cv::Scalar(0));
+    pred.colRange(0, 5).setTo(0.95);
+    pred.colRange(5, 20).setTo(0.35);
+    SegmentationMetrics metrics;
+    metrics.add(pred, truth);
+    const MetricsReport r = metrics.report();
+    EXPECT_DOUBLE_EQ(r.ap, 0.75);
+    // IoU: 10/20 = 0.5 up to 0.34, 5/10 = 0.5 from 0.36 to 0.94, 0 above: best 0.5 at 0.02.
+    EXPECT_DOUBLE_EQ(r.bestThresholdMIoU, 0.5);
+    EXPECT_DOUBLE_EQ(r.mIoU, 0.5);
+}
+
+TEST(Metrics, BestThresholdCanDifferFromHalf) {
+    // 1 x 10: foreground pixels 0-4 at 0.31, background at 0.11. Thresholds 0.02..0.10 predict
+    // everything (IoU 0.5); 0.12..0.30 predict exactly the foreground (IoU 1); 0.32.. nothing (0).
+    cv::Mat truth = zeros8(1, 10);
+    truth.colRange(0, 5).setTo(255);
+    cv::Mat pred(1, 10, CV_32F, cv::Scalar(0.11));
+    pred.colRange(0, 5).setTo(0.31);
+    SegmentationMetrics metrics;
+    metrics.add(pred, truth);
+    const MetricsReport r = metrics.report();
+    EXPECT_DOUBLE_EQ(r.bestThreshold, 0.12);
+    EXPECT_DOUBLE_EQ(r.bestThresholdMIoU, 1.0);
+    EXPECT_DOUBLE_EQ(r.mIoU, 0.0);
+    // Points (1, 0.5) and (1, 1): at equal recall the higher precision counts: AP = 1.
+    EXPECT_DOUBLE_EQ(r.ap, 1.0);
+}
+
+TEST(Metrics, EmptyAccumulatorAndJsonKeys) {
+    SegmentationMetrics metrics;
+    const MetricsReport r = metrics.report();
+    EXPECT_EQ(r.samples, 0u);
+    EXPECT_DOUBLE_EQ(r.mIoU, 0.0);
+    EXPECT_DOUBLE_EQ(r.ap, 0.0);
+
+    addRowSample(metrics, 7);
+    const nlohmann::json j = metrics.report().toJson();
+    std::set<std::string> keys;
+    for (const auto& item : j.items()) keys.insert(item.key());
+    const std::set<std::string> expected = {"mIoU",     "oIoU", "prec@0.5",       "prec@0.6",           "prec@0.7", "prec@0.8",
+                                            "prec@0.9", "AP",   "best_threshold", "best_threshold_mIoU", "samples"};
+    EXPECT_EQ(keys, expected);
+    EXPECT_DOUBLE_EQ(j["mIoU"].get<double>(), 0.7);
+    EXPECT_DOUBLE_EQ(j["prec@0.7"].get<double>(), 1.0);
+    EXPECT_DOUBLE_EQ(j["prec@0.8"].get<double>(), 0.0);
+    EXPECT_EQ(j["samples"].get<int>(), 1);
+}
+
+TEST(Metrics, RejectsWrongInputs) {
+    SegmentationMetrics metrics;
+    EXPECT_THROW(metrics.add(zeros8(4, 4), zeros8(4, 5)), std::invalid_argument);
+    EXPECT_THROW(metrics.add(cv::Mat::zeros(4, 4, CV_16UC1), zeros8(4, 4)), std::invalid_argument);
+    EXPECT_THROW(metrics.add(zeros8(4, 4), cv::Mat::zeros(4, 4, CV_32F)), std::invalid_argument);
+    EXPECT_EQ(metrics.samples(), 0u);
+}
