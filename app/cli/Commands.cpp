@@ -17,7 +17,7 @@ namespace rlfseg::cli {
 namespace {
 
 struct SegmentArgs {
-    std::string model, image, prompt, output, soft, device = "auto", precision = "auto";
+    std::string model, image, prompt, output, soft, device = "auto", precision = "auto", sampler = "one-step";
     int threads = 0;
     float threshold = 0.5f;
     int64_t maxPixels = ImageLimits{}.maxPixels;
@@ -34,6 +34,7 @@ void runSegment(const SegmentArgs& a) {
     options.precision = a.precision;
     options.threads = a.threads;
     options.threshold = a.threshold;
+    options.sampler = a.sampler;
     auto pipeline = SegmentationPipeline::load(modelDir, options);
     const auto result = pipeline->segment(rgb, a.prompt);
     saveMaskPng(a.output, result.mask);
@@ -47,7 +48,8 @@ void runSegment(const SegmentArgs& a) {
         std::cerr << "segmented '" << a.prompt << "' on " << pipeline->deviceDescription() << " ("
                   << pipeline->precisionName() << ") at " << result.modelSize.width << "x" << result.modelSize.height
                   << ": " << std::fixed << std::setprecision(1) << result.timings.totalMs << " ms, mask covers "
-                  << area * 100.0 << "% of the image\n";
+                  << area * 100.0 << "% of the image, " << a.sampler << " (step scale " << std::setprecision(3)
+                  << result.stepScale << ", score " << result.score << ")\n";
     }
 }
 
@@ -109,6 +111,8 @@ void addSegmentCommand(CLI::App& app) {
     cmd->add_option("--threads", args->threads, "CPU threads (0: all cores)")->check(CLI::Range(0, 1024))->capture_default_str();
     cmd->add_option("--threshold", args->threshold, "Binary mask threshold on the soft mask")
         ->check(CLI::Range(0.0f, 1.0f))
+        ->capture_default_str();
+    cmd->add_option("--sampler", args->sampler, "one-step, adaptive (picks the step scale per image) or euler:N")
         ->capture_default_str();
     cmd->add_option("--max-pixels", args->maxPixels, "Refuse images with more pixels than this")->capture_default_str();
     cmd->add_flag("--quiet,-q", args->quiet, "Print nothing on success");

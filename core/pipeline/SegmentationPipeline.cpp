@@ -3,6 +3,7 @@
 #include "core/model/StableDiffusionNetworks.h"
 #include "core/pipeline/LatentConventions.h"
 #include "core/pipeline/LruCache.h"
+#include "core/pipeline/Samplers.h"
 #include "core/util/Error.h"
 #include "core/util/Runtime.h"
 
@@ -55,12 +56,13 @@ void checkSegmentationShapes(const ModelFolder& m) {
 struct SegmentationPipeline::Impl {
     std::shared_ptr<StableDiffusionNetworks> net;
     PipelineOptions options;
+    SamplerSpec sampler;
     std::string deviceDescription;
     LruCache<std::string, torch::Tensor> imageLatents;
     LruCache<std::string, torch::Tensor> promptEmbeddings;
 
     Impl(std::shared_ptr<StableDiffusionNetworks> n, const PipelineOptions& o, std::string description)
-        : net(std::move(n)), options(o), deviceDescription(std::move(description)),
+        : net(std::move(n)), options(o), sampler(parseSampler(o.sampler)), deviceDescription(std::move(description)),
           imageLatents(o.imageCacheEntries), promptEmbeddings(o.promptCacheEntries) {}
 
     void sync() const {
@@ -125,19 +127,17 @@ SegmentationResult SegmentationPipeline::segment(const cv::Mat& rgb, const std::
     d->sync();
     result.timings.encodeMs = msSince(t0);
 
-    // One Euler step of the rectified flow from t = 0: z_mask = z_img + v(z_img, 0, c).
-    t0 = Clock::now();
-    auto timestep = torch::zeros({1}, torch::TensorOptions().device(net.device).dtype(torch::kFloat));
-    auto velocity = net.unet->forward(zImage, timestep, context);
-    auto zMask = zImage + velocity;
-    d->sync();
-    result.timings.unetMs = msSince(t0);
+    // The flow from the image latent (one step: z_mask = z_img + v(z_img, 0, c)) and the decode.
+    const SampledMask sampled = sampleMask(net, zImage, context, d->sampler);
+    result.stepScale = sampled.scale;
+    result.score = sampled.score;
+    result.timings.unetMs = sampled.unetMs;
 
     t0 = Clock::now();
-    auto soft = conventions::softMaskFromDecoded(net.decodeLatent(zMask))[0]; // [h, w]
+    auto soft = conventions::softMaskFromDecoded(sampled.decoded)[0]; // [h, w]
     result.soft = conventions::softMaskToImageSize(soft, rgb.size());
     result.mask = conventions::binarize(result.soft, d->options.threshold);
-    result.timings.decodeMs = msSince(t0);
+    result.timings.decodeMs = sampled.decodeMs + msSince(t0); // decoding, and the resize to the image
     result.timings.totalMs = msSince(start);
     return result;
 }
@@ -146,7 +146,13 @@ const ModelFolder& SegmentationPipeline::model() const { return d->net->folder; 
 const PipelineOptions& SegmentationPipeline::options() const { return d->options; }
 std::string SegmentationPipeline::deviceDescription() const { return d->deviceDescription; }
 bool SegmentationPipeline::onCuda() const { return d->net->device.is_cuda(); }
-std::string SegmentationPipeline::precisionName() const { return c10::toString(d->net->dtype); }
+std::string SegmentationPipeline::precisionName() const {
+    switch (d->net->dtype) {
+    case torch::kHalf: return "float16";
+    case torch::kBFloat16: return "bfloat16";
+    default: return "float32";
+    }
+}
 int SegmentationPipeline::modelResolution() const { return d->net->folder.modelResolution(); }
 StableDiffusionNetworks& SegmentationPipeline::networks() { return *d->net; }
 

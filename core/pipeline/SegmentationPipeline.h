@@ -1,6 +1,6 @@
 #pragma once
-// Image + prompt -> soft and binary mask at the image's own size: RLFSeg's one-step rectified
-// latent flow (METHOD.md sections 2 and 4). Free of LibTorch in its interface, so the UI can hold
+// Image + prompt -> soft and binary mask at the image's own size: RLFSeg's rectified latent flow
+// (METHOD.md sections 2 and 4), one step by default, adaptive one-step or Euler N as options. Free of LibTorch in its interface, so the UI can hold
 // one; the networks live behind a pointer.
 //
 // Caches: image latents per image (keyed by pixel content) and text embeddings per prompt, so a
@@ -25,6 +25,7 @@ struct PipelineOptions {
     size_t imageCacheEntries = 8;
     size_t promptCacheEntries = 256;
     float threshold = 0.5f;          // binary mask: p > threshold
+    std::string sampler = "one-step"; // one-step | adaptive | euler:N (METHOD.md section 4)
 };
 
 struct SegmentationTimings {
@@ -35,6 +36,8 @@ struct SegmentationResult {
     cv::Mat soft;      // CV_32FC1 in [0, 1], the image's size
     cv::Mat mask;      // CV_8UC1, 0 or 255, the image's size
     cv::Size modelSize; // the size the networks saw
+    double stepScale = 1.0; // the velocity's scale (adaptive sampling picks it per image)
+    double score = 0.0;     // decisiveness of the mask in [0, 1]: binariness x channel agreement
     bool imageLatentCached = false;
     bool promptCached = false;
     SegmentationTimings timings;

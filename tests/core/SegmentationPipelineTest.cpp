@@ -136,7 +136,7 @@ TEST_F(SegmentationPipelineTest, NeverFallsBackSilentlyFromCudaOrHalfPrecision) 
     auto pipeline = SegmentationPipeline::load(sModel.string(), o);
     EXPECT_FALSE(pipeline->onCuda());
     EXPECT_EQ(pipeline->deviceDescription(), "CPU, 1 threads");
-    EXPECT_EQ(pipeline->precisionName(), "Float");
+    EXPECT_EQ(pipeline->precisionName(), "float32");
 }
 
 // Runs only where LibTorch has CUDA and a GPU (never in CI here): the GPU path in half precision

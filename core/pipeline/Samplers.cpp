@@ -1,0 +1,98 @@
+#include "core/pipeline/Samplers.h"
+
+#include "core/model/StableDiffusionNetworks.h"
+#include "core/util/Error.h"
+
+#include <chrono>
+
+namespace rlfseg {
+
+std::string SamplerSpec::name() const {
+    switch (kind) {
+    case Kind::OneStep: return "one-step";
+    case Kind::Adaptive: return "adaptive";
+    case Kind::Euler: return "euler:" + std::to_string(steps);
+    }
+    return "?";
+}
+
+SamplerSpec parseSampler(const std::string& text) {
+    SamplerSpec s;
+    if (text == "one-step" || text.empty()) return s;
+    if (text == "adaptive") {
+        s.kind = SamplerSpec::Kind::Adaptive;
+        s.scales = {0.75, 0.875, 1.0, 1.125, 1.25}; // METHOD.md's default candidate set
+        return s;
+    }
+    if (text.rfind("euler:", 0) == 0) {
+        s.kind = SamplerSpec::Kind::Euler;
+        try {
+            size_t used = 0;
+            s.steps = std::stoi(text.substr(6), &used);
+            if (used != text.size() - 6) throw std::invalid_argument("trailing characters");
+        } catch (const std::exception&) {
+            throw Error("bad sampler '" + text + "': expected euler:N with N a whole number");
+        }
+        if (s.steps < 1 || s.steps > 1000) throw Error("bad sampler '" + text + "': N must be 1 to 1000");
+        return s;
+    }
+    throw Error("unknown sampler '" + text + "': expected one-step, adaptive or euler:N");
+}
+
+torch::Tensor maskDecisiveness(const torch::Tensor& decoded) {
+    auto channels = ((decoded.to(torch::kFloat) + 1.0) / 2.0).clamp(0.0, 1.0); // [K, 3, H, W]
+    auto p = channels.mean(1, true);                                         // [K, 1, H, W]
+    auto binariness = (2 * p - 1).abs().mean({1, 2, 3});                     // [K]
+    auto agreement = 1 - 2 * (channels - p).abs().mean({1, 2, 3});           // [K]
+    return binariness * agreement.clamp(0.0, 1.0);
+}
+
+namespace {
+// Milliseconds since `start`, after the device has finished its queued work.
+double elapsedMs(const StableDiffusionNetworks& net, std::chrono::steady_clock::time_point start) {
+    if (net.device.is_cuda()) torch::cuda::synchronize();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+} // namespace
+
+SampledMask sampleMask(StableDiffusionNetworks& net, const torch::Tensor& zImage, const torch::Tensor& context,
+                       const SamplerSpec& sampler) {
+    auto t0 = torch::zeros({1}, torch::TensorOptions().device(net.device).dtype(torch::kFloat));
+    SampledMask out;
+    auto start = std::chrono::steady_clock::now();
+    if (sampler.kind == SamplerSpec::Kind::Adaptive) {
+        const auto velocity = net.unet->forward(zImage, t0, context);
+        out.unetCalls = 1;
+        out.unetMs = elapsedMs(net, start);
+        start = std::chrono::steady_clock::now();
+        const auto k = static_cast<int64_t>(sampler.scales.size());
+        auto scales = torch::tensor(sampler.scales, torch::TensorOptions().dtype(torch::kFloat))
+                          .to(zImage.device(), zImage.scalar_type())
+                          .reshape({k, 1, 1, 1});
+        auto candidates = zImage + scales * velocity; // [K, C, h, w]
+        auto decoded = net.decodeLatent(candidates);  // [K, 3, H, W]
+        auto scores = maskDecisiveness(decoded);
+        const int64_t best = scores.argmax().item<int64_t>();
+        out.decoded = decoded.narrow(0, best, 1);
+        out.scale = sampler.scales[best];
+        out.score = scores[best].item<double>();
+        out.decodeMs = elapsedMs(net, start);
+        return out;
+    }
+    // Euler: z_{k+1} = z_k + (1/N) v(z_k, 1000 k / N, c), from z_0 = z_img; one step is N = 1.
+    const int n = sampler.kind == SamplerSpec::Kind::Euler ? sampler.steps : 1;
+    auto z = zImage;
+    for (int step = 0; step < n; ++step) {
+        auto t = torch::full({1}, 1000.0 * step / n, torch::TensorOptions().device(net.device).dtype(torch::kFloat));
+        z = z + net.unet->forward(z, t, context) / static_cast<double>(n);
+    }
+    out.unetCalls = n;
+    out.unetMs = elapsedMs(net, start);
+    start = std::chrono::steady_clock::now();
+    out.decoded = net.decodeLatent(z);
+    out.score = maskDecisiveness(out.decoded).item<double>();
+    out.decodeMs = elapsedMs(net, start);
+    return out;
+}
+
+} // namespace rlfseg

@@ -1,0 +1,45 @@
+#pragma once
+// From the image latent to a decoded mask (METHOD.md section 4): plain one-step, adaptive
+// one-step and Euler with N steps of the rectified flow.
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace rlfseg {
+
+struct StableDiffusionNetworks;
+
+struct SamplerSpec {
+    enum class Kind { OneStep, Adaptive, Euler };
+    Kind kind = Kind::OneStep;
+    int steps = 1;              // Euler
+    std::vector<double> scales; // Adaptive: candidate step scales
+
+    std::string name() const; // "one-step", "adaptive", "euler:4"
+};
+
+// "one-step" | "adaptive" | "euler:N" (1 <= N <= 1000). Throws rlfseg::Error otherwise.
+SamplerSpec parseSampler(const std::string& text);
+
+struct SampledMask {
+    torch::Tensor decoded; // [1, 3, H, W], the VAE's output for the chosen mask latent
+    double scale = 1.0;    // the step scale applied to the velocity (1 unless adaptive)
+    double score = 0.0;    // decisiveness of the decoded mask, see maskDecisiveness
+    int unetCalls = 0;
+    double unetMs = 0, decodeMs = 0; // wall time of the UNet evaluations and of the decoding (and scoring)
+};
+
+// How decisive and self-consistent decoded masks are, [K, 3, H, W] -> [K] in [0, 1]: the
+// binariness mean |2p - 1| of the soft mask p (channel mean) times the agreement of the three
+// channels, 1 - 2 * mean |c_k - p| (each channel mapped to [0, 1] like p).
+torch::Tensor maskDecisiveness(const torch::Tensor& decoded);
+
+// Runs the flow from z_img ([1, C, h, w]) under the text context ([1, L, D]) and decodes.
+// Adaptive: one UNet evaluation at t = 0, the candidates z_img + a * v for every scale decoded in
+// one batch, the most decisive returned with its scale and score.
+SampledMask sampleMask(StableDiffusionNetworks& networks, const torch::Tensor& zImage, const torch::Tensor& context,
+                       const SamplerSpec& sampler);
+
+} // namespace rlfseg
