@@ -7,6 +7,8 @@
 #include "core/util/Error.h"
 #include "core/util/Runtime.h"
 
+#include <opencv2/imgproc.hpp>
+
 #include <chrono>
 #include <cstring>
 #include <functional>
@@ -21,10 +23,12 @@ double msSince(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-// Content key of an image: its size and two independent 64-bit hashes of its pixels (128 bits:
-// a collision, which would silently return another image's latent, is out of reach). Rows are
-// hashed separately, so a non-continuous Mat works too.
-std::string imageKey(const cv::Mat& rgb, cv::Size modelSize) {
+// Content key of the networks' input (the image already resized to the model's size): two
+// independent 64-bit hashes of its pixels (128 bits: a collision, which would silently return
+// another image's latent, is out of reach). Hashing the resized input rather than the original
+// keeps the cost small for an 8000 x 6000 photo, and equal inputs have equal latents by
+// construction. Rows are hashed separately, so a non-continuous Mat works too.
+std::string imageKey(const cv::Mat& rgb) {
     uint64_t a = 1469598103934665603ull, b = 0x9e3779b97f4a7c15ull;
     for (int y = 0; y < rgb.rows; ++y) {
         std::string_view row(reinterpret_cast<const char*>(rgb.ptr(y)), rgb.cols * rgb.elemSize());
@@ -37,8 +41,7 @@ std::string imageKey(const cv::Mat& rgb, cv::Size modelSize) {
         }
         for (size_t i = row.size() & ~size_t(7); i < row.size(); ++i) b = (b ^ uint8_t(row[i])) * 0xc4ceb9fe1a85ec53ull;
     }
-    return std::to_string(a) + "-" + std::to_string(b) + "@" + std::to_string(rgb.cols) + "x" + std::to_string(rgb.rows) +
-           "->" + std::to_string(modelSize.width) + "x" + std::to_string(modelSize.height);
+    return std::to_string(a) + "-" + std::to_string(b) + "@" + std::to_string(rgb.cols) + "x" + std::to_string(rgb.rows);
 }
 
 // The pipeline feeds the UNet the image latent alone and the VAE RGB images: refuse other
@@ -77,6 +80,7 @@ std::unique_ptr<SegmentationPipeline> SegmentationPipeline::load(const std::stri
     const torch::Dtype dtype = choosePrecision(options.precision, device.cuda);
     auto folder = ModelFolder::open(modelDirectory);
     checkSegmentationShapes(folder);
+    parseSampler(options.sampler); // a mistyped sampler fails before the weights are read
     auto networks = std::make_shared<StableDiffusionNetworks>(
         StableDiffusionNetworks::load(folder, torch::Device(device.device), dtype));
     return std::make_unique<SegmentationPipeline>(std::move(networks), options);
@@ -115,13 +119,15 @@ SegmentationResult SegmentationPipeline::segment(const cv::Mat& rgb, const std::
     result.timings.textMs = msSince(t0);
 
     t0 = Clock::now();
-    const std::string key = imageKey(rgb, result.modelSize);
+    cv::Mat input = rgb; // the networks' input size; bilinear as METHOD.md pins
+    if (rgb.size() != result.modelSize) cv::resize(rgb, input, result.modelSize, 0, 0, cv::INTER_LINEAR);
+    const std::string key = imageKey(input);
     torch::Tensor zImage;
     if (auto cached = d->imageLatents.find(key)) {
         zImage = *cached;
         result.imageLatentCached = true;
     } else {
-        zImage = net.encodeToLatent(conventions::imageToTensor(rgb, result.modelSize)); // [1, 4, h, w]
+        zImage = net.encodeToLatent(conventions::imageToTensor(input, result.modelSize)); // [1, 4, h, w]
         d->imageLatents.insert(key, zImage);
     }
     d->sync();

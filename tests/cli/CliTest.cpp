@@ -127,6 +127,7 @@ TEST_F(Cli, BadInputEndsInAMessageAndNonZeroStatus) {
         {"segment" + model + " --image " + quote(sDir / "image.png") + " --prompt x --device tpu" + out, "tpu"},
         {"segment" + model + " --image " + quote(sDir / "image.png") + " --prompt x --output /nonexistent/dir/m.png",
          "/nonexistent/dir/m.png"},
+        {"segment" + model + " --image " + quote(sDir / "image.png") + " --prompt x --sampler ddim:9" + out, "ddim:9"},
         {"info --model /nonexistent/model", "/nonexistent/model"},
     };
     for (const auto& c : cases) {
