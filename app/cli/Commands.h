@@ -9,5 +9,7 @@ namespace rlfseg::cli {
 void addSegmentCommand(CLI::App& app);
 void addInfoCommand(CLI::App& app);
 void addGenerateShapesCommand(CLI::App& app);
+void addTrainCommand(CLI::App& app);
+void addEvalCommand(CLI::App& app);
 
 } // namespace rlfseg::cli

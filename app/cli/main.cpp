@@ -1,4 +1,4 @@
-// rlfseg: the command line of RLFSeg Studio (segment, info, generate-shapes; training and evaluation come later).
+// rlfseg: the command line of RLFSeg Studio (segment, info, generate-shapes, train, eval).
 
 #include "Commands.h"
 
@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
     rlfseg::cli::addSegmentCommand(app);
     rlfseg::cli::addInfoCommand(app);
     rlfseg::cli::addGenerateShapesCommand(app);
+    rlfseg::cli::addTrainCommand(app);
+    rlfseg::cli::addEvalCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

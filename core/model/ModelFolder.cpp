@@ -76,6 +76,16 @@ ModelCard readCard(const fs::path& root) {
     card.name = f.optionalString("name", card.name);
     card.trainedOn = f.optionalString("trained_on", "");
     card.description = f.optionalString("description", "");
+    card.objective = f.optionalString("objective", "flow");
+    if (card.objective != "flow" && card.objective != "diffusion")
+        f.fail("objective", "must be \"flow\" or \"diffusion\"");
+    card.numTrainTimesteps = f.optionalInt("num_train_timesteps", 1000);
+    card.betaStart = f.optionalNumber("beta_start", 0.00085);
+    card.betaEnd = f.optionalNumber("beta_end", 0.012);
+    if (card.numTrainTimesteps < 2 || card.numTrainTimesteps > 100000)
+        f.fail("num_train_timesteps", "must be between 2 and 100000");
+    if (!(card.betaStart > 0 && card.betaStart < card.betaEnd && card.betaEnd < 1))
+        f.fail("beta_start", "needs 0 < beta_start < beta_end < 1");
     return card;
 }
 
@@ -98,6 +108,18 @@ std::vector<std::string> findWeightFiles(const std::string& directory, const std
                         "(save_pretrained(..., safe_serialization=True)).");
     throw Error(directory + ": no weights found (expected " + stem + ".safetensors or " + stem +
                 ".safetensors.index.json)");
+}
+
+nlohmann::json ModelCard::toJson() const {
+    nlohmann::json j = {{"name", name}, {"trained_on", trainedOn}, {"description", description}, {"objective", objective}};
+    if (objective == "diffusion") {
+        j["num_train_timesteps"] = numTrainTimesteps;
+        j["beta_start"] = betaStart;
+        j["beta_end"] = betaEnd;
+        j["beta_schedule"] = "scaled_linear";
+        j["prediction_type"] = "v_prediction";
+    }
+    return j;
 }
 
 int64_t countStoredParameters(const ComponentFiles& component) {

@@ -5,6 +5,8 @@
 
 #include "core/nn/ModelConfigs.h"
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
@@ -23,6 +25,14 @@ struct ModelCard {
     std::string trainedOn;   // e.g. "synthetic shapes (SHAPES.md)"; empty for a plain SD folder
     std::string description;
     bool isRlfsegModel = false; // false: a plain Stable Diffusion folder, not trained for segmentation
+    // "flow" (METHOD.md section 3: the UNet maps the image latent to the mask latent) or "diffusion"
+    // (section 6: the baseline, whose UNet takes [image latent, noisy mask latent] and predicts v).
+    std::string objective = "flow";
+    // The diffusion baseline's DDPM schedule ("scaled_linear" betas, as Stable Diffusion's).
+    int numTrainTimesteps = 1000;
+    double betaStart = 0.00085, betaEnd = 0.012;
+
+    nlohmann::json toJson() const;
 };
 
 struct ModelFolder {

@@ -44,8 +44,8 @@ json clipText(bool openClip) {
 // Small enough to train on a 2-core CPU: 8x VAE, 3-level UNet, 4-layer text encoder.
 json tinyVae() {
     return {{"in_channels", 3},         {"out_channels", 3},     {"latent_channels", 4},
-            {"block_out_channels", {32, 64, 64, 64}},            {"layers_per_block", 1},
-            {"norm_num_groups", 16},    {"sample_size", 256},    {"scaling_factor", 0.18215},
+            {"block_out_channels", {16, 32, 64, 64}},            {"layers_per_block", 1},
+            {"norm_num_groups", 8},     {"sample_size", 256},    {"scaling_factor", 0.18215},
             {"down_block_types", std::vector<std::string>(4, "DownEncoderBlock2D")},
             {"up_block_types", std::vector<std::string>(4, "UpDecoderBlock2D")}};
 }
@@ -54,13 +54,13 @@ json tinyUnet() {
     return {{"sample_size", 32},
             {"in_channels", 4},
             {"out_channels", 4},
-            {"down_block_types", {"CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"}},
-            {"up_block_types", {"UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"}},
-            {"block_out_channels", {64, 128, 128}},
+            {"down_block_types", {"DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"}},
+            {"up_block_types", {"CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"}},
+            {"block_out_channels", {32, 64, 128}},
             {"layers_per_block", 1},
             {"cross_attention_dim", 128},
             {"attention_head_dim", 4},
-            {"norm_num_groups", 16}};
+            {"norm_num_groups", 8}};
 }
 
 json tinyText() {

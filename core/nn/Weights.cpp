@@ -120,11 +120,11 @@ void convertToChannelsLast(torch::nn::Module& module) {
         if (p.dim() == 4) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
 }
 
-void saveWeights(const torch::nn::Module& module, const std::string& path, torch::Dtype dtype,
-                 const std::map<std::string, std::string>& metadata) {
+void saveTensors(const std::vector<std::pair<std::string, torch::Tensor>>& named, const std::string& path,
+                 torch::Dtype dtype, const std::map<std::string, std::string>& metadata) {
     std::vector<torch::Tensor> keepAlive;
     std::vector<TensorToWrite> tensors;
-    auto add = [&](const std::string& name, const torch::Tensor& t) {
+    for (const auto& [name, t] : named) {
         auto cpu = t.detach().to(torch::kCPU);
         if (c10::isFloatingType(cpu.scalar_type())) cpu = cpu.to(dtype);
         cpu = cpu.contiguous();
@@ -132,12 +132,25 @@ void saveWeights(const torch::nn::Module& module, const std::string& path, torch
         tensors.push_back({name, storedDtype(cpu.scalar_type()),
                            std::vector<int64_t>(cpu.sizes().begin(), cpu.sizes().end()), cpu.data_ptr(),
                            static_cast<size_t>(cpu.numel()) * cpu.element_size()});
-    };
-    for (const auto& p : module.named_parameters(true)) add(p.key(), p.value());
-    for (const auto& b : module.named_buffers(true)) add(b.key(), b.value());
+    }
     auto meta = metadata;
     meta.emplace("format", "pt");
     writeSafeTensors(path, tensors, meta);
+}
+
+void saveWeights(const torch::nn::Module& module, const std::string& path, torch::Dtype dtype,
+                 const std::map<std::string, std::string>& metadata) {
+    std::vector<std::pair<std::string, torch::Tensor>> named;
+    for (const auto& p : module.named_parameters(true)) named.emplace_back(p.key(), p.value());
+    for (const auto& b : module.named_buffers(true)) named.emplace_back(b.key(), b.value());
+    saveTensors(named, path, dtype, metadata);
+}
+
+std::map<std::string, torch::Tensor> loadTensors(const std::string& path) {
+    const auto file = SafeTensorsFile::open(path);
+    std::map<std::string, torch::Tensor> tensors;
+    for (const auto& name : file.names()) tensors.emplace(name, readTensor(file, name));
+    return tensors;
 }
 
 } // namespace rlfseg

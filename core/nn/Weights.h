@@ -34,4 +34,10 @@ void convertToChannelsLast(torch::nn::Module& module);
 void saveWeights(const torch::nn::Module& module, const std::string& path, torch::Dtype dtype = torch::kFloat,
                  const std::map<std::string, std::string>& metadata = {});
 
+// Named tensors (any device) as one safetensors file, atomically; floating-point ones in `dtype`.
+void saveTensors(const std::vector<std::pair<std::string, torch::Tensor>>& tensors, const std::string& path,
+                 torch::Dtype dtype = torch::kFloat, const std::map<std::string, std::string>& metadata = {});
+// Every tensor of a safetensors file, as CPU tensors of their stored dtype.
+std::map<std::string, torch::Tensor> loadTensors(const std::string& path);
+
 } // namespace rlfseg

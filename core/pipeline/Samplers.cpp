@@ -3,7 +3,11 @@
 #include "core/model/StableDiffusionNetworks.h"
 #include "core/util/Error.h"
 
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 
 namespace rlfseg {
 
@@ -12,6 +16,7 @@ std::string SamplerSpec::name() const {
     case Kind::OneStep: return "one-step";
     case Kind::Adaptive: return "adaptive";
     case Kind::Euler: return "euler:" + std::to_string(steps);
+    case Kind::Ddim: return "ddim:" + std::to_string(steps);
     }
     return "?";
 }
@@ -24,19 +29,44 @@ SamplerSpec parseSampler(const std::string& text) {
         s.scales = {0.75, 0.875, 1.0, 1.125, 1.25}; // METHOD.md's default candidate set
         return s;
     }
-    if (text.rfind("euler:", 0) == 0) {
-        s.kind = SamplerSpec::Kind::Euler;
+    for (const auto& [prefix, kind] : {std::pair<std::string, SamplerSpec::Kind>{"euler:", SamplerSpec::Kind::Euler},
+                                       {"ddim:", SamplerSpec::Kind::Ddim}}) {
+        if (text.rfind(prefix, 0) != 0) continue;
+        s.kind = kind;
+        const auto number = text.substr(prefix.size());
         try {
             size_t used = 0;
-            s.steps = std::stoi(text.substr(6), &used);
-            if (used != text.size() - 6) throw std::invalid_argument("trailing characters");
+            s.steps = std::stoi(number, &used);
+            if (used != number.size()) throw std::invalid_argument("trailing characters");
         } catch (const std::exception&) {
-            throw Error("bad sampler '" + text + "': expected euler:N with N a whole number");
+            throw Error("bad sampler '" + text + "': expected " + prefix + "N with N a whole number");
         }
         if (s.steps < 1 || s.steps > 1000) throw Error("bad sampler '" + text + "': N must be 1 to 1000");
         return s;
     }
-    throw Error("unknown sampler '" + text + "': expected one-step, adaptive or euler:N");
+    throw Error("unknown sampler '" + text + "': expected one-step, adaptive, euler:N or ddim:N");
+}
+
+void checkSamplerFitsModel(const SamplerSpec& sampler, const std::string& objective, const std::string& modelName) {
+    if (objective == "diffusion" && !sampler.forDiffusion())
+        throw Error(modelName + " is a diffusion-baseline model: use --sampler ddim:N (e.g. ddim:10), not " +
+                    sampler.name());
+    if (objective != "diffusion" && sampler.forDiffusion())
+        throw Error(modelName + " is a rectified-flow model: " + sampler.name() +
+                    " is for the diffusion baseline; use one-step, adaptive or euler:N");
+}
+
+torch::Tensor diffusionAlphasCumprod(int trainTimesteps, double betaStart, double betaEnd) {
+    auto betas = torch::linspace(std::sqrt(betaStart), std::sqrt(betaEnd), trainTimesteps, torch::kDouble).pow(2);
+    return torch::cumprod(1.0 - betas, 0).to(torch::kFloat);
+}
+
+std::vector<int64_t> ddimTimesteps(int trainTimesteps, int steps) {
+    std::vector<int64_t> t;
+    const double stride = static_cast<double>(trainTimesteps) / steps;
+    for (int i = 0; i < steps; ++i)
+        t.push_back(std::max<int64_t>(0, static_cast<int64_t>(std::llround(trainTimesteps - i * stride)) - 1));
+    return t;
 }
 
 torch::Tensor maskDecisiveness(const torch::Tensor& decoded) {
@@ -76,6 +106,29 @@ SampledMask sampleMask(StableDiffusionNetworks& net, const torch::Tensor& zImage
         out.decoded = decoded.narrow(0, best, 1);
         out.scale = sampler.scales[best];
         out.score = scores[best].item<double>();
+        out.decodeMs = elapsedMs(net, start);
+        return out;
+    }
+    if (sampler.kind == SamplerSpec::Kind::Ddim) {
+        const auto& card = net.folder.card;
+        const auto alphas = diffusionAlphasCumprod(card.numTrainTimesteps, card.betaStart, card.betaEnd);
+        auto generator = at::detail::createCPUGenerator(0);
+        auto z = torch::randn(zImage.sizes(), generator, torch::kFloat).to(zImage.device(), zImage.scalar_type());
+        const auto steps = ddimTimesteps(card.numTrainTimesteps, sampler.steps);
+        for (size_t i = 0; i < steps.size(); ++i) {
+            const double ab = alphas[steps[i]].item<double>();
+            const double abNext = i + 1 < steps.size() ? alphas[steps[i + 1]].item<double>() : 1.0;
+            auto t = torch::full({1}, static_cast<double>(steps[i]), torch::TensorOptions().device(net.device).dtype(torch::kFloat));
+            const auto v = net.unet->forward(torch::cat({zImage, z}, 1), t, context);
+            const auto x0 = std::sqrt(ab) * z - std::sqrt(1 - ab) * v;
+            const auto eps = std::sqrt(ab) * v + std::sqrt(1 - ab) * z;
+            z = std::sqrt(abNext) * x0 + std::sqrt(1 - abNext) * eps;
+        }
+        out.unetCalls = static_cast<int>(steps.size());
+        out.unetMs = elapsedMs(net, start);
+        start = std::chrono::steady_clock::now();
+        out.decoded = net.decodeLatent(z);
+        out.score = maskDecisiveness(out.decoded).item<double>();
         out.decodeMs = elapsedMs(net, start);
         return out;
     }

@@ -1,6 +1,7 @@
 #pragma once
-// From the image latent to a decoded mask (METHOD.md section 4): plain one-step, adaptive
-// one-step and Euler with N steps of the rectified flow.
+// From the image latent to a decoded mask: plain one-step, adaptive one-step and Euler with N
+// steps of the rectified flow (METHOD.md section 4), and DDIM with N steps for the diffusion
+// baseline (section 6).
 
 #include <torch/torch.h>
 
@@ -12,16 +13,27 @@ namespace rlfseg {
 struct StableDiffusionNetworks;
 
 struct SamplerSpec {
-    enum class Kind { OneStep, Adaptive, Euler };
+    enum class Kind { OneStep, Adaptive, Euler, Ddim };
     Kind kind = Kind::OneStep;
-    int steps = 1;              // Euler
+    int steps = 1;              // Euler, DDIM
     std::vector<double> scales; // Adaptive: candidate step scales
 
-    std::string name() const; // "one-step", "adaptive", "euler:4"
+    std::string name() const; // "one-step", "adaptive", "euler:4", "ddim:10"
+    bool forDiffusion() const { return kind == Kind::Ddim; }
 };
 
-// "one-step" | "adaptive" | "euler:N" (1 <= N <= 1000). Throws rlfseg::Error otherwise.
+// "one-step" | "adaptive" | "euler:N" | "ddim:N" (1 <= N <= 1000). Throws rlfseg::Error otherwise.
 SamplerSpec parseSampler(const std::string& text);
+
+// A flow model takes the flow samplers, a diffusion-baseline model (model card objective
+// "diffusion") takes ddim:N. Throws rlfseg::Error saying which to use.
+void checkSamplerFitsModel(const SamplerSpec& sampler, const std::string& objective, const std::string& modelName);
+
+// The baseline's DDPM schedule: alphas_cumprod [T] for "scaled_linear" betas (Stable Diffusion's).
+torch::Tensor diffusionAlphasCumprod(int trainTimesteps, double betaStart, double betaEnd);
+// DDIM's timesteps for N steps, "trailing" spacing (T - 1, ..., T / N - 1), so the first step
+// starts from pure noise.
+std::vector<int64_t> ddimTimesteps(int trainTimesteps, int steps);
 
 struct SampledMask {
     torch::Tensor decoded; // [1, 3, H, W], the VAE's output for the chosen mask latent
@@ -39,6 +51,8 @@ torch::Tensor maskDecisiveness(const torch::Tensor& decoded);
 // Runs the flow from z_img ([1, C, h, w]) under the text context ([1, L, D]) and decodes.
 // Adaptive: one UNet evaluation at t = 0, the candidates z_img + a * v for every scale decoded in
 // one batch, the most decisive returned with its scale and score.
+// DDIM (diffusion baseline): from seeded Gaussian noise, the UNet sees [z_img, z_t] and predicts v;
+// deterministic (eta = 0, the same noise for every call).
 SampledMask sampleMask(StableDiffusionNetworks& networks, const torch::Tensor& zImage, const torch::Tensor& context,
                        const SamplerSpec& sampler);
 

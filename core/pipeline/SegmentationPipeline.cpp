@@ -47,7 +47,12 @@ std::string imageKey(const cv::Mat& rgb) {
 // The pipeline feeds the UNet the image latent alone and the VAE RGB images: refuse other
 // shapes up front, naming the config, instead of failing inside a convolution.
 void checkSegmentationShapes(const ModelFolder& m) {
-    if (m.unetConfig.inChannels != m.vaeConfig.latentChannels)
+    if (m.card.objective == "diffusion") {
+        if (m.unetConfig.inChannels != 2 * m.vaeConfig.latentChannels)
+            throw Error(m.unet.configPath + ": a diffusion-baseline UNet takes the image latent and the noisy mask "
+                        "latent (" + std::to_string(2 * m.vaeConfig.latentChannels) + " channels), not " +
+                        std::to_string(m.unetConfig.inChannels));
+    } else if (m.unetConfig.inChannels != m.vaeConfig.latentChannels)
         throw Error(m.unet.configPath + ": in_channels is " + std::to_string(m.unetConfig.inChannels) +
                     "; a flow model for segmentation takes the image latent alone (" +
                     std::to_string(m.vaeConfig.latentChannels) + " channels). Is this a diffusion-baseline model?");
@@ -80,7 +85,8 @@ std::unique_ptr<SegmentationPipeline> SegmentationPipeline::load(const std::stri
     const torch::Dtype dtype = choosePrecision(options.precision, device.cuda);
     auto folder = ModelFolder::open(modelDirectory);
     checkSegmentationShapes(folder);
-    parseSampler(options.sampler); // a mistyped sampler fails before the weights are read
+    // A mistyped or unsuitable sampler fails before the weights are read.
+    checkSamplerFitsModel(parseSampler(options.sampler), folder.card.objective, folder.root);
     auto networks = std::make_shared<StableDiffusionNetworks>(
         StableDiffusionNetworks::load(folder, torch::Device(device.device), dtype));
     return std::make_unique<SegmentationPipeline>(std::move(networks), options);
@@ -90,6 +96,7 @@ SegmentationPipeline::SegmentationPipeline(std::shared_ptr<StableDiffusionNetwor
                                            const PipelineOptions& options) {
     TORCH_CHECK(networks, "SegmentationPipeline needs networks");
     checkSegmentationShapes(networks->folder);
+    checkSamplerFitsModel(parseSampler(options.sampler), networks->folder.card.objective, networks->folder.root);
     std::string description = chooseDevice(networks->device.str()).description;
     d = std::make_unique<Impl>(std::move(networks), options, std::move(description));
 }

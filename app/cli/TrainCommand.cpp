@@ -1,0 +1,122 @@
+// rlfseg train --config FILE --out DIR: runs core/train's stages with a progress bar on stderr.
+// Ctrl-C (or SIGTERM) finishes the current step, writes a checkpoint and exits; running the same
+// command again resumes from it.
+
+#include "Commands.h"
+
+#include "core/train/TrainConfig.h"
+#include "core/train/Trainer.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+namespace rlfseg::cli {
+namespace {
+
+std::atomic<bool> gStop{false};
+extern "C" void onStopSignal(int) { gStop.store(true); }
+
+std::string clock(double seconds) {
+    if (!(seconds >= 0) || seconds > 1e7) return "--:--";
+    const long s = static_cast<long>(seconds);
+    char buf[32];
+    if (s >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+    else std::snprintf(buf, sizeof buf, "%02ld:%02ld", s / 60, s % 60);
+    return buf;
+}
+
+// On a terminal, one line redrawn in place; in a log file, a line every 30 s (and at stage ends).
+class ProgressBar {
+public:
+    explicit ProgressBar(bool quiet) : mQuiet(quiet), mTty(isatty(STDERR_FILENO)) {}
+    void step(const TrainStepReport& r) {
+        if (mQuiet) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (r.stageIndex != mStage) {
+            mStage = r.stageIndex, mStageStart = now, mStageFirst = r.step - 1;
+        }
+        const bool end = r.step == r.steps;
+        if (!mTty && !end && now - mLastLine < std::chrono::seconds(30)) return;
+        if (mTty && !end && now - mLastLine < std::chrono::milliseconds(200)) return;
+        mLastLine = now;
+        const double spent = std::chrono::duration<double>(now - mStageStart).count();
+        const double perStep = spent / std::max<int64_t>(1, r.step - mStageFirst);
+        const double eta = perStep * static_cast<double>(r.steps - r.step);
+        const int width = 24;
+        const int filled = static_cast<int>(width * r.step / std::max<int64_t>(1, r.steps));
+        std::ostringstream line;
+        line << "[" << r.stage << "] " << r.step << "/" << r.steps << " [" << std::string(filled, '#')
+             << std::string(width - filled, '.') << "] loss " << r.loss << " lr " << r.learningRate << " | "
+             << static_cast<int>(r.samplesPerSecond * 10) / 10.0 << " samples/s | ETA " << clock(eta);
+        if (mTty) std::cerr << "\r\033[K" << line.str() << (end ? "\n" : "") << std::flush;
+        else std::cerr << line.str() << "\n";
+    }
+    void message(const std::string& m) {
+        if (mQuiet) return;
+        if (mTty) std::cerr << "\r\033[K";
+        std::cerr << m << "\n";
+    }
+
+private:
+    bool mQuiet, mTty;
+    int mStage = -1;
+    int64_t mStageFirst = 0;
+    std::chrono::steady_clock::time_point mStageStart, mLastLine;
+};
+
+} // namespace
+
+void addTrainCommand(CLI::App& app) {
+    auto* cmd = app.add_subcommand("train", "Train a model: VAE, rectified flow or the diffusion baseline (resumable)");
+    struct Args {
+        std::string config, out;
+        bool fresh = false, quiet = false;
+        int64_t stopAfter = 0;
+    };
+    auto args = std::make_shared<Args>();
+    cmd->add_option("--config", args->config, "Training recipe (JSON; see docs/TRAINING.md)")->required();
+    cmd->add_option("--out", args->out, "Run folder: log, checkpoints, and the model at the end")->required();
+    cmd->add_flag("--no-resume", args->fresh, "Refuse to continue a run that OUT already holds");
+    cmd->add_option("--stop-after", args->stopAfter, "Stop with a checkpoint after this many steps (resume later)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_flag("-q,--quiet", args->quiet, "No progress output");
+    cmd->callback([args] {
+        const auto config = TrainConfig::fromFile(args->config);
+        ProgressBar bar(args->quiet);
+        TrainOptions options;
+        options.outDirectory = args->out;
+        options.resume = !args->fresh;
+        options.stopAfterSteps = args->stopAfter;
+        options.stopRequested = &gStop;
+        options.onStep = [&](const TrainStepReport& r) { bar.step(r); };
+        options.onMessage = [&](const std::string& m) { bar.message(m); };
+        options.onValidation = [&](const nlohmann::json& v) {
+            std::ostringstream s;
+            s << "validation after " << v.value("stage", "") << " step " << v.value("step", 0) << ": "
+              << v.value("metric_name", "") << " " << v.value("metric", 0.0) << " (" << v.value("samples", 0)
+              << " samples)";
+            bar.message(s.str());
+        };
+        std::signal(SIGINT, onStopSignal);
+        std::signal(SIGTERM, onStopSignal);
+        const auto summary = train(config, options);
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+        if (!args->quiet) {
+            if (summary.finished)
+                std::cerr << "done: " << summary.globalStep << " steps in " << clock(summary.elapsedSeconds)
+                          << "; model in " << summary.modelDirectory << "\n";
+            else
+                std::cerr << "paused at step " << summary.globalStep << " (" << summary.lastCheckpoint
+                          << "); run the same command again to continue\n";
+        }
+    });
+}
+
+} // namespace rlfseg::cli

@@ -1,0 +1,100 @@
+#include "core/eval/Evaluation.h"
+
+#include "core/data/ReferringDataset.h"
+#include "core/io/AtomicFile.h"
+#include "core/io/ImageFile.h"
+#include "core/pipeline/SegmentationPipeline.h"
+#include "core/util/Error.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <chrono>
+#include <sstream>
+
+namespace rlfseg::eval {
+
+namespace {
+std::string csvField(const std::string& s) {
+    std::string out = "\"";
+    for (char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    return out + "\"";
+}
+} // namespace
+
+nlohmann::json EvaluationResult::toJson() const {
+    auto j = metrics.toJson();
+    j["ms_per_sample"] = msPerSample;
+    j["ms_per_sample_networks"] = msPerSampleNetworks;
+    j["sampler"] = sampler;
+    j["mean_step_scale"] = meanStepScale;
+    j["mean_score"] = meanScore;
+    j["model"] = model;
+    j["split"] = split;
+    j["device"] = device;
+    j["model_resolution"] = resolution;
+    j["compared_at"] = "original image size";
+    return j;
+}
+
+EvaluationResult evaluate(const EvaluationOptions& o) {
+    const auto dataset = data::ReferringDataset::open(o.data);
+    auto all = dataset.samples(o.split);
+    if (all.empty()) {
+        std::string names;
+        for (const auto& s : dataset.splits()) names += (names.empty() ? "" : ", ") + s;
+        throw Error(o.data + ": the split \"" + o.split + "\" has no samples (splits here: " + names + ")");
+    }
+    std::vector<data::ReferringSample> samples;
+    if (o.limit > 0 && o.limit < all.size()) {
+        for (size_t i = 0; i < o.limit; ++i) samples.push_back(all[(i * all.size()) / o.limit]);
+    } else {
+        samples = std::move(all);
+    }
+
+    PipelineOptions options;
+    options.device = o.device;
+    options.precision = o.precision;
+    options.threads = o.threads;
+    options.sampler = o.sampler;
+    auto pipeline = SegmentationPipeline::load(o.model, options);
+
+    SegmentationMetrics metrics;
+    EvaluationResult result;
+    result.sampler = o.sampler;
+    result.device = pipeline->deviceDescription();
+    result.model = o.model;
+    result.split = o.split;
+    result.resolution = pipeline->modelResolution();
+    std::ostringstream csv;
+    csv << "ref_id,sent_id,image_id,sentence,iou,score,step_scale,ms\n";
+    double totalMs = 0, networkMs = 0, scaleSum = 0, scoreSum = 0;
+    int currentImage = -1;
+    cv::Mat rgb;
+    for (size_t i = 0; i < samples.size(); ++i) {
+        const auto& s = samples[i];
+        if (s.imageId != currentImage) {
+            rgb = loadImageRgb(s.imagePath);
+            currentImage = s.imageId;
+        }
+        const auto r = pipeline->segment(rgb, s.sentence);
+        const cv::Mat truth = dataset.maskFor(s, true);
+        metrics.add(r.soft, truth);
+        totalMs += r.timings.totalMs;
+        networkMs += r.timings.unetMs + r.timings.decodeMs;
+        scaleSum += r.stepScale;
+        scoreSum += r.score;
+        csv << s.refId << ',' << s.sentId << ',' << s.imageId << ',' << csvField(s.sentence) << ','
+            << metrics.iouOfSample(i) << ',' << r.score << ',' << r.stepScale << ',' << r.timings.totalMs << "\n";
+        if (o.onProgress) o.onProgress(i + 1, samples.size());
+    }
+    const double n = static_cast<double>(samples.size());
+    result.metrics = metrics.report();
+    result.msPerSample = totalMs / n;
+    result.msPerSampleNetworks = networkMs / n;
+    result.meanStepScale = scaleSum / n;
+    result.meanScore = scoreSum / n;
+    if (!o.csvPath.empty()) writeFileAtomically(o.csvPath, csv.str());
+    return result;
+}
+
+} // namespace rlfseg::eval

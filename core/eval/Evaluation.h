@@ -1,0 +1,42 @@
+#pragma once
+// `rlfseg eval`: a model on one split of a referring data set, METHOD.md section 7. Every sample
+// (one expression) goes through the same SegmentationPipeline the app uses; masks are compared at
+// the original image size. Interface free of LibTorch.
+
+#include "core/eval/Metrics.h"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+
+namespace rlfseg::eval {
+
+struct EvaluationOptions {
+    std::string model;          // a model folder
+    std::string data;           // the project's referring format
+    std::string split = "test";
+    std::string sampler = "one-step";
+    std::string device = "auto", precision = "auto";
+    int threads = 0;
+    size_t limit = 0;           // > 0: this many samples, evenly spaced over the split
+    std::string csvPath;        // per-expression rows; empty: none
+    std::function<void(size_t done, size_t total)> onProgress;
+};
+
+struct EvaluationResult {
+    MetricsReport metrics;
+    double msPerSample = 0;     // wall time of the segment calls (image latents cached per image)
+    double msPerSampleNetworks = 0; // UNet + decoding only
+    double meanStepScale = 1, meanScore = 0;
+    std::string sampler, device, model, split;
+    int resolution = 0;
+
+    // METHOD.md keys (mIoU, oIoU, prec@0.5 .. prec@0.9, AP, samples, ...) plus ms_per_sample and context.
+    nlohmann::json toJson() const;
+};
+
+// Throws rlfseg::Error for a missing model, data, split or image.
+EvaluationResult evaluate(const EvaluationOptions& options);
+
+} // namespace rlfseg::eval

@@ -1,0 +1,59 @@
+#include "core/model/ModelWriter.h"
+
+#include "core/io/AtomicFile.h"
+#include "core/nn/Weights.h"
+#include "core/util/Error.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace rlfseg {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+void writeModelFolder(const StableDiffusionNetworks& networks, const std::string& directory, const json& extraCard) {
+    const fs::path target(directory);
+    const fs::path staging = target.string() + ".writing-" + std::to_string(getpid());
+    std::error_code ec;
+    fs::remove_all(staging, ec);
+    try {
+        for (const char* part : {"unet", "vae", "text_encoder", "tokenizer"}) fs::create_directories(staging / part);
+        const auto& folder = networks.folder;
+        writeFileAtomically((staging / "model_index.json").string(),
+                            json{{"_class_name", "StableDiffusionPipeline"},
+                                 {"_diffusers_version", "0.27.0"},
+                                 {"unet", {"diffusers", "UNet2DConditionModel"}},
+                                 {"vae", {"diffusers", "AutoencoderKL"}},
+                                 {"text_encoder", {"transformers", "CLIPTextModel"}},
+                                 {"tokenizer", {"transformers", "CLIPTokenizer"}}}
+                                .dump(2));
+        writeFileAtomically((staging / "unet" / "config.json").string(), folder.unetConfig.toJson().dump(2));
+        writeFileAtomically((staging / "vae" / "config.json").string(), folder.vaeConfig.toJson().dump(2));
+        writeFileAtomically((staging / "text_encoder" / "config.json").string(), folder.textConfig.toJson().dump(2));
+        saveWeights(*networks.unet, (staging / "unet" / "diffusion_pytorch_model.safetensors").string());
+        saveWeights(*networks.vae, (staging / "vae" / "diffusion_pytorch_model.safetensors").string());
+        saveWeights(*networks.textEncoder, (staging / "text_encoder" / "model.safetensors").string());
+        for (const auto& entry : fs::directory_iterator(folder.tokenizerDirectory))
+            if (entry.is_regular_file())
+                fs::copy_file(entry.path(), staging / "tokenizer" / entry.path().filename(),
+                              fs::copy_options::overwrite_existing);
+        json card = folder.card.toJson();
+        for (const auto& [key, value] : extraCard.items()) card[key] = value;
+        writeFileAtomically((staging / "rlfseg.json").string(), card.dump(2));
+        // Swap into place: the old folder (if any) is removed only once the new one is complete.
+        const fs::path old = target.string() + ".old-" + std::to_string(getpid());
+        if (fs::exists(target)) fs::rename(target, old);
+        fs::rename(staging, target);
+        fs::remove_all(old, ec);
+    } catch (const fs::filesystem_error& e) {
+        fs::remove_all(staging, ec);
+        throw Error("cannot write the model folder " + directory + ": " + e.what());
+    } catch (...) {
+        fs::remove_all(staging, ec);
+        throw;
+    }
+}
+
+} // namespace rlfseg

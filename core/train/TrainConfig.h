@@ -1,0 +1,84 @@
+#pragma once
+// The training recipe, read from a JSON file (`rlfseg train --config FILE`). Free of LibTorch.
+//
+//   {
+//     "architecture": "tiny",            // a reference architecture to start from scratch, or
+//     "init": "path/to/sd-folder",       // a diffusers folder to fine-tune (relative to this file)
+//     "reset": ["unet", "text_encoder"], // with "init": networks to re-initialise randomly
+//     "data": "path/to/data",            // the project's referring format (relative to this file)
+//     "train_split": "train", "val_split": "val",
+//     "labels": "train",                 // "train" (the possibly noisy labels) or "clean"
+//     "seed": 1, "device": "auto", "precision": "float32", "threads": 0,
+//     "checkpoint_every": 250, "keep_checkpoints": 2, "log": "jsonl",
+//     "model_card": {"name": "...", "trained_on": "...", "description": "..."},
+//     "stages": [ {"kind": "vae", ...}, {"kind": "flow", ...} ]
+//   }
+//
+// A stage: "kind" ("vae", "flow" or "diffusion"), "steps" (optimizer steps), "batch_size",
+// "gradient_accumulation", "learning_rate", "warmup_steps", "decay" ("cosine", "linear",
+// "constant"), "min_learning_rate" (as a fraction of learning_rate), "weight_decay", "betas",
+// "gradient_clip", "ema_decay" (0: off), "eval_every", "eval_samples";
+// vae only: "crop", "mask_fraction", "mask_weight", "kl_weight";
+// flow / diffusion: "train_text_encoder", "t_zero_probability" (flow).
+// Every key is checked: an unknown key or an out-of-range value is an error naming the file and key.
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rlfseg {
+
+struct StageConfig {
+    std::string kind;                 // "vae" | "flow" | "diffusion"
+    int64_t steps = 1000;
+    int batchSize = 8;
+    int gradientAccumulation = 1;
+    double learningRate = 1e-4;
+    int64_t warmupSteps = 0;
+    std::string decay = "cosine";
+    double minLearningRate = 0.1;     // fraction of learningRate reached at the last step
+    double weightDecay = 0.01;
+    double beta1 = 0.9, beta2 = 0.999;
+    double epsilon = 1e-8;
+    double gradientClip = 1.0;        // 0: off
+    double emaDecay = 0.0;            // 0: off
+    int64_t evalEvery = 0;            // 0: only at the end of the stage
+    int evalSamples = 200;
+    // vae
+    int crop = 64;
+    double maskFraction = 0.5;
+    double maskWeight = 1.0;
+    double klWeight = 1e-6;
+    // flow / diffusion
+    bool trainTextEncoder = true;
+    double tZeroProbability = 0.5;
+};
+
+struct TrainConfig {
+    std::string path;                 // the file it was read from
+    std::string architecture;
+    std::string init;
+    std::vector<std::string> reset;
+    std::string data;
+    std::string trainSplit = "train", valSplit = "val";
+    bool cleanLabels = false;
+    uint64_t seed = 0;
+    std::string device = "auto", precision = "float32";
+    int threads = 0;
+    int64_t checkpointEvery = 250;
+    int keepCheckpoints = 2;
+    std::string logFormat = "jsonl";  // "jsonl" | "csv"
+    nlohmann::json modelCard = nlohmann::json::object();
+    std::vector<StageConfig> stages;
+    nlohmann::json raw;               // as read, for the run folder
+
+    // Throws rlfseg::Error naming the file and key. Relative paths become relative to the file.
+    static TrainConfig fromFile(const std::string& path);
+    static TrainConfig fromJson(const nlohmann::json& json, const std::string& source, const std::string& baseDirectory);
+
+    int64_t totalSteps() const;
+};
+
+} // namespace rlfseg

@@ -1,0 +1,746 @@
+#include "core/train/Trainer.h"
+
+#include "core/data/ReferringDataset.h"
+#include "core/io/AtomicFile.h"
+#include "core/io/ImageFile.h"
+#include "core/io/JsonFields.h"
+#include "core/model/ModelWriter.h"
+#include "core/model/ReferenceArchitectures.h"
+#include "core/model/StableDiffusionNetworks.h"
+#include "core/io/SafeTensors.h"
+#include "core/nn/Weights.h"
+#include "core/pipeline/LatentConventions.h"
+#include "core/pipeline/Samplers.h"
+#include "core/train/Optimizer.h"
+#include "core/util/Error.h"
+#include "core/util/Paths.h"
+#include "core/util/Runtime.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/autocast_mode.h>
+#include <opencv2/imgproc.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <numeric>
+#include <random>
+#include <sstream>
+
+namespace rlfseg {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kStateFile = "training_state/state.json";
+
+// Every random number of a step comes from (seed, stage, step, stream): resumed runs and reruns
+// draw exactly the same data and noise.
+uint64_t mix(uint64_t seed, uint64_t a, uint64_t b, uint64_t c = 0) {
+    uint64_t x = seed ^ (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ (c * 0x165667B19E3779F9ull);
+    x ^= x >> 30, x *= 0xBF58476D1CE4E5B9ull, x ^= x >> 27, x *= 0x94D049BB133111EBull, x ^= x >> 31;
+    return x;
+}
+
+// Square model input: the longer side scaled to `size`, the rest padded (images black, masks empty),
+// so that every sample of a batch has the same latent shape. Square images are only resized.
+cv::Mat letterbox(const cv::Mat& m, int size, int interpolation) {
+    const double scale = static_cast<double>(size) / std::max(m.cols, m.rows);
+    const int w = std::max(1, static_cast<int>(std::lround(m.cols * scale)));
+    const int h = std::max(1, static_cast<int>(std::lround(m.rows * scale)));
+    cv::Mat resized;
+    if (w == m.cols && h == m.rows) resized = m;
+    else cv::resize(m, resized, cv::Size(w, h), 0, 0, interpolation);
+    if (w == size && h == size) return resized;
+    cv::Mat out(size, size, m.type(), cv::Scalar::all(0));
+    resized.copyTo(out(cv::Rect(0, 0, w, h)));
+    return out;
+}
+
+// [h, w, 3] uint8 -> [3, h, w] float in [-1, 1]; masks (uint8 0/255, one channel) -> {-1, 1} on 3 channels.
+torch::Tensor imageTensor(const cv::Mat& rgb) {
+    auto t = torch::from_blob(const_cast<uint8_t*>(rgb.ptr<uint8_t>()), {rgb.rows, rgb.cols, 3}, torch::kUInt8);
+    return t.permute({2, 0, 1}).to(torch::kFloat).div(127.5).sub(1.0);
+}
+torch::Tensor maskTensor(const cv::Mat& mask) {
+    auto t = torch::from_blob(const_cast<uint8_t*>(mask.ptr<uint8_t>()), {1, mask.rows, mask.cols}, torch::kUInt8);
+    return (t > 127).to(torch::kFloat).mul(2.0).sub(1.0).expand({3, mask.rows, mask.cols});
+}
+
+std::string stepName(int64_t globalStep) {
+    std::ostringstream s;
+    s << "step-" << std::setw(8) << std::setfill('0') << globalStep;
+    return s.str();
+}
+
+// RAII: CUDA autocast to bfloat16 while alive (mixed precision); nothing on the CPU.
+struct AutocastScope {
+    bool on;
+    explicit AutocastScope(bool enable) : on(enable) {
+        if (on) {
+            at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+            at::autocast::set_enabled(true);
+        }
+    }
+    ~AutocastScope() {
+        if (on) {
+            at::autocast::set_enabled(false);
+            at::autocast::clear_cache();
+        }
+    }
+};
+
+// One line per step (and per validation) in OUT/log.jsonl or OUT/log.csv. On resume, lines after
+// the checkpoint's step are dropped so that the log reads as one uninterrupted run.
+class TrainLog {
+public:
+    TrainLog(const fs::path& out, const std::string& format, int64_t keepUpTo) : mCsv(format == "csv") {
+        mPath = out / (mCsv ? "log.csv" : "log.jsonl");
+        std::vector<std::string> kept;
+        if (fs::exists(mPath)) {
+            std::ifstream in(mPath);
+            std::string line;
+            while (std::getline(in, line)) {
+                if (line.empty()) continue;
+                if (mCsv) {
+                    if (line.rfind("kind,", 0) == 0) continue;
+                    std::stringstream ss(line);
+                    std::string kind, stage, step, global;
+                    std::getline(ss, kind, ','), std::getline(ss, stage, ','), std::getline(ss, step, ',');
+                    std::getline(ss, global, ',');
+                    try {
+                        if (std::stoll(global) <= keepUpTo) kept.push_back(line);
+                    } catch (const std::exception&) {
+                    }
+                } else {
+                    try {
+                        if (json::parse(line).value("global_step", int64_t{0}) <= keepUpTo) kept.push_back(line);
+                    } catch (const std::exception&) { // a line cut by a kill
+                    }
+                }
+            }
+        }
+        std::string text = mCsv ? "kind,stage,step,global_step,loss,lr,grad_norm,samples_per_s,elapsed_s,metric\n" : "";
+        for (const auto& l : kept) text += l + "\n";
+        writeFileAtomically(mPath.string(), text);
+        mOut.open(mPath, std::ios::app);
+    }
+    void step(const TrainStepReport& r) {
+        if (mCsv)
+            mOut << "step," << r.stage << ',' << r.step << ',' << r.globalStep << ',' << r.loss << ',' << r.learningRate
+                 << ',' << r.gradientNorm << ',' << r.samplesPerSecond << ',' << r.elapsedSeconds << ",\n";
+        else
+            mOut << json{{"kind", "step"},       {"stage", r.stage},         {"step", r.step},
+                         {"global_step", r.globalStep}, {"loss", r.loss},   {"lr", r.learningRate},
+                         {"grad_norm", r.gradientNorm}, {"samples_per_s", r.samplesPerSecond},
+                         {"elapsed_s", r.elapsedSeconds}}
+                        .dump()
+                 << "\n";
+        mOut.flush();
+    }
+    void validation(const json& v) {
+        if (mCsv)
+            mOut << "validation," << v.value("stage", "") << ',' << v.value("step", 0) << ','
+                 << v.value("global_step", 0) << ",,,,," << v.value("elapsed_s", 0.0) << ','
+                 << v.value("metric", 0.0) << "\n";
+        else
+            mOut << v.dump() << "\n";
+        mOut.flush();
+    }
+
+private:
+    bool mCsv;
+    fs::path mPath;
+    std::ofstream mOut;
+};
+
+struct LatentSet {
+    torch::Tensor imageLatents; // [images, C, h, w] float16, CPU
+    torch::Tensor imageOfSample; // [samples] int64
+    torch::Tensor maskLatents;  // [samples, C, h, w] float16, CPU
+    torch::Tensor tokenIds;     // [samples, 77] int64
+};
+
+class Run {
+public:
+    Run(const TrainConfig& config, const TrainOptions& options) : c(config), o(options), out(options.outDirectory) {}
+
+    TrainSummary execute();
+
+private:
+    // --- set-up
+    void openData();
+    void buildNetworks(const std::string& checkpoint);
+    std::vector<NamedParameter> trainableParameters(const StageConfig& stage);
+    // --- stages
+    void runStage(size_t index, int64_t startStep, const std::string& checkpoint);
+    double vaeStep(const StageConfig& stage, size_t stageIndex, int64_t step, int micro);
+    double latentStep(const StageConfig& stage, size_t stageIndex, int64_t step, int micro, const LatentSet& latents);
+    LatentSet encodeLatents(const std::vector<data::ReferringSample>& samples, bool clean, const std::string& cacheName);
+    json validate(const StageConfig& stage, size_t stageIndex, int64_t step);
+    void calibrateScalingFactor();
+    // --- files
+    std::string saveCheckpoint(size_t stageIndex, int64_t stageStep, AdamW* optimizer, EmaWeights* ema);
+    void pruneCheckpoints();
+    void message(const std::string& m) {
+        if (o.onMessage) o.onMessage(m);
+    }
+    cv::Mat loadSquareImage(const data::ReferringSample& s) const {
+        return letterbox(loadImageRgb(s.imagePath), mResolution, cv::INTER_AREA);
+    }
+    cv::Mat loadSquareMask(const data::ReferringSample& s, bool clean) const {
+        cv::Mat m = letterbox(mDataset.maskFor(s, clean), mResolution, cv::INTER_LINEAR);
+        return m > 127;
+    }
+    double elapsed() const {
+        return mElapsedBefore + std::chrono::duration<double>(std::chrono::steady_clock::now() - mStarted).count();
+    }
+
+    const TrainConfig& c;
+    const TrainOptions& o;
+    fs::path out;
+    data::ReferringDataset mDataset;
+    std::vector<data::ReferringSample> mTrain, mVal;
+    StableDiffusionNetworks mNet;
+    torch::Device mDevice = torch::kCPU;
+    bool mAutocast = false;
+    int mResolution = 256;
+    std::string mObjective = "flow";
+    std::unique_ptr<TrainLog> mLog;
+    int64_t mGlobalStep = 0;
+    int64_t mStepsThisRun = 0;
+    double mElapsedBefore = 0;
+    std::chrono::steady_clock::time_point mStarted = std::chrono::steady_clock::now();
+    bool mStopped = false;
+    std::string mLastCheckpoint;
+    std::vector<int64_t> mOrder; // the current epoch's sample order (latent stages)
+    int64_t mOrderEpoch = -1;
+};
+
+void Run::openData() {
+    mDataset = data::ReferringDataset::open(c.data);
+    mTrain = mDataset.samples(c.trainSplit);
+    if (mTrain.empty())
+        throw Error(c.data + ": the split \"" + c.trainSplit + "\" has no samples (splits here: " + [&] {
+                        std::string s;
+                        for (const auto& n : mDataset.splits()) s += (s.empty() ? "" : ", ") + n;
+                        return s;
+                    }() + ")");
+    mVal = mDataset.samples(c.valSplit);
+}
+
+void Run::buildNetworks(const std::string& checkpoint) {
+    const bool wantDiffusion = std::any_of(c.stages.begin(), c.stages.end(), [](auto& s) { return s.kind == "diffusion"; });
+    const bool wantFlow = std::any_of(c.stages.begin(), c.stages.end(), [](auto& s) { return s.kind == "flow"; });
+    if (wantDiffusion && wantFlow)
+        throw Error(c.path + ": one run trains either the flow or the diffusion baseline, not both");
+    mObjective = wantDiffusion ? "diffusion" : "flow";
+    if (!checkpoint.empty()) {
+        // Configs (with the calibrated VAE scaling factor) from the checkpoint, raw weights from its state.
+        auto folder = ModelFolder::open(checkpoint);
+        mNet = StableDiffusionNetworks::random(folder, mDevice, torch::kFloat, c.seed);
+        const fs::path state = fs::path(checkpoint) / "training_state";
+        loadWeights(*mNet.unet, {(state / "unet.safetensors").string()}, "unet");
+        loadWeights(*mNet.vae, {(state / "vae.safetensors").string()}, "vae");
+        loadWeights(*mNet.textEncoder, {(state / "text_encoder.safetensors").string()}, "text_encoder");
+    } else if (!c.architecture.empty()) {
+        const auto resources = resourcesDirectory();
+        if (resources.empty()) throw Error("cannot find the resources folder (with tokenizer/) next to the program");
+        auto folder = referenceArchitecture(c.architecture, (fs::path(resources) / "tokenizer").string());
+        if (wantDiffusion) folder.unetConfig.inChannels = 2 * folder.vaeConfig.latentChannels;
+        mNet = StableDiffusionNetworks::random(folder, mDevice, torch::kFloat, c.seed);
+    } else {
+        auto folder = ModelFolder::open(c.init);
+        mNet = StableDiffusionNetworks::load(folder, mDevice, torch::kFloat);
+        auto resets = [&](const std::string& n) { return std::count(c.reset.begin(), c.reset.end(), n) > 0; };
+        torch::manual_seed(c.seed);
+        if (resets("vae")) mNet.vae = AutoencoderKL(folder.vaeConfig);
+        if (resets("text_encoder")) mNet.textEncoder = ClipTextModel(folder.textConfig);
+        const int latent = folder.vaeConfig.latentChannels;
+        const int wantIn = wantDiffusion ? 2 * latent : latent;
+        if (resets("unet")) {
+            mNet.folder.unetConfig.inChannels = wantIn;
+            mNet.unet = UNet2DConditionModel(mNet.folder.unetConfig);
+        } else if (folder.unetConfig.inChannels != wantIn) {
+            if (!(wantDiffusion && folder.unetConfig.inChannels == latent))
+                throw Error(c.init + ": the UNet takes " + std::to_string(folder.unetConfig.inChannels) +
+                            " channels; this training needs " + std::to_string(wantIn));
+            // Marigold's widening: conv_in sees [image latent, noisy latent]; both halves start as the
+            // pretrained kernel, halved, so the first output equals the pretrained one for equal inputs.
+            auto widened = mNet.folder.unetConfig;
+            widened.inChannels = wantIn;
+            UNet2DConditionModel wide(widened);
+            torch::NoGradGuard noGrad;
+            auto params = mNet.unet->named_parameters(true);
+            for (auto& p : wide->named_parameters(true)) {
+                auto src = params[p.key()].to(torch::kCPU);
+                if (p.key() == "conv_in.weight") src = torch::cat({src, src}, 1) / 2.0;
+                p.value().copy_(src);
+            }
+            mNet.folder.unetConfig = widened;
+            mNet.unet = wide;
+        }
+        mNet.textEncoder->to(mDevice);
+        mNet.unet->to(mDevice);
+        mNet.vae->to(mDevice);
+        convertToChannelsLast(*mNet.unet);
+        convertToChannelsLast(*mNet.vae);
+    }
+    auto& card = mNet.folder.card;
+    card.isRlfsegModel = true;
+    card.objective = mObjective;
+    card.name = c.modelCard.value("name", card.name);
+    card.trainedOn = c.modelCard.value("trained_on", card.trainedOn);
+    card.description = c.modelCard.value("description", card.description);
+    mResolution = mNet.folder.modelResolution();
+}
+
+std::vector<NamedParameter> Run::trainableParameters(const StageConfig& stage) {
+    std::vector<NamedParameter> params;
+    auto take = [&](torch::nn::Module& m, const std::string& prefix, bool train) {
+        for (auto& p : m.named_parameters(true)) {
+            p.value().set_requires_grad(train);
+            if (train) params.push_back({prefix + p.key(), p.value()});
+        }
+        if (train) m.train();
+        else m.eval();
+    };
+    const bool vae = stage.kind == "vae";
+    take(*mNet.vae, "vae.", vae);
+    take(*mNet.unet, "unet.", !vae);
+    take(*mNet.textEncoder, "text_encoder.", !vae && stage.trainTextEncoder);
+    return params;
+}
+
+TrainSummary Run::execute() {
+    configureRuntime(c.threads);
+    const DeviceChoice device = chooseDevice(c.device);
+    mDevice = torch::Device(device.device);
+    if (c.precision == "bfloat16") {
+        if (!device.cuda) throw Error(c.path + ": precision bfloat16 (mixed precision) needs CUDA; use float32 on the CPU");
+        mAutocast = true;
+    }
+    openData();
+    fs::create_directories(out);
+
+    std::string checkpoint = latestCheckpoint(out.string());
+    if (!checkpoint.empty() && !o.resume)
+        throw Error(out.string() + " already holds checkpoints; resume (the default) or choose an empty folder");
+    size_t stageIndex = 0;
+    int64_t stageStep = 0;
+    TrainSummary summary;
+    if (!checkpoint.empty()) {
+        const auto state = JsonFields::parseFile((fs::path(checkpoint) / kStateFile).string());
+        stageIndex = state.at("stage").get<size_t>();
+        stageStep = state.at("stage_step").get<int64_t>();
+        mGlobalStep = state.at("global_step").get<int64_t>();
+        mElapsedBefore = state.value("elapsed_s", 0.0);
+        if (state.contains("config") && state.at("config").value("stages", json::array()) != c.raw.value("stages", json::array()))
+            message("note: the stages in " + c.path + " differ from those the checkpoint was made with");
+        if (stageIndex >= c.stages.size() || stageStep > c.stages[stageIndex].steps)
+            throw Error(checkpoint + ": this checkpoint is past the end of " + c.path + "'s stages");
+        summary.resumed = true;
+        mLastCheckpoint = checkpoint;
+        message("resuming from " + checkpoint + " (step " + std::to_string(mGlobalStep) + ")");
+    } else {
+        writeFileAtomically((out / "config.json").string(), c.raw.dump(2));
+    }
+    buildNetworks(checkpoint);
+    mLog = std::make_unique<TrainLog>(out, c.logFormat, mGlobalStep);
+    message("networks: UNet " + std::to_string(mNet.parameterCount(*mNet.unet)) + ", VAE " +
+            std::to_string(mNet.parameterCount(*mNet.vae)) + ", text encoder " +
+            std::to_string(mNet.parameterCount(*mNet.textEncoder)) + " parameters; " + device.description);
+
+    for (; stageIndex < c.stages.size() && !mStopped; ++stageIndex) {
+        if (stageStep < c.stages[stageIndex].steps) runStage(stageIndex, stageStep, checkpoint);
+        checkpoint.clear(); // only the first stage resumes mid-way
+        stageStep = 0;
+    }
+    summary.globalStep = mGlobalStep;
+    summary.elapsedSeconds = elapsed();
+    summary.lastCheckpoint = mLastCheckpoint;
+    if (!mStopped) {
+        const fs::path model = out / "model";
+        writeModelFolder(mNet, model.string(),
+                         json{{"training", {{"config", c.raw}, {"steps", mGlobalStep}, {"elapsed_s", elapsed()}}}});
+        summary.finished = true;
+        summary.modelDirectory = model.string();
+        message("model written to " + model.string());
+    }
+    return summary;
+}
+
+void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoint) {
+    const StageConfig& stage = c.stages[index];
+    auto params = trainableParameters(stage);
+    AdamW optimizer(params, stage);
+    std::unique_ptr<EmaWeights> ema;
+    if (stage.emaDecay > 0) ema = std::make_unique<EmaWeights>(params, stage.emaDecay);
+    if (!checkpoint.empty() && startStep > 0) {
+        const fs::path state = fs::path(checkpoint) / "training_state";
+        optimizer.loadState(loadTensors((state / "optimizer.safetensors").string()), checkpoint);
+        if (ema) ema->loadState(loadTensors((state / "ema.safetensors").string()), checkpoint);
+    }
+    message("stage " + std::to_string(index + 1) + "/" + std::to_string(c.stages.size()) + ": " + stage.kind + ", " +
+            std::to_string(stage.steps) + " steps of " + std::to_string(stage.batchSize * stage.gradientAccumulation) +
+            " samples" + (startStep > 0 ? ", from step " + std::to_string(startStep) : ""));
+
+    LatentSet latents;
+    if (stage.kind != "vae") latents = encodeLatents(mTrain, c.cleanLabels, "train");
+
+    const int64_t total = c.totalSteps();
+    for (int64_t step = startStep; step < stage.steps; ++step) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const double lr = learningRateAt(stage, step);
+        optimizer.zeroGrad();
+        double loss = 0;
+        for (int micro = 0; micro < stage.gradientAccumulation; ++micro)
+            loss += (stage.kind == "vae" ? vaeStep(stage, index, step, micro)
+                                         : latentStep(stage, index, step, micro, latents)) /
+                    stage.gradientAccumulation;
+        if (!std::isfinite(loss))
+            throw Error("training diverged at step " + std::to_string(step + 1) + " of stage " + stage.kind +
+                        " (loss " + std::to_string(loss) + "); lower learning_rate or resume from an earlier checkpoint");
+        const double norm = optimizer.clipGradients(stage.gradientClip);
+        optimizer.step(lr);
+        if (ema) ema->update(params);
+        ++mGlobalStep, ++mStepsThisRun;
+
+        TrainStepReport r;
+        r.stage = stage.kind, r.stageIndex = static_cast<int>(index);
+        r.step = step + 1, r.steps = stage.steps, r.globalStep = mGlobalStep, r.totalSteps = total;
+        r.loss = loss, r.learningRate = lr, r.gradientNorm = norm;
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        r.samplesPerSecond = stage.batchSize * stage.gradientAccumulation / std::max(seconds, 1e-9);
+        r.elapsedSeconds = elapsed();
+        mLog->step(r);
+        if (o.onStep) o.onStep(r);
+
+        const bool last = step + 1 == stage.steps;
+        const bool stopNow = (o.stopAfterSteps > 0 && mStepsThisRun >= o.stopAfterSteps) ||
+                             (o.stopRequested && o.stopRequested->load());
+        if ((stage.evalEvery > 0 && (step + 1) % stage.evalEvery == 0) || last) {
+            if (ema) ema->swapInto(params);
+            const auto v = validate(stage, index, step + 1);
+            if (ema) ema->swapInto(params);
+            mLog->validation(v);
+            if (o.onValidation) o.onValidation(v);
+        }
+        if (last) {
+            // The stage's result is its EMA weights; later stages start from them.
+            if (ema) ema->swapInto(params);
+            ema.reset();
+            if (stage.kind == "vae") calibrateScalingFactor();
+            saveCheckpoint(index, step + 1, &optimizer, nullptr);
+        } else if (mGlobalStep % c.checkpointEvery == 0 || stopNow) {
+            saveCheckpoint(index, step + 1, &optimizer, ema.get());
+        }
+        if (stopNow) {
+            mStopped = !last || index + 1 < c.stages.size();
+            if (mStopped) message("stopped after step " + std::to_string(mGlobalStep) + "; run again to resume");
+            return;
+        }
+    }
+}
+
+double Run::vaeStep(const StageConfig& stage, size_t stageIndex, int64_t step, int micro) {
+    std::mt19937_64 rng(mix(c.seed, stageIndex + 1, static_cast<uint64_t>(step), micro));
+    const int crop = std::min(stage.crop, mResolution);
+    std::vector<torch::Tensor> items;
+    std::vector<float> weights;
+    for (int i = 0; i < stage.batchSize; ++i) {
+        const auto& sample = mTrain[rng() % mTrain.size()];
+        const bool isMask = std::uniform_real_distribution<double>(0, 1)(rng) < stage.maskFraction;
+        cv::Mat source = isMask ? loadSquareMask(sample, c.cleanLabels) : loadSquareImage(sample);
+        // Mask crops are centred near the object (most of a mask is background).
+        int x = 0, y = 0;
+        const int range = mResolution - crop;
+        cv::Rect box = isMask ? cv::boundingRect(source) : cv::Rect();
+        if (isMask && box.area() > 0) {
+            const int cx = box.x + static_cast<int>(rng() % std::max(1, box.width));
+            const int cy = box.y + static_cast<int>(rng() % std::max(1, box.height));
+            const int jitter = crop / 4;
+            x = std::clamp(cx - crop / 2 + static_cast<int>(rng() % (2 * jitter + 1)) - jitter, 0, range);
+            y = std::clamp(cy - crop / 2 + static_cast<int>(rng() % (2 * jitter + 1)) - jitter, 0, range);
+        } else if (range > 0) {
+            x = static_cast<int>(rng() % (range + 1)), y = static_cast<int>(rng() % (range + 1));
+        }
+        cv::Mat patch = source(cv::Rect(x, y, crop, crop)).clone();
+        items.push_back(isMask ? maskTensor(patch).clone() : imageTensor(patch));
+        weights.push_back(isMask ? static_cast<float>(stage.maskWeight) : 1.0f);
+    }
+    auto gen = at::detail::createCPUGenerator(mix(c.seed, stageIndex + 1, static_cast<uint64_t>(step), 1000 + micro));
+    auto x = torch::stack(items).to(mDevice).contiguous(at::MemoryFormat::ChannelsLast);
+    auto w = torch::tensor(weights).to(mDevice);
+    AutocastScope autocast(mAutocast);
+    auto dist = mNet.vae->encode(x);
+    auto noise = torch::randn(dist.mean.sizes(), gen, torch::kFloat).to(mDevice);
+    auto z = dist.mean + (0.5 * dist.logvar).exp() * noise;
+    auto y = mNet.vae->decode(z).to(torch::kFloat);
+    auto diff = y - x;
+    auto reconstruction = (diff.abs().mean({1, 2, 3}) + diff.pow(2).mean({1, 2, 3}));
+    auto kl = 0.5 * (dist.mean.pow(2) + dist.logvar.exp() - 1.0 - dist.logvar).to(torch::kFloat).sum({1, 2, 3});
+    auto loss = ((reconstruction * w).sum() / w.sum()) + stage.klWeight * kl.mean();
+    (loss / stage.gradientAccumulation).backward();
+    return loss.item<double>();
+}
+
+double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step, int micro, const LatentSet& latents) {
+    const int64_t count = latents.maskLatents.size(0);
+    // Epoch-wise permutations, so that every sample is seen once per epoch in a seeded order.
+    const int64_t first = (step * stage.gradientAccumulation + micro) * stage.batchSize;
+    std::vector<int64_t> index;
+    for (int i = 0; i < stage.batchSize; ++i) {
+        const int64_t position = first + i;
+        const int64_t epoch = position / count;
+        if (mOrderEpoch != epoch || mOrder.size() != static_cast<size_t>(count)) {
+            mOrder.resize(static_cast<size_t>(count));
+            std::iota(mOrder.begin(), mOrder.end(), 0);
+            std::shuffle(mOrder.begin(), mOrder.end(), std::mt19937_64(mix(c.seed, stageIndex + 1, 1u << 20, epoch)));
+            mOrderEpoch = epoch;
+        }
+        index.push_back(mOrder[static_cast<size_t>(position % count)]);
+    }
+    auto idx = torch::tensor(index, torch::kLong);
+    auto gen = at::detail::createCPUGenerator(mix(c.seed, stageIndex + 1, static_cast<uint64_t>(step), 2000 + micro));
+    auto zImage = latents.imageLatents.index_select(0, latents.imageOfSample.index_select(0, idx)).to(mDevice, torch::kFloat);
+    auto zMask = latents.maskLatents.index_select(0, idx).to(mDevice, torch::kFloat);
+    auto ids = latents.tokenIds.index_select(0, idx).to(mDevice);
+    const int64_t b = zImage.size(0);
+
+    AutocastScope autocast(mAutocast);
+    torch::Tensor context;
+    if (stage.trainTextEncoder) {
+        context = mNet.textEncoder->forward(ids).lastHiddenState;
+    } else {
+        torch::NoGradGuard noGrad;
+        context = mNet.textEncoder->forward(ids).lastHiddenState;
+    }
+    torch::Tensor input, target, timesteps;
+    if (stage.kind == "flow") {
+        // METHOD.md section 3: t = 0 with probability p (where inference starts), else U(0, 1).
+        auto u = torch::rand({b}, gen, torch::kFloat);
+        auto t = torch::rand({b}, gen, torch::kFloat);
+        t = torch::where(u < stage.tZeroProbability, torch::zeros_like(t), t).to(mDevice);
+        auto tt = t.view({b, 1, 1, 1});
+        input = (1 - tt) * zImage + tt * zMask;
+        target = zMask - zImage;
+        timesteps = 1000.0 * t;
+    } else {
+        // Section 6: v-prediction on the DDPM schedule, the image latent concatenated.
+        const auto& card = mNet.folder.card;
+        auto alphas = diffusionAlphasCumprod(card.numTrainTimesteps, card.betaStart, card.betaEnd);
+        auto t = torch::randint(0, card.numTrainTimesteps, {b}, gen, torch::kLong);
+        auto ab = alphas.index_select(0, t).to(mDevice).view({b, 1, 1, 1});
+        auto noise = torch::randn(zMask.sizes(), gen, torch::kFloat).to(mDevice);
+        auto noisy = ab.sqrt() * zMask + (1 - ab).sqrt() * noise;
+        input = torch::cat({zImage, noisy}, 1);
+        target = ab.sqrt() * noise - (1 - ab).sqrt() * zMask;
+        timesteps = t.to(mDevice, torch::kFloat);
+    }
+    input = input.contiguous(at::MemoryFormat::ChannelsLast);
+    auto prediction = mNet.unet->forward(input, timesteps, context).to(torch::kFloat);
+    auto loss = torch::mse_loss(prediction, target);
+    (loss / stage.gradientAccumulation).backward();
+    return loss.item<double>();
+}
+
+// A fingerprint of the VAE's weights: a cache of latents is valid only for the VAE that made it.
+std::string vaeFingerprint(AutoencoderKL& vae) {
+    torch::NoGradGuard noGrad;
+    double acc = 0;
+    int i = 1;
+    for (const auto& p : vae->parameters()) acc += p.to(torch::kDouble).sum().item<double>() * (i++);
+    std::ostringstream s;
+    s << std::setprecision(17) << acc;
+    return s.str();
+}
+
+LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, bool clean, const std::string& name) {
+    const fs::path cache = out / "cache" / ("latents-" + name + (clean ? "-clean" : "") + ".safetensors");
+    const std::string fingerprint = vaeFingerprint(mNet.vae) + "/" + std::to_string(samples.size()) + "/" +
+                                    std::to_string(mResolution) + "/" +
+                                    std::to_string(mNet.folder.vaeConfig.scalingFactor);
+    if (fs::exists(cache)) {
+        try {
+            const auto file = SafeTensorsFile::open(cache.string());
+            const auto& meta = file.metadata();
+            const auto it = meta.find("fingerprint");
+            if (it != meta.end() && it->second == fingerprint) {
+                LatentSet set;
+                set.imageLatents = readTensor(file, "image_latents");
+                set.imageOfSample = readTensor(file, "image_of_sample");
+                set.maskLatents = readTensor(file, "mask_latents");
+                set.tokenIds = readTensor(file, "token_ids");
+                message("latents of " + std::to_string(samples.size()) + " samples read from " + cache.string());
+                return set;
+            }
+        } catch (const Error& e) {
+            message("ignoring the latent cache: " + std::string(e.what()));
+        }
+    }
+    torch::NoGradGuard noGrad;
+    mNet.vae->eval();
+    std::map<int, int64_t> imageSlot;
+    std::vector<const data::ReferringSample*> imageSamples;
+    std::vector<int64_t> imageOf;
+    for (const auto& s : samples) {
+        auto [it, added] = imageSlot.emplace(s.imageId, static_cast<int64_t>(imageSamples.size()));
+        if (added) imageSamples.push_back(&s);
+        imageOf.push_back(it->second);
+    }
+    const int batch = 16;
+    auto encodeAll = [&](size_t n, const std::function<torch::Tensor(size_t)>& item, const std::string& what) {
+        std::vector<torch::Tensor> parts;
+        auto lastReport = std::chrono::steady_clock::now();
+        for (size_t i = 0; i < n; i += batch) {
+            std::vector<torch::Tensor> xs;
+            for (size_t k = i; k < std::min(n, i + batch); ++k) xs.push_back(item(k));
+            auto x = torch::stack(xs).contiguous(at::MemoryFormat::ChannelsLast);
+            parts.push_back(mNet.encodeToLatent(x).to(torch::kCPU, torch::kHalf).contiguous());
+            if (std::chrono::steady_clock::now() - lastReport > std::chrono::seconds(20)) {
+                message("encoding " + what + " " + std::to_string(std::min(n, i + batch)) + "/" + std::to_string(n));
+                lastReport = std::chrono::steady_clock::now();
+            }
+        }
+        return torch::cat(parts);
+    };
+    LatentSet set;
+    message("encoding the latents of " + std::to_string(imageSamples.size()) + " images and " +
+            std::to_string(samples.size()) + " masks (once; cached in " + cache.string() + ")");
+    set.imageLatents = encodeAll(imageSamples.size(), [&](size_t k) { return imageTensor(loadSquareImage(*imageSamples[k])); },
+                                 "images");
+    set.maskLatents = encodeAll(samples.size(), [&](size_t k) { return maskTensor(loadSquareMask(samples[k], clean)).clone(); },
+                                "masks");
+    set.imageOfSample = torch::tensor(imageOf, torch::kLong);
+    std::vector<int64_t> ids;
+    for (const auto& s : samples) {
+        const auto row = mNet.tokenizer->encodePadded(s.sentence);
+        ids.insert(ids.end(), row.begin(), row.end());
+    }
+    set.tokenIds = torch::tensor(ids, torch::kLong).view({static_cast<int64_t>(samples.size()), -1});
+    fs::create_directories(cache.parent_path());
+    saveTensors({{"image_latents", set.imageLatents},
+                 {"image_of_sample", set.imageOfSample},
+                 {"mask_latents", set.maskLatents},
+                 {"token_ids", set.tokenIds}},
+                cache.string(), torch::kHalf, {{"fingerprint", fingerprint}});
+    return set;
+}
+
+// Sets the VAE's scaling_factor to 1 / std of the image latents (as Stable Diffusion's 0.18215 was
+// found), so that the flow starts from unit-variance latents.
+void Run::calibrateScalingFactor() {
+    torch::NoGradGuard noGrad;
+    mNet.vae->eval();
+    std::vector<torch::Tensor> xs;
+    for (size_t i = 0; i < std::min<size_t>(64, mTrain.size()); ++i)
+        xs.push_back(imageTensor(loadSquareImage(mTrain[(i * 7919) % mTrain.size()])));
+    auto mean = mNet.vae->encode(torch::stack(xs).to(mDevice).contiguous(at::MemoryFormat::ChannelsLast)).mean;
+    const double std = (mean - mNet.folder.vaeConfig.shiftFactor).std().item<double>();
+    mNet.folder.vaeConfig.scalingFactor = 1.0 / std::max(std, 1e-6);
+    message("VAE scaling_factor set to " + std::to_string(mNet.folder.vaeConfig.scalingFactor) +
+            " (1 / std of the image latents)");
+}
+
+json Run::validate(const StageConfig& stage, size_t stageIndex, int64_t step) {
+    torch::NoGradGuard noGrad;
+    mNet.setEval();
+    const auto t0 = std::chrono::steady_clock::now();
+    const size_t n = std::min<size_t>(static_cast<size_t>(stage.evalSamples), mVal.size());
+    double iouSum = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const auto& s = mVal[(i * mVal.size()) / std::max<size_t>(n, 1)];
+        const cv::Mat truth = letterbox(mDataset.maskFor(s, true), mResolution, cv::INTER_LINEAR) > 127;
+        torch::Tensor decoded;
+        if (stage.kind == "vae") {
+            auto z = mNet.encodeToLatent(maskTensor(truth).unsqueeze(0).to(mDevice));
+            decoded = mNet.decodeLatent(z);
+        } else {
+            auto zImage = mNet.encodeToLatent(imageTensor(loadSquareImage(s)).unsqueeze(0).to(mDevice));
+            auto context = mNet.encodePrompts({s.sentence});
+            decoded = sampleMask(mNet, zImage, context, parseSampler(stage.kind == "flow" ? "one-step" : "ddim:10")).decoded;
+        }
+        auto predicted = (conventions::softMaskFromDecoded(decoded)[0] > 0.5).to(torch::kCPU);
+        auto target = torch::from_blob(const_cast<uint8_t*>(truth.ptr<uint8_t>()), {truth.rows, truth.cols}, torch::kUInt8) > 0;
+        const double inter = (predicted & target).sum().item<double>();
+        const double uni = (predicted | target).sum().item<double>();
+        iouSum += uni > 0 ? inter / uni : 0.0;
+    }
+    // Back to training mode for the trainable networks of this stage.
+    trainableParameters(stage);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const std::string metric = stage.kind == "vae" ? "mask_reconstruction_mIoU" : "val_mIoU";
+    return json{{"kind", "validation"}, {"stage", stage.kind},   {"stage_index", stageIndex}, {"step", step},
+                {"global_step", mGlobalStep}, {"samples", n},      {"metric_name", metric},
+                {"metric", n ? iouSum / n : 0.0}, {"seconds", seconds}, {"elapsed_s", elapsed()}};
+}
+
+std::string Run::saveCheckpoint(size_t stageIndex, int64_t stageStep, AdamW* optimizer, EmaWeights* ema) {
+    const fs::path dir = out / "checkpoints" / stepName(mGlobalStep);
+    std::vector<NamedParameter> params = optimizer ? optimizer->parameters() : std::vector<NamedParameter>{};
+    const json extra = {{"training", {{"global_step", mGlobalStep}, {"stage", c.stages[stageIndex].kind}}}};
+    if (ema) ema->swapInto(params);
+    try {
+        writeModelFolder(mNet, dir.string(), extra);
+    } catch (...) {
+        if (ema) ema->swapInto(params);
+        throw;
+    }
+    if (ema) ema->swapInto(params);
+    const fs::path state = dir / "training_state";
+    fs::create_directories(state);
+    saveWeights(*mNet.unet, (state / "unet.safetensors").string());
+    saveWeights(*mNet.vae, (state / "vae.safetensors").string());
+    saveWeights(*mNet.textEncoder, (state / "text_encoder.safetensors").string());
+    auto asList = [](const std::map<std::string, torch::Tensor>& m) {
+        return std::vector<std::pair<std::string, torch::Tensor>>(m.begin(), m.end());
+    };
+    if (optimizer) saveTensors(asList(optimizer->state()), (state / "optimizer.safetensors").string());
+    if (ema) saveTensors(asList(ema->state()), (state / "ema.safetensors").string());
+    writeFileAtomically((dir / kStateFile).string(),
+                        json{{"global_step", mGlobalStep}, {"stage", stageIndex}, {"stage_step", stageStep},
+                             {"stage_kind", c.stages[stageIndex].kind}, {"elapsed_s", elapsed()}, {"config", c.raw}}
+                            .dump(2));
+    mLastCheckpoint = dir.string();
+    pruneCheckpoints();
+    return dir.string();
+}
+
+void Run::pruneCheckpoints() {
+    std::vector<fs::path> complete;
+    const fs::path root = out / "checkpoints";
+    for (const auto& e : fs::directory_iterator(root))
+        if (e.is_directory() && e.path().filename().string().rfind("step-", 0) == 0 && fs::exists(e.path() / kStateFile))
+            complete.push_back(e.path());
+    std::sort(complete.begin(), complete.end());
+    std::error_code ec;
+    for (size_t i = 0; i + c.keepCheckpoints < complete.size(); ++i) fs::remove_all(complete[i], ec);
+}
+
+} // namespace
+
+std::string latestCheckpoint(const std::string& outDirectory) {
+    const fs::path root = fs::path(outDirectory) / "checkpoints";
+    if (!fs::is_directory(root)) return "";
+    std::string best;
+    for (const auto& e : fs::directory_iterator(root)) {
+        const auto name = e.path().filename().string();
+        if (!e.is_directory() || name.rfind("step-", 0) != 0 || name.find('.') != std::string::npos) continue;
+        if (!fs::exists(e.path() / kStateFile)) continue; // interrupted while being written
+        if (best.empty() || e.path().string() > best) best = e.path().string();
+    }
+    return best;
+}
+
+TrainSummary train(const TrainConfig& config, const TrainOptions& options) {
+    if (options.outDirectory.empty()) throw Error("train: no output folder given");
+    Run run(config, options);
+    return run.execute();
+}
+
+} // namespace rlfseg

@@ -1,0 +1,350 @@
+// Training (core/train): the recipe's validation, AdamW / schedule / EMA against hand-computed
+// values, and whole runs on the tiny fixture model and a tiny shapes data set: the same seed gives
+// the same loss curve, a stopped run resumes to the same weights, checkpoints are model folders,
+// and the diffusion baseline trains and samples with DDIM.
+
+#include "TestSupport.h"
+#include "TinyModel.h"
+
+#include "core/data/ReferringDataset.h"
+#include "core/data/ShapesGenerator.h"
+#include "core/eval/Evaluation.h"
+#include "core/io/SafeTensors.h"
+#include "core/model/ModelFolder.h"
+#include "core/nn/Weights.h"
+#include "core/pipeline/SegmentationPipeline.h"
+#include "core/train/Optimizer.h"
+#include "core/train/TrainConfig.h"
+#include "core/train/Trainer.h"
+#include "core/util/Error.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+using namespace rlfseg;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string errorOf(const std::function<void()>& fn) {
+    try {
+        fn();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+json baseConfig(const fs::path& model, const fs::path& data) {
+    return {{"init", model.string()},
+            {"data", data.string()},
+            {"seed", 5},
+            {"threads", 1},
+            {"device", "cpu"},
+            {"checkpoint_every", 2},
+            {"keep_checkpoints", 10},
+            {"stages",
+             {{{"kind", "vae"}, {"steps", 2}, {"batch_size", 2}, {"crop", 16}, {"learning_rate", 1e-3}, {"eval_samples", 2}},
+              {{"kind", "flow"},
+               {"steps", 3},
+               {"batch_size", 3},
+               {"learning_rate", 1e-3},
+               {"warmup_steps", 1},
+               {"ema_decay", 0.9},
+               {"eval_samples", 2}}}}};
+}
+
+TrainConfig configFrom(const json& j) { return TrainConfig::fromJson(j, "test.json", "/"); }
+
+std::vector<double> losses(const fs::path& out) {
+    std::vector<double> l;
+    std::ifstream in(out / "log.jsonl");
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto j = json::parse(line);
+        if (j.at("kind") == "step") l.push_back(j.at("loss").get<double>());
+    }
+    return l;
+}
+
+std::map<std::string, torch::Tensor> weightsOf(const fs::path& file) { return loadTensors(file.string()); }
+
+void expectSameWeights(const fs::path& a, const fs::path& b) {
+    const auto wa = weightsOf(a), wb = weightsOf(b);
+    ASSERT_EQ(wa.size(), wb.size());
+    for (const auto& [name, t] : wa) {
+        ASSERT_TRUE(wb.count(name)) << name;
+        EXPECT_TRUE(torch::allclose(t, wb.at(name), 1e-6, 1e-7)) << name;
+    }
+}
+
+} // namespace
+
+class TrainerTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        sModel = test::makeTinyModelFolder("trainer");
+        sData = test::makeTempDir("trainer-data");
+        data::ShapesOptions o;
+        o.images = 12;
+        o.seed = 4;
+        o.width = o.height = 64;
+        o.maxObjects = 3;
+        o.valFraction = 0.2;
+        o.testFraction = 0.0;
+        o.unseenFraction = 0.0;
+        o.unseenPairs.clear();
+        o.expressionsPerImage = 2;
+        data::generateShapesDataset(sData.string(), o);
+    }
+    static fs::path sModel, sData;
+};
+fs::path TrainerTest::sModel, TrainerTest::sData;
+
+TEST(TrainConfigTest, RejectsBadRecipesNamingTheKey) {
+    const json ok = baseConfig("/m", "/d");
+    EXPECT_NO_THROW(configFrom(ok));
+    auto with = [&](const std::function<void(json&)>& edit) {
+        json j = ok;
+        edit(j);
+        return errorOf([&] { configFrom(j); });
+    };
+    EXPECT_NE(with([](json& j) { j["lerning_rate"] = 1; }).find("unknown key \"lerning_rate\""), std::string::npos);
+    EXPECT_NE(with([](json& j) { j["stages"][1]["kind"] = "gan"; }).find("stages[1]"), std::string::npos);
+    EXPECT_NE(with([](json& j) { j["stages"][0]["learning_rate"] = -1; }).find("learning_rate"), std::string::npos);
+    EXPECT_NE(with([](json& j) { j["stages"][0]["steps"] = 2.5; }).find("steps"), std::string::npos);
+    EXPECT_NE(with([](json& j) { j["stages"] = json::array(); }).find("stages"), std::string::npos);
+    EXPECT_NE(with([](json& j) { j["architecture"] = "tiny"; }).find("exactly one"), std::string::npos);
+    EXPECT_NE(with([](json& j) { j.erase("init"); j["architecture"] = "huge"; }).find("huge"), std::string::npos);
+    EXPECT_NE(with([](json& j) { j.erase("data"); }).find("data"), std::string::npos);
+    EXPECT_NE(with([](json& j) { j["precision"] = "float8"; }).find("precision"), std::string::npos);
+    EXPECT_NE(with([](json& j) { j["reset"] = {"clip"}; }).find("reset"), std::string::npos);
+    // Relative paths are relative to the config file.
+    json rel = ok;
+    rel["data"] = "data/shapes";
+    EXPECT_EQ(TrainConfig::fromJson(rel, "x.json", "/recipes").data, "/recipes/data/shapes");
+    EXPECT_EQ(configFrom(ok).totalSteps(), 5);
+}
+
+TEST(OptimizerTest, LearningRateWarmsUpThenDecaysToTheFloor) {
+    StageConfig s;
+    s.steps = 101, s.learningRate = 1.0, s.warmupSteps = 10, s.minLearningRate = 0.1;
+    EXPECT_DOUBLE_EQ(learningRateAt(s, 0), 0.1);
+    EXPECT_DOUBLE_EQ(learningRateAt(s, 9), 1.0);
+    EXPECT_DOUBLE_EQ(learningRateAt(s, 10), 1.0);
+    EXPECT_NEAR(learningRateAt(s, 100), 0.1, 1e-12);
+    EXPECT_NEAR(learningRateAt(s, 55), 0.55, 1e-12); // the cosine's midpoint
+    s.decay = "linear";
+    EXPECT_NEAR(learningRateAt(s, 55), 0.55, 1e-12);
+    EXPECT_NEAR(learningRateAt(s, 32), 1.0 - 0.9 * 22.0 / 90.0, 1e-12);
+    s.decay = "constant";
+    EXPECT_DOUBLE_EQ(learningRateAt(s, 80), 1.0);
+}
+
+TEST(OptimizerTest, AdamWMatchesTheHandComputedUpdate) {
+    StageConfig s;
+    s.beta1 = 0.9, s.beta2 = 0.999, s.epsilon = 1e-8, s.weightDecay = 0.1;
+    auto w = torch::tensor({{1.0f, -2.0f}}).requires_grad_(true); // a matrix: decayed
+    auto b = torch::tensor({0.5f}).requires_grad_(true);          // a bias: not decayed
+    AdamW opt({{"w", w}, {"b", b}}, s);
+    w.mutable_grad() = torch::tensor({{0.5f, -1.0f}});
+    b.mutable_grad() = torch::tensor({2.0f});
+    opt.step(0.01);
+    // Step 1: m_hat = g, v_hat = g^2, update = lr * g / (|g| + eps) = lr * sign(g); decay first.
+    EXPECT_NEAR(w[0][0].item<double>(), 1.0 * (1 - 0.001) - 0.01, 1e-6);
+    EXPECT_NEAR(w[0][1].item<double>(), -2.0 * (1 - 0.001) + 0.01, 1e-6);
+    EXPECT_NEAR(b[0].item<double>(), 0.5 - 0.01, 1e-6);
+    // Step 2 with gradient 0: m = 0.09 g, v = 0.000999 g^2 -> m_hat = 0.09/0.19 g, v_hat = 0.000999/0.001999 g^2.
+    w.mutable_grad().zero_();
+    b.mutable_grad().zero_();
+    const double before = b[0].item<double>();
+    opt.step(0.01);
+    const double mHat = 0.09 * 2.0 / (1 - 0.81), vHat = 0.000999 * 4.0 / (1 - 0.998001);
+    EXPECT_NEAR(b[0].item<double>(), before - 0.01 * mHat / (std::sqrt(vHat) + 1e-8), 1e-6);
+    // Its state round-trips.
+    AdamW copy({{"w", w}, {"b", b}}, s);
+    copy.loadState(opt.state(), "state");
+    EXPECT_EQ(copy.steps(), 2);
+    EXPECT_NE(errorOf([&] { copy.loadState({}, "state.safetensors"); }).find("state.safetensors"), std::string::npos);
+}
+
+TEST(OptimizerTest, GradientClippingScalesToTheNorm) {
+    StageConfig s;
+    auto w = torch::zeros({2}).requires_grad_(true);
+    AdamW opt({{"w", w}}, s);
+    w.mutable_grad() = torch::tensor({3.0f, 4.0f});
+    EXPECT_NEAR(opt.clipGradients(1.0), 5.0, 1e-6);
+    EXPECT_NEAR(w.grad().norm().item<double>(), 1.0, 1e-5);
+    w.mutable_grad() = torch::tensor({0.3f, 0.4f});
+    opt.clipGradients(1.0);
+    EXPECT_NEAR(w.grad().norm().item<double>(), 0.5, 1e-6); // below the bound: untouched
+}
+
+TEST(OptimizerTest, EmaAveragesWithWarmUp) {
+    auto p = torch::zeros({1});
+    std::vector<NamedParameter> params{{"p", p}};
+    EmaWeights ema(params, 0.99);
+    p.fill_(1.0);
+    ema.update(params); // decay = min(0.99, 2 / 11)
+    ema.swapInto(params);
+    EXPECT_NEAR(p.item<double>(), 1.0 - 2.0 / 11.0, 1e-6);
+    ema.swapInto(params);
+    EXPECT_NEAR(p.item<double>(), 1.0, 1e-7);
+}
+
+TEST_F(TrainerTest, SameSeedGivesTheSameLossCurve) {
+    const auto a = test::makeTempDir("train-a"), b = test::makeTempDir("train-b");
+    TrainOptions oa, ob;
+    oa.outDirectory = a.string(), ob.outDirectory = b.string();
+    const auto config = configFrom(baseConfig(sModel, sData));
+    const auto sa = train(config, oa);
+    const auto sb = train(config, ob);
+    EXPECT_TRUE(sa.finished);
+    EXPECT_EQ(sa.globalStep, 5);
+    const auto la = losses(a), lb = losses(b);
+    ASSERT_EQ(la.size(), 5u);
+    EXPECT_EQ(la, lb);
+    for (double l : la) EXPECT_GT(l, 0.0);
+    expectSameWeights(a / "model" / "unet" / "diffusion_pytorch_model.safetensors",
+                      b / "model" / "unet" / "diffusion_pytorch_model.safetensors");
+    // The result is a model folder the pipeline uses, with its card.
+    const auto folder = ModelFolder::open((a / "model").string());
+    EXPECT_TRUE(folder.card.isRlfsegModel);
+    EXPECT_EQ(folder.card.objective, "flow");
+    PipelineOptions po;
+    po.device = "cpu";
+    auto pipeline = SegmentationPipeline::load((a / "model").string(), po);
+    cv::Mat rgb(40, 48, CV_8UC3, cv::Scalar(10, 200, 30));
+    EXPECT_EQ(pipeline->segment(rgb, "the green square").mask.size(), rgb.size());
+    // The VAE stage calibrated the latent scale (1 / std), the fixture's 0.18215 replaced.
+    EXPECT_NE(folder.vaeConfig.scalingFactor, 0.18215);
+    // Checkpoints every 2 steps (kept: all 10), each a complete model folder.
+    EXPECT_EQ(latestCheckpoint(a.string()), (a / "checkpoints" / "step-00000005").string());
+    EXPECT_NO_THROW(ModelFolder::open((a / "checkpoints" / "step-00000002").string()));
+}
+
+TEST_F(TrainerTest, StoppedRunResumesToTheSameWeights) {
+    const auto straight = test::makeTempDir("train-straight"), resumed = test::makeTempDir("train-resumed");
+    const auto config = configFrom(baseConfig(sModel, sData));
+    TrainOptions o;
+    o.outDirectory = straight.string();
+    train(config, o);
+
+    TrainOptions part;
+    part.outDirectory = resumed.string();
+    part.stopAfterSteps = 3; // stops inside the flow stage, after its first step (EMA and AdamW state saved)
+    const auto first = train(config, part);
+    EXPECT_FALSE(first.finished);
+    EXPECT_EQ(first.globalStep, 3);
+    EXPECT_FALSE(fs::exists(resumed / "model"));
+    // An interrupted checkpoint (no state.json) is ignored.
+    fs::create_directories(resumed / "checkpoints" / "step-00000004" / "unet");
+    EXPECT_EQ(latestCheckpoint(resumed.string()), (resumed / "checkpoints" / "step-00000003").string());
+    fs::remove_all(resumed / "checkpoints" / "step-00000004");
+
+    TrainOptions rest;
+    rest.outDirectory = resumed.string();
+    const auto second = train(config, rest);
+    EXPECT_TRUE(second.resumed);
+    EXPECT_TRUE(second.finished);
+    EXPECT_EQ(second.globalStep, 5);
+    EXPECT_EQ(losses(resumed), losses(straight));
+    for (const char* file : {"unet/diffusion_pytorch_model.safetensors", "text_encoder/model.safetensors",
+                             "vae/diffusion_pytorch_model.safetensors"})
+        expectSameWeights(straight / "model" / file, resumed / "model" / file);
+
+    // --no-resume refuses a folder with checkpoints.
+    TrainOptions fresh;
+    fresh.outDirectory = resumed.string();
+    fresh.resume = false;
+    EXPECT_NE(errorOf([&] { train(config, fresh); }).find("already holds checkpoints"), std::string::npos);
+}
+
+TEST_F(TrainerTest, FlowLossFallsOnATinyDataSet) {
+    json j = baseConfig(sModel, sData);
+    j["stages"] = {{{"kind", "flow"}, {"steps", 40}, {"batch_size", 4}, {"learning_rate", 3e-3}, {"warmup_steps", 2},
+                    {"eval_samples", 2}}};
+    const auto out = test::makeTempDir("train-falls");
+    TrainOptions o;
+    o.outDirectory = out.string();
+    train(configFrom(j), o);
+    const auto l = losses(out);
+    ASSERT_EQ(l.size(), 40u);
+    const double early = (l[0] + l[1] + l[2] + l[3]) / 4, late = (l[36] + l[37] + l[38] + l[39]) / 4;
+    EXPECT_LT(late, 0.7 * early) << "early " << early << " late " << late;
+}
+
+TEST_F(TrainerTest, DiffusionBaselineWidensTheUNetAndSamplesWithDdim) {
+    json j = baseConfig(sModel, sData);
+    j["stages"] = {{{"kind", "diffusion"}, {"steps", 2}, {"batch_size", 2}, {"eval_samples", 1}}};
+    const auto out = test::makeTempDir("train-diffusion");
+    TrainOptions o;
+    o.outDirectory = out.string();
+    o.stopAfterSteps = 0;
+    train(configFrom(j), o);
+    const auto folder = ModelFolder::open((out / "model").string());
+    EXPECT_EQ(folder.card.objective, "diffusion");
+    EXPECT_EQ(folder.unetConfig.inChannels, 2 * folder.vaeConfig.latentChannels);
+    PipelineOptions po;
+    po.device = "cpu";
+    po.sampler = "ddim:3";
+    auto pipeline = SegmentationPipeline::load((out / "model").string(), po);
+    cv::Mat rgb(32, 32, CV_8UC3, cv::Scalar(200, 30, 30));
+    const auto a = pipeline->segment(rgb, "the red circle");
+    pipeline->clearCaches();
+    const auto b = pipeline->segment(rgb, "the red circle");
+    EXPECT_EQ(cv::countNonZero(a.mask != b.mask), 0) << "DDIM with eta = 0 and fixed noise is deterministic";
+    po.sampler = "one-step";
+    EXPECT_NE(errorOf([&] { SegmentationPipeline::load((out / "model").string(), po); }).find("ddim"),
+              std::string::npos);
+    // Flow and diffusion stages in one run are refused.
+    j["stages"] = {{{"kind", "flow"}, {"steps", 1}}, {{"kind", "diffusion"}, {"steps", 1}}};
+    TrainOptions o2;
+    o2.outDirectory = test::makeTempDir("train-mixed").string();
+    EXPECT_NE(errorOf([&] { train(configFrom(j), o2); }).find("not both"), std::string::npos);
+}
+
+TEST_F(TrainerTest, BadDataIsAClearError) {
+    json j = baseConfig(sModel, sData);
+    j["train_split"] = "nope";
+    TrainOptions o;
+    o.outDirectory = test::makeTempDir("train-bad").string();
+    EXPECT_NE(errorOf([&] { train(configFrom(j), o); }).find("\"nope\" has no samples"), std::string::npos);
+    j = baseConfig(sModel, sData);
+    j["data"] = "/does/not/exist";
+    EXPECT_NE(errorOf([&] { train(configFrom(j), o); }).find("/does/not/exist"), std::string::npos);
+}
+
+TEST_F(TrainerTest, EvaluationReportsTheLiteratureKeysAndOneCsvRowPerExpression) {
+    eval::EvaluationOptions o;
+    o.model = sModel.string();
+    o.data = sData.string();
+    o.split = "val";
+    o.device = "cpu";
+    o.threads = 1;
+    const auto dir = test::makeTempDir("eval");
+    o.csvPath = (dir / "rows.csv").string();
+    size_t progressCalls = 0;
+    o.onProgress = [&](size_t, size_t) { ++progressCalls; };
+    const auto result = eval::evaluate(o);
+    const auto expected = data::ReferringDataset::open(sData.string()).samples("val").size();
+    EXPECT_EQ(result.metrics.samples, expected);
+    EXPECT_EQ(progressCalls, expected);
+    const auto j = result.toJson();
+    for (const char* key : {"mIoU", "oIoU", "prec@0.5", "prec@0.6", "prec@0.7", "prec@0.8", "prec@0.9", "AP", "samples",
+                            "ms_per_sample"})
+        EXPECT_TRUE(j.contains(key)) << key;
+    EXPECT_GT(j["ms_per_sample"].get<double>(), 0.0);
+    std::ifstream csv(o.csvPath);
+    std::string line;
+    size_t rows = 0;
+    while (std::getline(csv, line)) ++rows;
+    EXPECT_EQ(rows, expected + 1); // + header
+    // --limit takes an evenly spaced subset.
+    o.limit = 2;
+    EXPECT_EQ(eval::evaluate(o).metrics.samples, 2u);
+    o.split = "nope";
+    EXPECT_NE(errorOf([&] { eval::evaluate(o); }).find("\"nope\" has no samples"), std::string::npos);
+}
