@@ -14,7 +14,7 @@ export CCACHE_MAXSIZE ?= 5G
 # Paths relative to the checkout, so a fresh clone (CI) hits the cache of an earlier one.
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: all deps configure build run test bench clean help
+.PHONY: all deps configure build run test bench default-model clean help
 
 all: build
 
@@ -23,6 +23,7 @@ help:
 	@echo "make test   install what is missing, build, run every test"
 	@echo "make bench  build, run the benchmarks, write docs/BENCHMARKS.md and $(BUILD_DIR)/benchmarks.json"
 	@echo "make deps   install the missing Debian packages listed in deps/debian-packages.txt"
+	@echo "make default-model  generate the shapes data and train resources/models/default (resumable)"
 
 deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -56,6 +57,17 @@ test: build
 
 bench: build
 	$(BUILD_DIR)/bench/rlfseg-bench --out $(BUILD_DIR)/benchmarks.json --markdown docs/BENCHMARKS.md
+
+# The default model, from an empty folder: the shapes data, then resources/models/default-recipe.json.
+# Stopped (Ctrl-C, a closed session), the same command resumes from the newest checkpoint.
+SHAPES_DIR    ?= $(BUILD_DIR)/shapes-default
+MODEL_RUN_DIR ?= $(BUILD_DIR)/default-run
+default-model: build
+	@[ -f $(SHAPES_DIR)/refs.json ] || $(BUILD_DIR)/app/cli/rlfseg generate-shapes --out $(SHAPES_DIR) \
+		--images 8000 --seed 7 --expressions 4 --style-images 500 --quiet
+	$(BUILD_DIR)/app/cli/rlfseg train --config resources/models/default-recipe.json --out $(MODEL_RUN_DIR)
+	rm -rf resources/models/default && cp -r $(MODEL_RUN_DIR)/model resources/models/default
+	@echo "resources/models/default updated; evaluate it with: $(BUILD_DIR)/app/cli/rlfseg eval --data $(SHAPES_DIR) --split test --report $(BUILD_DIR)/eval-test.json"
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -23,7 +23,8 @@ void addEvalCommand(CLI::App& app) {
     };
     auto a = std::make_shared<Args>();
     cmd->add_option("--model", a->options.model, "Model folder (default: the bundled default model)");
-    cmd->add_option("--data", a->options.data, "Data set folder (instances.json + refs.json)")->required();
+    cmd->add_option("--data", a->options.data, "Data set: this project's format, RefCOCO, PhraseCut or COCO (docs/TRAINING.md)")->required();
+    cmd->add_option("--images", a->options.images, "Where the data set's images are (default: DATA/images)");
     cmd->add_option("--split", a->options.split, "Split to evaluate")->capture_default_str();
     cmd->add_option("--report", a->report, "JSON report to write")->required();
     cmd->add_option("--csv", a->csv, "Per-expression CSV (default: the report's name with .csv)");

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <iomanip>
 #include <iostream>
@@ -47,13 +49,18 @@ void runGenerateShapes(GenerateShapesArgs a) {
     a.options.unseenPairs = parseUnseenPairs(a.unseen);
     data::validateShapesOptions(a.options); // before anything is written
     const auto start = std::chrono::steady_clock::now();
+    // A redrawn counter on a terminal; in a log file, a line per 1000 images.
+    const bool tty = isatty(STDERR_FILENO);
     data::generateShapesDataset(a.out, a.options, [&](int done, int total) {
-        if (!a.quiet && (done == total || done % 10 == 0))
-            std::cerr << "\rgenerate-shapes: " << done << "/" << total << " images" << std::flush;
+        if (a.quiet) return;
+        if (tty && (done == total || done % 10 == 0))
+            std::cerr << "\rgenerate-shapes: " << done << "/" << total << " images" << (done == total ? "\n" : "")
+                      << std::flush;
+        else if (!tty && (done == total || done % 1000 == 0))
+            std::cerr << "generate-shapes: " << done << "/" << total << " images\n";
     });
     if (a.quiet) return;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cerr << "\n";
     const auto dataset = nlohmann::json::parse(readFileToString(a.out + "/dataset.json"));
     for (const auto& [split, counts] : dataset.at("splits").items())
         if (counts.at("images").get<int>() > 0)

@@ -28,6 +28,7 @@
 
 #include "core/coco/Rle.h"
 
+#include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
 #include <map>
@@ -35,6 +36,10 @@
 #include <vector>
 
 namespace rlfseg::data {
+
+namespace detail {
+struct Where;
+}
 
 // One sample = one sentence of one ref.
 struct ReferringSample {
@@ -49,8 +54,30 @@ struct ReferringSample {
 
 class ReferringDataset {
 public:
+    // Any supported source, recognised by its files (imagesDir: where the images are; default
+    // <folder>/images):
+    //   refs.json + instances.json            the project's format (openProject)
+    //   refs(unc|umd|google).p + instances.json RefCOCO / RefCOCO+ / G-Ref as distributed (openRefCoco)
+    //   refer_<split>.json                      PhraseCut as distributed (openPhraseCut)
+    //   instances.json, or a .json file         COCO instances (openCoco)
+    static ReferringDataset open(const std::string& path, const std::string& imagesDir = "");
+
     // Reads dir/instances.json and dir/refs.json; throws rlfseg::Error (see the file comment).
-    static ReferringDataset open(const std::string& dir);
+    static ReferringDataset openProject(const std::string& dir, const std::string& imagesDir = "");
+    // The refer API's pickle (a list of {ref_id, ann_id, image_id, split, sentences: [{sent_id, sent}]})
+    // with its COCO instances.json; one sample per sentence; splits as stored (train, val, testA, ...).
+    static ReferringDataset openRefCoco(const std::string& refsPickle, const std::string& instancesJson,
+                                        const std::string& imagesDir = "");
+    // dir/refer_<split>.json (lists of {task_id, image_id, phrase, Polygons: per instance a list of
+    // polygons [[x, y], ...]}), images <imagesDir>/<image_id>.jpg; image sizes from
+    // dir/image_data_split.json where present, else from each image's header. One sample per task.
+    static ReferringDataset openPhraseCut(const std::string& dir, const std::string& imagesDir = "");
+    // A COCO instances file (polygons, compressed or uncompressed RLE, iscrowd): one sample per
+    // image and category, the category's name as the prompt; split "all".
+    static ReferringDataset openCoco(const std::string& instancesJson, const std::string& imagesDir = "");
+
+    // "project", "refcoco", "phrasecut" or "coco".
+    const std::string& format() const { return mFormat; }
 
     const std::string& directory() const { return mDir; }
     // Split names in order of first appearance in refs.json.
@@ -74,6 +101,7 @@ private:
     };
     struct Annotation {
         int imageId = 0;
+        int categoryId = 0;
         Segmentation segmentation;
         bool hasClean = false;
         Segmentation clean;
@@ -84,8 +112,12 @@ private:
     };
 
     cv::Mat rasterise(const Segmentation& segmentation, const Image& image) const;
+    void readInstances(const std::string& instancesPath);
+    static Segmentation readSegmentation(const detail::Where& where, const nlohmann::json& segmentation,
+                                         const std::string& path, const Image& image);
 
-    std::string mDir;
+    std::string mDir, mImagesDir, mFormat;
+    std::map<int, std::string> mCategories;
     std::map<int, Image> mImages;
     std::map<int, Annotation> mAnnotations;
     std::vector<std::string> mSplits;

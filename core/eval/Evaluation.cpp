@@ -37,7 +37,7 @@ nlohmann::json EvaluationResult::toJson() const {
 }
 
 EvaluationResult evaluate(const EvaluationOptions& o) {
-    const auto dataset = data::ReferringDataset::open(o.data);
+    const auto dataset = data::ReferringDataset::open(o.data, o.images);
     auto all = dataset.samples(o.split);
     if (all.empty()) {
         std::string names;

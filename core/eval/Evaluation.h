@@ -14,7 +14,8 @@ namespace rlfseg::eval {
 
 struct EvaluationOptions {
     std::string model;          // a model folder
-    std::string data;           // the project's referring format
+    std::string data;           // a data set folder or COCO file (ReferringDataset::open)
+    std::string images;         // where its images are ("" = <data>/images)
     std::string split = "test";
     std::string sampler = "one-step";
     std::string device = "auto", precision = "auto";

@@ -109,7 +109,7 @@ TrainConfig TrainConfig::fromFile(const std::string& path) {
 TrainConfig TrainConfig::fromJson(const json& j, const std::string& source, const std::string& base) {
     if (!j.is_object()) throw Error(source + ": a training config must be a JSON object");
     rejectUnknownKeys(j,
-                      {"architecture", "init", "reset", "data", "train_split", "val_split", "labels", "seed", "device",
+                      {"architecture", "init", "reset", "data", "images", "train_split", "val_split", "labels", "seed", "device",
                        "precision", "threads", "checkpoint_every", "keep_checkpoints", "log", "model_card", "stages",
                        "comment"},
                       source);
@@ -133,6 +133,7 @@ TrainConfig TrainConfig::fromJson(const json& j, const std::string& source, cons
     }
     if (!f.has("data")) f.fail("data", "is missing: the folder of a referring data set (METHOD.md section 8)");
     c.data = resolvePath(f.optionalString("data", ""), base);
+    c.images = resolvePath(f.optionalString("images", ""), base);
     c.trainSplit = f.optionalString("train_split", c.trainSplit);
     c.valSplit = f.optionalString("val_split", c.valSplit);
     c.cleanLabels = oneOf(f, "labels", "train", {"train", "clean"}) == "clean";

@@ -5,7 +5,8 @@
 //     "architecture": "tiny",            // a reference architecture to start from scratch, or
 //     "init": "path/to/sd-folder",       // a diffusers folder to fine-tune (relative to this file)
 //     "reset": ["unet", "text_encoder"], // with "init": networks to re-initialise randomly
-//     "data": "path/to/data",            // the project's referring format (relative to this file)
+//     "data": "path/to/data",            // a data set (ReferringDataset::open; relative to this file)
+//     "images": "path/to/images",        // optional: where its images are (default <data>/images)
 //     "train_split": "train", "val_split": "val",
 //     "labels": "train",                 // "train" (the possibly noisy labels) or "clean"
 //     "seed": 1, "device": "auto", "precision": "float32", "threads": 0,
@@ -62,6 +63,7 @@ struct TrainConfig {
     std::string init;
     std::vector<std::string> reset;
     std::string data;
+    std::string images;               // where the data set's images are ("" = <data>/images)
     std::string trainSplit = "train", valSplit = "val";
     bool cleanLabels = false;
     uint64_t seed = 0;

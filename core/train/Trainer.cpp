@@ -222,7 +222,7 @@ private:
 };
 
 void Run::openData() {
-    mDataset = data::ReferringDataset::open(c.data);
+    mDataset = data::ReferringDataset::open(c.data, c.images);
     mTrain = mDataset.samples(c.trainSplit);
     if (mTrain.empty())
         throw Error(c.data + ": the split \"" + c.trainSplit + "\" has no samples (splits here: " + [&] {

@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 
@@ -249,7 +250,89 @@ TEST(ReferringDataset, MalformedFilesNameFileAndPath) {
     rlfseg::test::expectError([&] { ReferringDataset::open(badRefs.string()); }, badRefs / "refs.json", "malformed JSON");
     const fs::path noRefs = rlfseg::test::makeTempDir("referring-bad");
     rlfseg::test::writeBytes(noRefs / "instances.json", baseInstances().dump());
-    rlfseg::test::expectError([&] { ReferringDataset::open(noRefs.string()); }, noRefs / "refs.json");
+    rlfseg::test::expectError([&] { ReferringDataset::openProject(noRefs.string()); }, noRefs / "refs.json");
+}
+
+// ---- The distributed formats (small files under tests/data/) ----
+
+TEST(ReferringDatasetFormats, RefCocoPickleWithInstances) {
+    const auto dir = rlfseg::test::testDataDir() / "refcoco";
+    const ReferringDataset ds = ReferringDataset::open(dir.string());
+    EXPECT_EQ(ds.format(), "refcoco");
+    EXPECT_EQ(ds.splits(), (std::vector<std::string>{"train", "testA", "val"}));
+    const auto train = ds.samples("train");
+    ASSERT_EQ(train.size(), 2u); // one sample per sentence
+    EXPECT_EQ(train[0].sentence, "dog in the middle");
+    EXPECT_EQ(train[1].sentence, "brown dog");
+    EXPECT_EQ(train[1].sentId, 2);
+    EXPECT_EQ(train[0].annIds, std::vector<int>{101});
+    EXPECT_EQ(train[0].imagePath, (dir / "images" / "COCO_train2014_000000000007.jpg").string());
+    EXPECT_EQ(cv::countNonZero(ds.maskFor(train[0])), 16); // the 4 x 4 polygon
+    EXPECT_EQ(ds.samples("val")[0].sentence, "caf\u00e9 dog");
+    // The crowd region's uncompressed RLE: the first two columns.
+    const cv::Mat crowd = ds.maskFor(ds.samples("testA")[0]);
+    EXPECT_EQ(cv::countNonZero(crowd), 20);
+    EXPECT_EQ(cv::countNonZero(crowd.colRange(0, 2)), 20);
+    // Images elsewhere (COCO's train2014 folder).
+    EXPECT_EQ(ReferringDataset::open(dir.string(), "/data/train2014").samples("val")[0].imagePath,
+              "/data/train2014/COCO_train2014_000000000009.jpg");
+}
+
+TEST(ReferringDatasetFormats, PhraseCutTasks) {
+    const auto dir = rlfseg::test::testDataDir() / "phrasecut";
+    const ReferringDataset ds = ReferringDataset::open(dir.string());
+    EXPECT_EQ(ds.format(), "phrasecut");
+    EXPECT_EQ(ds.splits(), (std::vector<std::string>{"train", "val"}));
+    const auto train = ds.samples("train");
+    ASSERT_EQ(train.size(), 2u);
+    EXPECT_EQ(train[0].sentence, "black cat");
+    EXPECT_EQ(cv::countNonZero(ds.maskFor(train[0])), 16);
+    EXPECT_EQ(train[1].annIds.size(), 2u); // "two windows": the union of two instances
+    EXPECT_EQ(cv::countNonZero(ds.maskFor(train[1])), 8);
+    EXPECT_EQ(train[1].imagePath, (dir / "images" / "5.jpg").string());
+    const auto val = ds.samples("val");
+    ASSERT_EQ(val.size(), 1u);
+    EXPECT_EQ(cv::countNonZero(ds.maskFor(val[0])), 9 + 4); // one instance, two polygons
+    EXPECT_EQ(ds.imageSize(6), cv::Size(12, 10));
+}
+
+TEST(ReferringDatasetFormats, CocoInstancesBecomeCategoryPrompts) {
+    const auto file = rlfseg::test::testDataDir() / "coco" / "instances.json";
+    const ReferringDataset ds = ReferringDataset::open(file.string());
+    EXPECT_EQ(ds.format(), "coco");
+    const auto all = ds.samples("all");
+    ASSERT_EQ(all.size(), 3u); // image 7: dog, person; image 9: dog
+    std::map<std::pair<int, std::string>, int> area;
+    for (const auto& s : all) area[{s.imageId, s.sentence}] = cv::countNonZero(ds.maskFor(s));
+    EXPECT_EQ((area[{7, "dog"}]), 16 + 4); // two dog instances, united
+    EXPECT_EQ((area[{7, "person"}]), 20);  // the crowd RLE
+    EXPECT_EQ((area[{9, "dog"}]), 9);
+    // The folder form finds instances.json too.
+    EXPECT_EQ(ReferringDataset::open(file.parent_path().string()).format(), "coco");
+}
+
+TEST(ReferringDatasetFormats, UnknownOrBrokenSourcesAreClearErrors) {
+    const auto empty = rlfseg::test::makeTempDir("formats-empty");
+    rlfseg::test::expectError([&] { ReferringDataset::open(empty.string()); }, empty, "no data set found");
+    rlfseg::test::expectError([&] { ReferringDataset::open((empty / "missing").string()); }, empty / "missing");
+    // A refs pickle that is not a pickle.
+    const auto broken = rlfseg::test::makeTempDir("formats-broken");
+    fs::copy_file(rlfseg::test::testDataDir() / "refcoco" / "instances.json", broken / "instances.json");
+    rlfseg::test::writeBytes(broken / "refs(unc).p", "\x80\x02]q\x00(");
+    rlfseg::test::expectError([&] { ReferringDataset::open(broken.string()); }, broken / "refs(unc).p");
+    // A ref naming an annotation that instances.json lacks.
+    const auto unknown = rlfseg::test::makeTempDir("formats-unknown");
+    rlfseg::test::writeBytes(unknown / "instances.json", R"({"images": [{"id": 1, "file_name": "a.jpg", "width": 4,
+        "height": 4}], "annotations": [], "categories": []})");
+    fs::copy_file(rlfseg::test::testDataDir() / "refcoco" / "refs(unc).p", unknown / "refs(unc).p");
+    rlfseg::test::expectError([&] { ReferringDataset::open(unknown.string()); }, unknown / "refs(unc).p", "image id");
+    // PhraseCut: a point that is not [x, y].
+    const auto phrase = rlfseg::test::makeTempDir("formats-phrase");
+    rlfseg::test::writeBytes(phrase / "image_data_split.json", R"([{"image_id": 1, "width": 4, "height": 4}])");
+    rlfseg::test::writeBytes(phrase / "refer_train.json",
+                             R"([{"image_id": 1, "phrase": "x", "Polygons": [[[[0, 0], [1], [2, 2]]]]}])");
+    rlfseg::test::expectError([&] { ReferringDataset::open(phrase.string()); }, phrase / "refer_train.json",
+                              "[0].Polygons[0][0][1]");
 }
 
 } // namespace
