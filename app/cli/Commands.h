@@ -11,5 +11,6 @@ void addInfoCommand(CLI::App& app);
 void addGenerateShapesCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app);
 void addEvalCommand(CLI::App& app);
+void addRefineCommand(CLI::App& app);
 
 } // namespace rlfseg::cli

@@ -1,4 +1,4 @@
-// rlfseg: the command line of RLFSeg Studio (segment, info, generate-shapes, train, eval).
+// rlfseg: the command line of RLFSeg Studio (segment, info, generate-shapes, train, eval, refine).
 
 #include "Commands.h"
 
@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     rlfseg::cli::addGenerateShapesCommand(app);
     rlfseg::cli::addTrainCommand(app);
     rlfseg::cli::addEvalCommand(app);
+    rlfseg::cli::addRefineCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

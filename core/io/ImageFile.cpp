@@ -341,7 +341,35 @@ ImageHeader readImageHeader(const std::string& path) {
     return parseHeader(src, path);
 }
 
+namespace {
+cv::Mat decodeChecked(const std::string& path, const ImageLimits& limits, int flags);
+}
+
 cv::Mat loadImageRgb(const std::string& path, const ImageLimits& limits) {
+    const cv::Mat decoded = decodeChecked(path, limits, cv::IMREAD_COLOR); // applies the EXIF orientation
+    if (decoded.type() != CV_8UC3)
+        throw Error("Image file " + quoted(path) + " decoded to an unexpected pixel type " +
+                    cv::typeToString(decoded.type()));
+    cv::Mat rgb;
+    cv::cvtColor(decoded, rgb, cv::COLOR_BGR2RGB);
+    return rgb;
+}
+
+cv::Mat loadMask(const std::string& path, const ImageLimits& limits) {
+    cv::Mat decoded = decodeChecked(path, limits, cv::IMREAD_UNCHANGED);
+    if (decoded.channels() == 4) cv::cvtColor(decoded, decoded, cv::COLOR_BGRA2GRAY);
+    else if (decoded.channels() == 3) cv::cvtColor(decoded, decoded, cv::COLOR_BGR2GRAY);
+    else if (decoded.channels() != 1)
+        throw Error("Mask file " + quoted(path) + " has " + std::to_string(decoded.channels()) + " channels");
+    cv::Mat soft;
+    if (decoded.depth() == CV_8U) decoded.convertTo(soft, CV_32F, 1.0 / 255.0);
+    else if (decoded.depth() == CV_16U) decoded.convertTo(soft, CV_32F, 1.0 / 65535.0);
+    else throw Error("Mask file " + quoted(path) + ": expected 8-bit or 16-bit values, got " + cv::typeToString(decoded.type()));
+    return soft;
+}
+
+namespace {
+cv::Mat decodeChecked(const std::string& path, const ImageLimits& limits, int flags) {
     // Refuse early from the header alone, before reading a possibly huge file.
     checkLimit(path, readImageHeader(path), limits);
 
@@ -363,7 +391,7 @@ cv::Mat loadImageRgb(const std::string& path, const ImageLimits& limits) {
     cv::Mat decoded;
     try {
         const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<uint8_t*>(data));
-        decoded = cv::imdecode(buffer, cv::IMREAD_COLOR); // applies the EXIF orientation
+        decoded = cv::imdecode(buffer, flags);
     } catch (const cv::Exception& e) {
         throw Error("Image file " + quoted(path) + " could not be decoded (" + header.format + "): " + e.what());
     } catch (const std::bad_alloc&) {
@@ -376,13 +404,9 @@ cv::Mat loadImageRgb(const std::string& path, const ImageLimits& limits) {
         ImageHeader actual{decoded.cols, decoded.rows, header.format};
         checkLimit(path, actual, limits);
     }
-    if (decoded.type() != CV_8UC3)
-        throw Error("Image file " + quoted(path) + " decoded to an unexpected pixel type " +
-                    cv::typeToString(decoded.type()));
-    cv::Mat rgb;
-    cv::cvtColor(decoded, rgb, cv::COLOR_BGR2RGB);
-    return rgb;
+    return decoded;
 }
+} // namespace
 
 void saveMaskPng(const std::string& path, const cv::Mat& mask) {
     if (mask.empty()) throw Error("Cannot write mask " + quoted(path) + ": the mask is empty");

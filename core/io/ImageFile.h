@@ -40,6 +40,10 @@ ImageHeader readImageHeader(const std::string& path);
 // limits.maxPixels, with the size and the limit in the message) are rlfseg::Error naming the file.
 cv::Mat loadImageRgb(const std::string& path, const ImageLimits& limits = {});
 
+// Loads a mask (the checks of loadImageRgb) as a soft mask, CV_32FC1 in [0, 1]: 8-bit values / 255,
+// 16-bit values / 65535 (what `rlfseg segment --soft` writes); colour masks by their luminance.
+cv::Mat loadMask(const std::string& path, const ImageLimits& limits = {});
+
 // Writes a mask as PNG: CV_8UC1 as 8-bit grayscale, CV_16UC1 as 16-bit grayscale. Atomic
 // (writeFileAtomically). Throws rlfseg::Error naming the file for other types, an empty mask or I/O failure.
 void saveMaskPng(const std::string& path, const cv::Mat& mask);

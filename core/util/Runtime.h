@@ -8,7 +8,8 @@ namespace rlfseg {
 // Process-wide settings for inference, once at start: LibTorch's intra-op thread count (Debian's
 // LibTorch starts with one thread; `threads` <= 0 means the number of cores) and one malloc arena
 // (glibc's per-thread arenas each kept freed activations: the tiny model's peak resident memory
-// went from 405 to 373 MB, at the same speed). Returns the thread count in effect.
+// went from 405 to 373 MB, at the same speed), with large blocks kept in the heap rather than
+// mmap-ed and unmapped per allocation. Returns the thread count in effect.
 int configureRuntime(int threads = 0);
 int torchThreads();
 

@@ -201,3 +201,35 @@ TEST_F(Cli, TrainStopsResumesAndEvalReports) {
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.output.find("stages[0]: unknown key \"stepz\""), std::string::npos) << r.output;
 }
+
+TEST_F(Cli, RefineWritesTheSelectedMaskAndEveryCandidate) {
+    // The image holds a red disc; the mask is the disc blurred (a soft 16-bit PNG) plus a speck.
+    cv::Mat bgr(60, 80, CV_8UC3, cv::Scalar(120, 120, 120));
+    cv::circle(bgr, {40, 30}, 15, cv::Scalar(20, 20, 230), cv::FILLED);
+    cv::imwrite((sDir / "disc.png").string(), bgr);
+    cv::Mat soft(60, 80, CV_16UC1, cv::Scalar(0));
+    cv::circle(soft, {40, 30}, 17, 65535, cv::FILLED);
+    cv::GaussianBlur(soft, soft, {0, 0}, 2.0);
+    cv::circle(soft, {5, 5}, 1, 60000, cv::FILLED);
+    cv::imwrite((sDir / "disc-soft.png").string(), soft);
+    const fs::path out = sDir / "disc-refined.png", report = sDir / "disc-refine.json";
+    auto r = run("refine --image " + quote(sDir / "disc.png") + " --mask " + quote(sDir / "disc-soft.png") +
+                 " --output " + quote(out) + " --report " + quote(report));
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("refine: "), std::string::npos);
+    const cv::Mat refined = cv::imread(out.string(), cv::IMREAD_UNCHANGED);
+    ASSERT_EQ(refined.type(), CV_8UC1);
+    EXPECT_EQ(refined.at<uint8_t>(5, 5), 0);      // the speck is gone
+    EXPECT_EQ(refined.at<uint8_t>(30, 40), 255);  // the disc stays
+    std::ifstream in(report);
+    const auto j = nlohmann::json::parse(in);
+    EXPECT_GT(j["candidates"].size(), 1u);
+    EXPECT_GE(j["selected"].get<int>(), 0);
+    // A mask of another size is refused with both sizes named.
+    r = run("refine --image " + quote(sDir / "image.png") + " --mask " + quote(sDir / "disc-soft.png") + " --output " +
+            quote(out));
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("must match"), std::string::npos) << r.output;
+    r = run("refine --image " + quote(sDir / "disc.png") + " --mask " + quote(sDir / "corrupt.png") + " --output " + quote(out));
+    EXPECT_EQ(r.status, 1);
+}
