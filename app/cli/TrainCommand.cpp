@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -75,19 +76,27 @@ private:
 void addTrainCommand(CLI::App& app) {
     auto* cmd = app.add_subcommand("train", "Train a model: VAE, rectified flow or the diffusion baseline (resumable)");
     struct Args {
-        std::string config, out;
+        std::string config, out, init;
         bool fresh = false, quiet = false;
         int64_t stopAfter = 0;
     };
     auto args = std::make_shared<Args>();
     cmd->add_option("--config", args->config, "Training recipe (JSON; see docs/TRAINING.md)")->required();
     cmd->add_option("--out", args->out, "Run folder: log, checkpoints, and the model at the end")->required();
+    cmd->add_option("--init", args->init,
+                    "Start from this model folder (e.g. Stable Diffusion 1.5/2.1), replacing the recipe's init/architecture");
     cmd->add_flag("--no-resume", args->fresh, "Refuse to continue a run that OUT already holds");
     cmd->add_option("--stop-after", args->stopAfter, "Stop with a checkpoint after this many steps (resume later)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_flag("-q,--quiet", args->quiet, "No progress output");
     cmd->callback([args] {
-        const auto config = TrainConfig::fromFile(args->config);
+        auto config = TrainConfig::fromFile(args->config);
+        if (!args->init.empty()) {
+            config.init = std::filesystem::absolute(args->init).string();
+            config.architecture.clear();
+            config.raw["init"] = config.init;
+            config.raw.erase("architecture");
+        }
         ProgressBar bar(args->quiet);
         TrainOptions options;
         options.outDirectory = args->out;

@@ -162,15 +162,17 @@ TEST_F(Cli, TrainStopsResumesAndEvalReports) {
     ASSERT_EQ(r.status, 0) << r.output;
     const fs::path recipe = sDir / "recipe.json";
     std::ofstream(recipe) << nlohmann::json{
-        {"init", sModel.string()}, {"data", "shapes"}, {"seed", 3}, {"device", "cpu"}, {"threads", 1},
+        {"architecture", "tiny"}, {"data", "shapes"}, {"seed", 3}, {"device", "cpu"}, {"threads", 1},
         {"checkpoint_every", 1}, {"log", "csv"},
         {"stages", {{{"kind", "flow"}, {"steps", 3}, {"batch_size", 2}, {"eval_samples", 1}}}}}.dump();
     const fs::path out = sDir / "run";
-    r = run("train --config " + quote(recipe) + " --out " + quote(out) + " --stop-after 2");
+    // --init replaces the recipe's architecture (the tiny fixture model stands in for an SD folder).
+    const std::string init = " --init " + quote(sModel);
+    r = run("train --config " + quote(recipe) + init + " --out " + quote(out) + " --stop-after 2");
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("paused at step 2"), std::string::npos) << r.output;
     EXPECT_FALSE(fs::exists(out / "model"));
-    r = run("train --config " + quote(recipe) + " --out " + quote(out));
+    r = run("train --config " + quote(recipe) + init + " --out " + quote(out));
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("resuming from"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("done: 3 steps"), std::string::npos) << r.output;
