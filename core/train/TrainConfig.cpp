@@ -61,7 +61,7 @@ StageConfig readStage(const json& j, const std::string& source) {
                       {"kind", "steps", "batch_size", "gradient_accumulation", "learning_rate", "warmup_steps", "decay",
                        "min_learning_rate", "weight_decay", "betas", "epsilon", "gradient_clip", "ema_decay",
                        "eval_every", "eval_samples", "crop", "mask_fraction", "mask_weight", "kl_weight",
-                       "train_text_encoder", "t_zero_probability", "comment"},
+                       "train_text_encoder", "t_zero_probability", "label_refinement", "comment"},
                       source);
     JsonFields f(j, source);
     StageConfig s;
@@ -93,6 +93,19 @@ StageConfig readStage(const json& j, const std::string& source) {
     s.klWeight = numberIn(f, "kl_weight", s.klWeight, 0, 10);
     s.trainTextEncoder = f.optionalBool("train_text_encoder", s.kind != "vae");
     s.tZeroProbability = numberIn(f, "t_zero_probability", s.tZeroProbability, 0, 1);
+    if (f.has("label_refinement")) {
+        const auto& r = j.at("label_refinement");
+        const std::string where = source + ": label_refinement";
+        if (!r.is_object()) throw Error(where + ": must be an object");
+        if (s.kind == "vae") throw Error(where + ": only flow and diffusion stages refine labels");
+        rejectUnknownKeys(r, {"from_epoch", "every_epochs", "agreement", "band"}, where);
+        JsonFields rf(r, where);
+        s.labelRefinement = true;
+        s.refineFromEpoch = static_cast<int>(countIn(rf, "from_epoch", s.refineFromEpoch, 0, 100000));
+        s.refineEveryEpochs = static_cast<int>(countIn(rf, "every_epochs", s.refineEveryEpochs, 1, 100000));
+        s.refineAgreement = numberIn(rf, "agreement", s.refineAgreement, 0, 1);
+        s.refineBand = static_cast<int>(countIn(rf, "band", s.refineBand, 1, 256));
+    }
     return s;
 }
 

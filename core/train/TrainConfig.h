@@ -20,7 +20,8 @@
 // "constant"), "min_learning_rate" (as a fraction of learning_rate), "weight_decay", "betas",
 // "gradient_clip", "ema_decay" (0: off), "eval_every", "eval_samples";
 // vae only: "crop", "mask_fraction", "mask_weight", "kl_weight";
-// flow / diffusion: "train_text_encoder", "t_zero_probability" (flow).
+// flow / diffusion: "train_text_encoder", "t_zero_probability" (flow), "label_refinement":
+// {"from_epoch", "every_epochs", "agreement", "band"}.
 // Every key is checked: an unknown key or an out-of-range value is an error naming the file and key.
 
 #include <nlohmann/json.hpp>
@@ -55,6 +56,14 @@ struct StageConfig {
     // flow / diffusion
     bool trainTextEncoder = true;
     double tZeroProbability = 0.5;
+    // Label refinement (METHOD.md section 5), flow / diffusion stages: from epoch `fromEpoch` on,
+    // every `everyEpochs` epochs, each training label is refined where the model's one-step
+    // prediction agrees with it (IoU >= agreement), within `band` pixels of its boundary.
+    bool labelRefinement = false;
+    int refineFromEpoch = 1;
+    int refineEveryEpochs = 1;
+    double refineAgreement = 0.5;
+    int refineBand = 6;
 };
 
 struct TrainConfig {

@@ -11,6 +11,7 @@
 #include "core/nn/Weights.h"
 #include "core/pipeline/LatentConventions.h"
 #include "core/pipeline/Samplers.h"
+#include "core/refine/Refinement.h"
 #include "core/train/Optimizer.h"
 #include "core/util/Error.h"
 #include "core/util/Paths.h"
@@ -182,6 +183,8 @@ private:
     double latentStep(const StageConfig& stage, size_t stageIndex, int64_t step, int micro, const LatentSet& latents);
     LatentSet encodeLatents(const std::vector<data::ReferringSample>& samples, bool clean, const std::string& cacheName);
     json validate(const StageConfig& stage, size_t stageIndex, int64_t step);
+    void refineLabels(const StageConfig& stage, int64_t epoch, LatentSet& latents, const torch::Tensor& original,
+                      const std::vector<NamedParameter>& params, EmaWeights* ema);
     void calibrateScalingFactor();
     // --- files
     std::string saveCheckpoint(size_t stageIndex, int64_t stageStep, AdamW* optimizer, EmaWeights* ema);
@@ -219,6 +222,7 @@ private:
     std::string mLastCheckpoint;
     std::vector<int64_t> mOrder; // the current epoch's sample order (latent stages)
     int64_t mOrderEpoch = -1;
+    int64_t mRefinedEpoch = -1;  // the epoch whose label refinement the mask latents hold
 };
 
 void Run::openData() {
@@ -239,6 +243,9 @@ void Run::buildNetworks(const std::string& checkpoint) {
     if (wantDiffusion && wantFlow)
         throw Error(c.path + ": one run trains either the flow or the diffusion baseline, not both");
     mObjective = wantDiffusion ? "diffusion" : "flow";
+    for (const auto& s : c.stages)
+        if (s.labelRefinement && s.kind != "flow")
+            throw Error(c.path + ": label refinement needs the flow's one-step predictions; it is for flow stages");
     if (!checkpoint.empty()) {
         // Configs (with the calibrated VAE scaling factor) from the checkpoint, raw weights from its state.
         auto folder = ModelFolder::open(checkpoint);
@@ -390,10 +397,25 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
             " samples" + (startStep > 0 ? ", from step " + std::to_string(startStep) : ""));
 
     LatentSet latents;
+    torch::Tensor originalMaskLatents; // the labels as given, kept while refinement replaces some
     if (stage.kind != "vae") latents = encodeLatents(mTrain, c.cleanLabels, "train");
+    if (stage.labelRefinement) originalMaskLatents = latents.maskLatents.clone();
+    mRefinedEpoch = -1;
 
     const int64_t total = c.totalSteps();
     for (int64_t step = startStep; step < stage.steps; ++step) {
+        if (stage.labelRefinement) {
+            // The refinement due at this step's epoch: from_epoch, then every every_epochs.
+            const int64_t epoch = step * stage.gradientAccumulation * stage.batchSize / latents.maskLatents.size(0);
+            if (epoch >= stage.refineFromEpoch) {
+                const int64_t due = stage.refineFromEpoch +
+                                    (epoch - stage.refineFromEpoch) / stage.refineEveryEpochs * stage.refineEveryEpochs;
+                if (due != mRefinedEpoch) {
+                    refineLabels(stage, due, latents, originalMaskLatents, params, ema.get());
+                    mRefinedEpoch = due;
+                }
+            }
+        }
         const auto t0 = std::chrono::steady_clock::now();
         const double lr = learningRateAt(stage, step);
         optimizer.zeroGrad();
@@ -547,6 +569,79 @@ double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step
     auto loss = torch::mse_loss(prediction, target);
     (loss / stage.gradientAccumulation).backward();
     return loss.item<double>();
+}
+
+// Label refinement (METHOD.md section 5): the model's one-step prediction (EMA weights where EMA is
+// on) for every training sample; where it agrees with the label, the label refined within a band
+// around its boundary replaces it. Every pass starts from the labels as given. The refined latents
+// are stored with their epoch, so a run resumed within that epoch trains on the same labels.
+void Run::refineLabels(const StageConfig& stage, int64_t epoch, LatentSet& latents, const torch::Tensor& original,
+                       const std::vector<NamedParameter>& params, EmaWeights* ema) {
+    const fs::path cache = out / "cache" / "latents-train-refined.safetensors";
+    const std::string tag = "epoch " + std::to_string(epoch) + "/" + std::to_string(original.size(0));
+    if (fs::exists(cache)) {
+        try {
+            const auto file = SafeTensorsFile::open(cache.string());
+            const auto it = file.metadata().find("refined");
+            if (it != file.metadata().end() && it->second == tag) {
+                latents.maskLatents = readTensor(file, "mask_latents");
+                message("refined labels of epoch " + std::to_string(epoch) + " read from " + cache.string());
+                return;
+            }
+        } catch (const Error& e) {
+            message("ignoring " + cache.string() + ": " + e.what());
+        }
+    }
+    message("label refinement, epoch " + std::to_string(epoch) + ": predicting " + std::to_string(original.size(0)) +
+            " training samples");
+    const auto t0 = std::chrono::steady_clock::now();
+    torch::NoGradGuard noGrad;
+    if (ema) ema->swapInto(params);
+    mNet.setEval();
+    auto maskLatents = original.clone();
+    int64_t refined = 0;
+    double agreementSum = 0;
+    const int64_t n = original.size(0), batch = 16;
+    for (int64_t first = 0; first < n; first += batch) {
+        const int64_t b = std::min(batch, n - first);
+        auto idx = torch::arange(first, first + b, torch::kLong);
+        auto zImage = latents.imageLatents.index_select(0, latents.imageOfSample.index_select(0, idx)).to(mDevice, torch::kFloat);
+        auto context = mNet.textEncoder->forward(latents.tokenIds.index_select(0, idx).to(mDevice)).lastHiddenState;
+        auto t = torch::zeros({b}, torch::TensorOptions().device(mDevice));
+        auto soft = conventions::softMaskFromDecoded(
+                        mNet.decodeLatent(zImage + mNet.unet->forward(zImage.contiguous(at::MemoryFormat::ChannelsLast), t, context)))
+                        .to(torch::kCPU, torch::kFloat)
+                        .contiguous();
+        std::vector<torch::Tensor> newMasks;
+        std::vector<int64_t> newIndex;
+        for (int64_t k = 0; k < b; ++k) {
+            const auto& sample = mTrain[static_cast<size_t>(first + k)];
+            const cv::Mat p(static_cast<int>(soft.size(1)), static_cast<int>(soft.size(2)), CV_32FC1, soft[k].data_ptr<float>());
+            const auto r = refine::refineLabel(loadSquareImage(sample), p, loadSquareMask(sample, c.cleanLabels),
+                                               stage.refineAgreement, stage.refineBand);
+            agreementSum += r.agreement;
+            if (!r.refined) continue;
+            newMasks.push_back(maskTensor(r.label).clone());
+            newIndex.push_back(first + k);
+        }
+        if (!newMasks.empty()) {
+            auto z = mNet.encodeToLatent(torch::stack(newMasks).contiguous(at::MemoryFormat::ChannelsLast));
+            maskLatents.index_copy_(0, torch::tensor(newIndex, torch::kLong), z.to(torch::kCPU, torch::kHalf));
+            refined += static_cast<int64_t>(newIndex.size());
+        }
+    }
+    if (ema) ema->swapInto(params);
+    trainableParameters(stage);
+    latents.maskLatents = maskLatents;
+    saveTensors({{"mask_latents", maskLatents}}, cache.string(), torch::kHalf, {{"refined", tag}});
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const json line = {{"kind", "label_refinement"}, {"stage", stage.kind},     {"epoch", epoch},
+                       {"global_step", mGlobalStep},  {"samples", n},           {"refined", refined},
+                       {"mean_agreement", agreementSum / static_cast<double>(std::max<int64_t>(1, n))},
+                       {"seconds", seconds},          {"elapsed_s", elapsed()}};
+    mLog->validation(line);
+    message("label refinement, epoch " + std::to_string(epoch) + ": " + std::to_string(refined) + " of " +
+            std::to_string(n) + " labels refined (" + std::to_string(static_cast<int>(seconds)) + " s)");
 }
 
 // A fingerprint of the VAE's weights: a cache of latents is valid only for the VAE that made it.

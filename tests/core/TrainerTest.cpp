@@ -348,3 +348,51 @@ TEST_F(TrainerTest, EvaluationReportsTheLiteratureKeysAndOneCsvRowPerExpression)
     o.split = "nope";
     EXPECT_NE(errorOf([&] { eval::evaluate(o); }).find("\"nope\" has no samples"), std::string::npos);
 }
+
+TEST_F(TrainerTest, LabelRefinementReplacesLabelsFromItsEpochAndResumesExactly) {
+    json j = baseConfig(sModel, sData);
+    const auto count = data::ReferringDataset::open(sData.string()).samples("train").size();
+    ASSERT_GE(count, 4u);
+    // Batches of 2: epoch 1 starts at step ceil(count / 2); agreement 0 refines every label.
+    const int64_t epochStart = static_cast<int64_t>((count + 1) / 2);
+    j["stages"] = {{{"kind", "flow"},
+                    {"steps", epochStart + 2},
+                    {"batch_size", 2},
+                    {"eval_samples", 1},
+                    {"label_refinement", {{"from_epoch", 1}, {"agreement", 0.0}, {"band", 3}}}}};
+    const auto config = configFrom(j);
+    const auto straight = test::makeTempDir("refine-straight"), resumed = test::makeTempDir("refine-resumed");
+    TrainOptions a;
+    a.outDirectory = straight.string();
+    std::vector<std::string> messages;
+    a.onMessage = [&](const std::string& m) { messages.push_back(m); };
+    train(config, a);
+    std::ifstream log(straight / "log.jsonl");
+    std::string line;
+    int passes = 0;
+    while (std::getline(log, line)) {
+        const auto entry = json::parse(line);
+        if (entry["kind"] != "label_refinement") continue;
+        ++passes;
+        EXPECT_EQ(entry["epoch"], 1);
+        EXPECT_EQ(entry["samples"].get<size_t>(), count);
+        EXPECT_EQ(entry["refined"].get<size_t>(), count);
+    }
+    EXPECT_EQ(passes, 1);
+
+    TrainOptions part;
+    part.outDirectory = resumed.string();
+    part.stopAfterSteps = epochStart + 1; // one step into epoch 1, after its refinement
+    train(config, part);
+    TrainOptions rest;
+    rest.outDirectory = resumed.string();
+    std::vector<std::string> restMessages;
+    rest.onMessage = [&](const std::string& m) { restMessages.push_back(m); };
+    train(config, rest);
+    EXPECT_TRUE(std::any_of(restMessages.begin(), restMessages.end(),
+                            [](const std::string& m) { return m.find("refined labels of epoch 1 read") != std::string::npos; }));
+    EXPECT_EQ(losses(resumed), losses(straight));
+    // Refinement is for flow stages, and its keys are checked.
+    j["stages"][0]["label_refinement"] = {{"from_epoch", 1}, {"agreemnt", 0.5}};
+    EXPECT_NE(errorOf([&] { configFrom(j); }).find("agreemnt"), std::string::npos);
+}
