@@ -1,7 +1,9 @@
 #include "core/data/ReferringDataset.h"
 
+#include "core/coco/Polygons.h"
 #include "core/io/ImageFile.h"
 #include "core/io/JsonFields.h"
+#include "core/io/JsonPath.h"
 #include "core/io/Pickle.h"
 #include "core/util/Error.h"
 
@@ -19,55 +21,9 @@ namespace rlfseg::data {
 
 using nlohmann::json;
 
-namespace detail {
-// Error reporting with the file and a JSON path ("images[3].id", "[12].ann_ids[1]").
-struct Where {
-    std::string file;
-
-    [[noreturn]] void fail(const std::string& path, const std::string& what) const {
-        throw Error(file + ": " + (path.empty() ? std::string() : path + ": ") + what);
-    }
-
-    static std::string key(const std::string& path, const std::string& k) { return path.empty() ? k : path + "." + k; }
-    static std::string index(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
-
-    const json& require(const json& object, const std::string& path, const std::string& k) const {
-        if (!object.is_object()) fail(path, "expected a JSON object, found " + std::string(object.type_name()));
-        const auto it = object.find(k);
-        if (it == object.end() || it->is_null()) fail(path, "missing key \"" + k + "\"");
-        return *it;
-    }
-
-    int toInt(const json& value, const std::string& path) const {
-        if (!value.is_number_integer()) fail(path, "must be an integer, found " + value.dump());
-        const int64_t wide = value.is_number_unsigned() && value.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max())
-                                 ? std::numeric_limits<int64_t>::max()
-                                 : value.get<int64_t>();
-        if (wide < std::numeric_limits<int>::min() || wide > std::numeric_limits<int>::max())
-            fail(path, "integer out of range (" + value.dump() + ")");
-        return int(wide);
-    }
-
-    int requireInt(const json& object, const std::string& path, const std::string& k) const {
-        return toInt(require(object, path, k), key(path, k));
-    }
-
-    std::string requireString(const json& object, const std::string& path, const std::string& k) const {
-        const json& v = require(object, path, k);
-        if (!v.is_string()) fail(key(path, k), "must be a string, found " + v.dump());
-        return v.get<std::string>();
-    }
-
-    const json& requireArray(const json& object, const std::string& path, const std::string& k) const {
-        const json& v = require(object, path, k);
-        if (!v.is_array()) fail(key(path, k), "must be a list, found " + std::string(v.type_name()));
-        return v;
-    }
-};
-} // namespace detail
 
 namespace {
-using detail::Where;
+using Where = rlfseg::JsonPath;
 
 json parse(const std::string& path) {
     return JsonFields::parseFile(path); // Error naming the file: missing, unreadable or malformed
@@ -421,33 +377,7 @@ cv::Size ReferringDataset::imageSize(int imageId) const {
 
 cv::Mat ReferringDataset::rasterise(const Segmentation& segmentation, const Image& image) const {
     if (segmentation.isRle) return coco::decode(segmentation.rle) * 255; // 0/1 -> 0/255, CV_8UC1
-    // Scanline fill sampling pixel centres: pixel (x, y) covers [x, x + 1) x [y, y + 1) and is inside
-    // when (x + 0.5, y + 0.5) is (even-odd rule per polygon; polygons are OR-ed).
-    cv::Mat mask = cv::Mat::zeros(image.height, image.width, CV_8UC1);
-    std::vector<double> crossings;
-    for (const auto& xy : segmentation.polygons) {
-        const size_t n = xy.size() / 2;
-        if (n < 3) continue;
-        for (int y = 0; y < image.height; ++y) {
-            const double yc = y + 0.5;
-            crossings.clear();
-            for (size_t k = 0; k < n; ++k) {
-                const double x0 = xy[2 * k], y0 = xy[2 * k + 1];
-                const double x1 = xy[2 * ((k + 1) % n)], y1 = xy[2 * ((k + 1) % n) + 1];
-                if ((y0 <= yc) == (y1 <= yc)) continue; // half-open: horizontal edges never cross
-                crossings.push_back(x0 + (yc - y0) * (x1 - x0) / (y1 - y0));
-            }
-            std::sort(crossings.begin(), crossings.end());
-            uchar* row = mask.ptr<uchar>(y);
-            for (size_t k = 0; k + 1 < crossings.size(); k += 2) {
-                // Pixels whose centre x + 0.5 lies in [left, right).
-                const int from = std::max(0, int(std::ceil(crossings[k] - 0.5)));
-                const int to = std::min(image.width, int(std::ceil(crossings[k + 1] - 0.5)));
-                for (int x = from; x < to; ++x) row[x] = 255;
-            }
-        }
-    }
-    return mask;
+    return coco::rasterizePolygons(segmentation.polygons, image.width, image.height);
 }
 
 cv::Mat ReferringDataset::maskFor(const ReferringSample& sample, bool clean) const {

@@ -35,11 +35,11 @@
 #include <string>
 #include <vector>
 
-namespace rlfseg::data {
-
-namespace detail {
-struct Where;
+namespace rlfseg {
+struct JsonPath;
 }
+
+namespace rlfseg::data {
 
 // One sample = one sentence of one ref.
 struct ReferringSample {
@@ -113,7 +113,7 @@ private:
 
     cv::Mat rasterise(const Segmentation& segmentation, const Image& image) const;
     void readInstances(const std::string& instancesPath);
-    static Segmentation readSegmentation(const detail::Where& where, const nlohmann::json& segmentation,
+    static Segmentation readSegmentation(const JsonPath& where, const nlohmann::json& segmentation,
                                          const std::string& path, const Image& image);
 
     std::string mDir, mImagesDir, mFormat;

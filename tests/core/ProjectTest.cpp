@@ -1,0 +1,255 @@
+// The annotation document (core/annotation) and COCO: lossless masks with holes, atomic saves,
+// strict loading, polygons that rasterise back exactly, export -> import -> export identity.
+
+#include "TestSupport.h"
+
+#include "core/annotation/CocoFormat.h"
+#include "core/annotation/Project.h"
+#include "core/coco/Polygons.h"
+#include "core/util/Error.h"
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+using namespace rlfseg;
+using namespace rlfseg::annotation;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string errorOf(const std::function<void()>& fn) {
+    try {
+        fn();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+cv::Mat ringMask(int w, int h) {
+    cv::Mat m = cv::Mat::zeros(h, w, CV_8UC1);
+    cv::circle(m, {w / 2, h / 2}, std::min(w, h) / 3, 255, cv::FILLED);
+    cv::circle(m, {w / 2, h / 2}, std::min(w, h) / 8, 0, cv::FILLED);
+    return m;
+}
+
+cv::Mat starMask(int w, int h, int dx) {
+    cv::Mat m = cv::Mat::zeros(h, w, CV_8UC1);
+    std::vector<cv::Point> star;
+    for (int k = 0; k < 10; ++k) {
+        const double a = k * CV_PI / 5, r = k % 2 ? h / 8.0 : h / 3.5;
+        star.emplace_back(w / 3 + dx + static_cast<int>(r * std::cos(a)), h / 2 + static_cast<int>(r * std::sin(a)));
+    }
+    cv::fillPoly(m, std::vector<std::vector<cv::Point>>{star}, 255);
+    return m;
+}
+
+// Two images, two categories, a ring (a hole), a star, a crowd region and a model annotation.
+Project sampleProject() {
+    Project p;
+    const int64_t a = p.addImage("images/a.png", 64, 48, "hash-a");
+    const int64_t b = p.addImage("images/b.png", 40, 30);
+    const int dog = p.addCategory("dog", "animal");
+    const int person = p.addCategory("person");
+    Annotation ring;
+    ring.imageId = a, ring.categoryId = dog, ring.mask = coco::encode(ringMask(64, 48));
+    p.addAnnotation(ring);
+    Annotation star;
+    star.imageId = a, star.categoryId = person, star.mask = coco::encode(starMask(64, 48, 5));
+    star.source = Source::Model, star.score = 0.875, star.prompt = "the person";
+    p.addAnnotation(star);
+    Annotation crowd;
+    cv::Mat c = cv::Mat::zeros(30, 40, CV_8UC1);
+    cv::rectangle(c, {2, 3}, {20, 12}, 255, cv::FILLED);
+    crowd.imageId = b, crowd.categoryId = person, crowd.mask = coco::encode(c), crowd.iscrowd = true;
+    p.addAnnotation(crowd);
+    p.setState(a, ReviewState::Reviewed);
+    p.addPrompt(a, {"the person", "2026-11-25T10:00:00Z", 80.5, 0.875, 700, "default"});
+    return p;
+}
+
+} // namespace
+
+TEST(Polygons, OutlinesRasteriseBackExactly) {
+    for (int dx = 0; dx < 6; ++dx) {
+        const cv::Mat star = starMask(70, 50, dx);
+        const auto outline = coco::maskToPolygons(star);
+        EXPECT_FALSE(outline.hasHoles);
+        ASSERT_EQ(outline.polygons.size(), 1u);
+        EXPECT_EQ(cv::countNonZero(coco::rasterizePolygons(outline.polygons, 70, 50) != star), 0) << dx;
+    }
+    // Single pixels, a diagonal chain, a one-pixel line, the image border.
+    cv::Mat odd = cv::Mat::zeros(12, 12, CV_8UC1);
+    odd.at<uint8_t>(0, 0) = 255;
+    for (int i = 3; i < 8; ++i) odd.at<uint8_t>(i, i) = 255;
+    cv::line(odd, {0, 11}, {11, 11}, 255);
+    const auto outline = coco::maskToPolygons(odd);
+    EXPECT_EQ(cv::countNonZero(coco::rasterizePolygons(outline.polygons, 12, 12) != odd), 0);
+    EXPECT_TRUE(coco::maskToPolygons(ringMask(40, 40)).hasHoles);
+    // The square 0..9 covers 9 x 9 pixels, as pycocotools' frPoly does.
+    EXPECT_EQ(cv::countNonZero(coco::rasterizePolygons({{0, 0, 9, 0, 9, 9, 0, 9}}, 12, 12)), 81);
+}
+
+TEST(Project, SaveLoadIsLosslessAndAtomic) {
+    const Project p = sampleProject();
+    const fs::path dir = test::makeTempDir("project");
+    const fs::path file = dir / "labels.rlfseg.json";
+    p.save(file.string());
+    const Project q = Project::load(file.string());
+    EXPECT_EQ(q.images().size(), 2u);
+    EXPECT_EQ(q.annotations().size(), 3u);
+    for (const auto& [id, a] : p.annotations()) {
+        const Annotation* b = q.annotation(id);
+        ASSERT_NE(b, nullptr);
+        EXPECT_EQ(b->mask.counts, a.mask.counts) << "masks are stored losslessly";
+        EXPECT_EQ(b->categoryId, a.categoryId);
+        EXPECT_EQ(b->source, a.source);
+        EXPECT_EQ(b->iscrowd, a.iscrowd);
+        EXPECT_DOUBLE_EQ(b->score, a.score);
+    }
+    EXPECT_EQ(q.image(1)->state, ReviewState::Reviewed);
+    ASSERT_EQ(q.image(1)->prompts.size(), 1u);
+    EXPECT_EQ(q.image(1)->prompts[0].prompt, "the person");
+    EXPECT_EQ(q.annotationsOf(1).size(), 2u);
+    // New ids continue after the loaded ones.
+    Project r = q;
+    Annotation more = *q.annotation(1);
+    EXPECT_EQ(r.addAnnotation(more), 4);
+    EXPECT_EQ(r.addCategory("cat"), 3);
+    // Saving over the file never leaves a partial file: the old or the new one.
+    EXPECT_TRUE(fs::exists(file));
+    for (const auto& e : fs::directory_iterator(dir)) EXPECT_EQ(e.path().filename(), "labels.rlfseg.json");
+}
+
+TEST(Project, BadFilesAreClearErrorsWithTheJsonPath) {
+    const json good = sampleProject().toJson();
+    const fs::path dir = test::makeTempDir("project-bad");
+    auto errorFor = [&](const std::function<void(json&)>& edit) {
+        json j = good;
+        edit(j);
+        return errorOf([&] { Project::fromJson(j, "p.json"); });
+    };
+    EXPECT_NE(errorFor([](json& j) { j["format"] = "other"; }).find("not an RLFSeg project"), std::string::npos);
+    EXPECT_NE(errorFor([](json& j) { j["version"] = 99; }).find("newer RLFSeg"), std::string::npos);
+    EXPECT_NE(errorFor([](json& j) { j["annotations"][0]["image_id"] = 42; }).find("annotations[0].image_id: unknown image id 42"),
+              std::string::npos);
+    EXPECT_NE(errorFor([](json& j) { j["annotations"][1]["category_id"] = 9; }).find("annotations[1].category_id"),
+              std::string::npos);
+    EXPECT_NE(errorFor([](json& j) { j["annotations"][1]["id"] = 1; }).find("duplicate annotation id"), std::string::npos);
+    EXPECT_NE(errorFor([](json& j) { j["images"][1]["path"] = "images/a.png"; }).find("duplicate image path"),
+              std::string::npos);
+    EXPECT_NE(errorFor([](json& j) { j["annotations"][0]["rle"]["counts"] = "0"; }).find("annotations[0].rle"),
+              std::string::npos);
+    EXPECT_NE(errorFor([](json& j) { j["annotations"][0]["rle"]["size"] = {48, 65}; }).find("annotations[0]"),
+              std::string::npos);
+    EXPECT_NE(errorFor([](json& j) { j["images"][0]["width"] = -3; }).find("images[0]"), std::string::npos);
+    EXPECT_NE(errorFor([](json& j) { j["images"][0]["state"] = "done"; }).find("images[0].state"), std::string::npos);
+    EXPECT_NE(errorFor([](json& j) { j["categories"][0]["color"] = {1, 2}; }).find("categories[0].color"),
+              std::string::npos);
+    // A truncated file: the parser's message names the file.
+    const fs::path cut = dir / "cut.json";
+    test::writeBytes(cut, good.dump().substr(0, 200));
+    test::expectError([&] { Project::load(cut.string()); }, cut);
+    // Masks of the wrong size are refused when added.
+    Project p = sampleProject();
+    Annotation wrong;
+    wrong.imageId = 1, wrong.categoryId = 1, wrong.mask = coco::encode(cv::Mat::zeros(10, 10, CV_8UC1));
+    EXPECT_NE(errorOf([&] { p.addAnnotation(wrong); }).find("the mask is 10x10"), std::string::npos);
+}
+
+TEST(Coco, ExportIsWhatPycocotoolsExpects) {
+    const Project p = sampleProject();
+    const json coco = exportCoco(p);
+    ASSERT_EQ(coco["categories"].size(), 2u);
+    EXPECT_EQ(coco["categories"][0]["id"], 1); // ids start at 1
+    EXPECT_EQ(coco["categories"][0]["name"], "dog");
+    ASSERT_EQ(coco["annotations"].size(), 3u);
+    const json& ring = coco["annotations"][0];
+    // The ring has a hole: RLE (compressed string counts), decoding to exactly the mask.
+    ASSERT_TRUE(ring["segmentation"].is_object());
+    EXPECT_TRUE(ring["segmentation"]["counts"].is_string());
+    const auto back = coco::fromCocoJson(ring["segmentation"]);
+    EXPECT_EQ(cv::countNonZero(coco::decode(back) * 255 != ringMask(64, 48)), 0);
+    EXPECT_EQ(ring["area"].get<double>(), static_cast<double>(cv::countNonZero(ringMask(64, 48))));
+    EXPECT_EQ(ring["iscrowd"], 0);
+    EXPECT_FALSE(ring.contains("score")); // manual
+    // The star has no hole: polygons, which rasterise back exactly; a score (a model made it).
+    const json& star = coco["annotations"][1];
+    ASSERT_TRUE(star["segmentation"].is_array());
+    std::vector<coco::Polygon> polygons;
+    for (const auto& poly : star["segmentation"]) polygons.push_back(poly.get<coco::Polygon>());
+    EXPECT_EQ(cv::countNonZero(coco::rasterizePolygons(polygons, 64, 48) != starMask(64, 48, 5)), 0);
+    EXPECT_DOUBLE_EQ(star["score"].get<double>(), 0.875);
+    const cv::Rect box = cv::boundingRect(starMask(64, 48, 5));
+    EXPECT_EQ(star["bbox"], json({box.x, box.y, box.width, box.height}));
+    // The crowd region: RLE and iscrowd 1.
+    EXPECT_EQ(coco["annotations"][2]["iscrowd"], 1);
+    EXPECT_TRUE(coco["annotations"][2]["segmentation"].is_object());
+    // Forced formats.
+    CocoExportOptions rle;
+    rle.format = SegmentationFormat::Rle;
+    EXPECT_TRUE(exportCoco(p, rle)["annotations"][1]["segmentation"].is_object());
+    CocoExportOptions polygon;
+    polygon.format = SegmentationFormat::Polygon;
+    EXPECT_TRUE(exportCoco(p, polygon)["annotations"][0]["segmentation"].is_array());
+    EXPECT_EQ(parseSegmentationFormat("rle"), SegmentationFormat::Rle);
+    EXPECT_NE(errorOf([] { parseSegmentationFormat("mask"); }).find("auto, rle or polygon"), std::string::npos);
+}
+
+TEST(Coco, ExportImportExportIsTheSameFile) {
+    const Project p = sampleProject();
+    const json first = exportCoco(p);
+    Project q;
+    const auto report = importCoco(q, first, "first.json");
+    EXPECT_EQ(report.imagesAdded, 2);
+    EXPECT_EQ(report.annotationsAdded, 3);
+    EXPECT_EQ(report.categoriesAdded, 2);
+    q.modified = p.modified;
+    json second = exportCoco(q);
+    EXPECT_EQ(second, first);
+    // Masks survive the trip exactly (RLE and polygons alike).
+    for (const auto& [id, a] : p.annotations()) EXPECT_EQ(q.annotation(id)->mask.counts, a.mask.counts) << id;
+}
+
+TEST(Coco, ImportMergesIntoAProjectAndRefusesBadFiles) {
+    Project p = sampleProject();
+    json other = json::parse(R"({
+        "images": [{"id": 7, "file_name": "images/a.png", "width": 64, "height": 48},
+                   {"id": 8, "file_name": "images/c.png", "width": 10, "height": 10}],
+        "categories": [{"id": 3, "name": "person"}, {"id": 4, "name": "cat"}],
+        "annotations": [
+            {"id": 1, "image_id": 7, "category_id": 3, "iscrowd": 0, "segmentation": [[10, 10, 20, 10, 20, 20, 10, 20]]},
+            {"id": 2, "image_id": 8, "category_id": 4, "iscrowd": 1,
+             "segmentation": {"size": [10, 10], "counts": [0, 50, 50]}}]})");
+    const auto report = importCoco(p, other, "other.json");
+    EXPECT_EQ(report.imagesMatched, 1);
+    EXPECT_EQ(report.imagesAdded, 1);
+    EXPECT_EQ(report.categoriesAdded, 1); // "person" merged by name, "cat" added
+    EXPECT_EQ(p.categories().size(), 3u);
+    EXPECT_EQ(p.annotationsOf(1).size(), 3u);
+    const auto added = p.annotationsOf(3);
+    ASSERT_EQ(added.size(), 1u);
+    EXPECT_EQ(coco::area(added[0]->mask), 50u); // the uncompressed RLE
+    EXPECT_TRUE(added[0]->iscrowd);
+    EXPECT_EQ(coco::area(p.annotationsOf(1).back()->mask), 100u); // the 10 x 10 polygon square
+
+    // Bad files: nothing changes, and the message has the JSON path.
+    const size_t before = p.annotations().size();
+    auto bad = [&](const std::function<void(json&)>& edit) {
+        json j = other;
+        edit(j);
+        const auto message = errorOf([&] { importCoco(p, j, "bad.json"); });
+        EXPECT_EQ(p.annotations().size(), before);
+        return message;
+    };
+    EXPECT_NE(bad([](json& j) { j["annotations"][0]["image_id"] = 99; }).find("annotations[0].image_id"), std::string::npos);
+    EXPECT_NE(bad([](json& j) { j["annotations"][1]["segmentation"]["counts"] = {0, 50, 49}; }).find("annotations[1]"),
+              std::string::npos);
+    EXPECT_NE(bad([](json& j) { j["annotations"][0]["segmentation"][0] = {1, 2, 3}; }).find("even number"), std::string::npos);
+    EXPECT_NE(bad([](json& j) { j["annotations"][0]["segmentation"][0][2] = "x"; }).find("annotations[0].segmentation[0][2]"),
+              std::string::npos);
+    EXPECT_NE(bad([](json& j) { j["annotations"][1]["id"] = 1; }).find("duplicate annotation id"), std::string::npos);
+    EXPECT_NE(bad([](json& j) { j["images"][0]["width"] = 65; }).find("in the project"), std::string::npos);
+    EXPECT_NE(bad([](json& j) { j.erase("categories"); }).find("categories"), std::string::npos);
+}
