@@ -12,5 +12,6 @@ void addGenerateShapesCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app);
 void addEvalCommand(CLI::App& app);
 void addRefineCommand(CLI::App& app);
+void addCocoCommand(CLI::App& app);
 
 } // namespace rlfseg::cli

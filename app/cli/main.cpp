@@ -1,4 +1,4 @@
-// rlfseg: the command line of RLFSeg Studio (segment, info, generate-shapes, train, eval, refine).
+// rlfseg: the command line of RLFSeg Studio (segment, info, generate-shapes, train, eval, refine, coco).
 
 #include "Commands.h"
 
@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     rlfseg::cli::addTrainCommand(app);
     rlfseg::cli::addEvalCommand(app);
     rlfseg::cli::addRefineCommand(app);
+    rlfseg::cli::addCocoCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

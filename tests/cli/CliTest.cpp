@@ -235,3 +235,25 @@ TEST_F(Cli, RefineWritesTheSelectedMaskAndEveryCandidate) {
     r = run("refine --image " + quote(sDir / "disc.png") + " --mask " + quote(sDir / "corrupt.png") + " --output " + quote(out));
     EXPECT_EQ(r.status, 1);
 }
+
+TEST_F(Cli, CocoValidateListsProblemsAndFailsOnErrors) {
+    const fs::path good = sDir / "good-coco.json", bad = sDir / "bad-coco.json";
+    std::ofstream(good) << R"({"images": [{"id": 1, "file_name": "image.png", "width": 50, "height": 30}],
+        "categories": [{"id": 1, "name": "disc"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 100, "bbox": [10, 10, 10, 10],
+                         "segmentation": [[10, 10, 20, 10, 20, 20, 10, 20]]}]})";
+    auto r = run("coco validate " + quote(good) + " --images " + quote(sDir));
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("0 errors, 0 warnings"), std::string::npos) << r.output;
+    std::ofstream(bad) << R"({"images": [{"id": 1, "file_name": "missing.png", "width": 50, "height": 30}],
+        "categories": [{"id": 1, "name": "disc"}],
+        "annotations": [{"id": 1, "image_id": 2, "category_id": 1, "segmentation": [[1, 2, 3]]}]})";
+    r = run("coco validate " + quote(bad) + " --images " + quote(sDir));
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("error: annotations[0].image_id: unknown image id 2"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("error: annotations[0].segmentation[0]"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("error: images[0].file_name"), std::string::npos) << r.output;
+    r = run("coco validate " + quote(bad) + " --json");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("\"severity\": \"error\""), std::string::npos) << r.output;
+}

@@ -4,6 +4,7 @@
 #include "TestSupport.h"
 
 #include "core/annotation/CocoFormat.h"
+#include "core/annotation/CocoValidator.h"
 #include "core/annotation/Project.h"
 #include "core/coco/Polygons.h"
 #include "core/util/Error.h"
@@ -252,4 +253,52 @@ TEST(Coco, ImportMergesIntoAProjectAndRefusesBadFiles) {
     EXPECT_NE(bad([](json& j) { j["annotations"][1]["id"] = 1; }).find("duplicate annotation id"), std::string::npos);
     EXPECT_NE(bad([](json& j) { j["images"][0]["width"] = 65; }).find("in the project"), std::string::npos);
     EXPECT_NE(bad([](json& j) { j.erase("categories"); }).find("categories"), std::string::npos);
+}
+
+TEST(CocoValidate, AnExportIsCleanAndEveryProblemHasItsPath) {
+    const json good = exportCoco(sampleProject());
+    auto v = validateCoco(good);
+    EXPECT_EQ(v.errors(), 0u);
+    EXPECT_EQ(v.warnings(), 0u);
+    EXPECT_EQ(v.annotations, 3u);
+
+    json bad = good;
+    bad["images"][1]["id"] = 1;                                             // duplicate image id
+    bad["annotations"][0]["category_id"] = 77;                              // unknown category
+    bad["annotations"][1]["segmentation"][0].push_back(3.0);                // odd coordinate count
+    bad["annotations"][2]["segmentation"]["counts"] = "garbage!";           // corrupt RLE
+    bad["annotations"][0]["bbox"] = {1, 2, -3, 4};                          // negative width
+    bad["annotations"][0]["iscrowd"] = 2;
+    bad["categories"].push_back({{"id", 0}, {"name", "dog"}});              // id 0, duplicate name
+    v = validateCoco(bad);
+    auto has = [&](const std::string& path, bool error) {
+        return std::any_of(v.problems.begin(), v.problems.end(),
+                           [&](const CocoProblem& p) { return p.path == path && p.error == error; });
+    };
+    EXPECT_TRUE(has("images[1].id", true));
+    EXPECT_TRUE(has("annotations[0].category_id", true));
+    EXPECT_TRUE(has("annotations[1].segmentation[0]", true));
+    EXPECT_TRUE(has("annotations[2].segmentation", true));
+    EXPECT_TRUE(has("annotations[0].bbox", true));
+    EXPECT_TRUE(has("annotations[0].iscrowd", true));
+    EXPECT_TRUE(has("categories[2].id", false));
+    EXPECT_TRUE(has("categories[2].name", false));
+    EXPECT_GE(v.errors(), 6u);
+
+    // Disagreeing area and bbox are warnings; not JSON at all is one error.
+    json off = good;
+    off["annotations"][0]["area"] = 5.0;
+    off["annotations"][0]["bbox"] = {0, 0, 64, 48};
+    v = validateCoco(off);
+    EXPECT_EQ(v.errors(), 0u);
+    EXPECT_TRUE(has("annotations[0].area", false));
+    EXPECT_TRUE(has("annotations[0].bbox", false));
+    const auto dir = test::makeTempDir("validate");
+    test::writeBytes(dir / "broken.json", "{\"images\": [");
+    v = validateCocoFile((dir / "broken.json").string());
+    ASSERT_EQ(v.errors(), 1u);
+    EXPECT_NE(v.problems[0].message.find("broken.json"), std::string::npos);
+    // With an images folder: missing files are errors.
+    v = validateCoco(good, dir.string());
+    EXPECT_TRUE(has("images[0].file_name", true));
 }
