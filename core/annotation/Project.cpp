@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <set>
 
@@ -78,11 +80,14 @@ std::string toString(Source source) {
 }
 
 std::string nowIso8601() {
-    const std::time_t now = std::time(nullptr);
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+    const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
     std::tm utc{};
-    gmtime_r(&now, &utc);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    gmtime_r(&seconds, &utc);
+    char buf[40];
+    const size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
+    std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(millis));
     return buf;
 }
 
@@ -213,6 +218,34 @@ std::vector<const Annotation*> Project::annotationsOf(int64_t imageId) const {
 
 // ---- JSON ----
 
+json annotationToJson(const Annotation& a) {
+    json j = {{"id", a.id},         {"image_id", a.imageId}, {"category_id", a.categoryId},
+              {"rle", coco::toCocoJson(a.mask)}, {"source", toString(a.source)}, {"prompt", a.prompt},
+              {"created", a.created}, {"iscrowd", a.iscrowd}};
+    if (a.score >= 0) j["score"] = a.score;
+    return j;
+}
+
+Annotation annotationFromJson(const json& aj, const std::string& source, const std::string& at) {
+    const JsonPath where{source};
+    Annotation a;
+    a.id = where.requireInt64(aj, at, "id");
+    a.imageId = where.requireInt64(aj, at, "image_id");
+    a.categoryId = where.requireInt(aj, at, "category_id");
+    a.mask = coco::fromCocoJson(where.require(aj, at, "rle"), source + ": " + at + ".rle");
+    a.source = JsonPath::has(aj, "source") ? sourceFrom(where.requireString(aj, at, "source"), where, at + ".source")
+                                           : Source::Manual;
+    if (JsonPath::has(aj, "score")) a.score = where.toNumber(aj["score"], at + ".score");
+    a.prompt = optionalString(aj, "prompt");
+    a.created = optionalString(aj, "created");
+    if (JsonPath::has(aj, "iscrowd")) {
+        const json& crowd = aj["iscrowd"];
+        if (crowd.is_boolean()) a.iscrowd = crowd.get<bool>();
+        else a.iscrowd = where.toInt(crowd, at + ".iscrowd") != 0;
+    }
+    return a;
+}
+
 json Project::toJson() const {
     json categories = json::array(), images = json::array(), annotations = json::array();
     for (const auto& [id, c] : mCategories)
@@ -225,13 +258,7 @@ json Project::toJson() const {
         images.push_back({{"id", im.id}, {"path", im.path}, {"width", im.width}, {"height", im.height},
                           {"hash", im.hash}, {"state", toString(im.state)}, {"prompts", prompts}});
     }
-    for (const auto& [id, a] : mAnnotations) {
-        json j = {{"id", a.id},         {"image_id", a.imageId}, {"category_id", a.categoryId},
-                  {"rle", coco::toCocoJson(a.mask)}, {"source", toString(a.source)}, {"prompt", a.prompt},
-                  {"created", a.created}, {"iscrowd", a.iscrowd}};
-        if (a.score >= 0) j["score"] = a.score;
-        annotations.push_back(std::move(j));
-    }
+    for (const auto& [id, a] : mAnnotations) annotations.push_back(annotationToJson(a));
     return {{"format", kFormat},
             {"version", kVersion},
             {"created", created},
@@ -326,28 +353,13 @@ Project Project::fromJson(const json& input, const std::string& source) {
     const json& annotations = where.requireArray(j, "", "annotations");
     for (size_t i = 0; i < annotations.size(); ++i) {
         const std::string at = JsonPath::index("annotations", i);
-        const json& aj = annotations[i];
-        Annotation a;
-        a.id = where.requireInt64(aj, at, "id");
-        a.imageId = where.requireInt64(aj, at, "image_id");
+        Annotation a = annotationFromJson(annotations[i], source, at);
         const Image* im = p.image(a.imageId);
         if (!im) where.fail(at + ".image_id", "unknown image id " + std::to_string(a.imageId));
-        a.categoryId = where.requireInt(aj, at, "category_id");
         if (!p.category(a.categoryId)) where.fail(at + ".category_id", "unknown category id " + std::to_string(a.categoryId));
-        a.mask = coco::fromCocoJson(where.require(aj, at, "rle"), source + ": " + at + ".rle");
         if (a.mask.height != im->height || a.mask.width != im->width)
             where.fail(at + ".rle.size", "differs from the image's size " + std::to_string(im->height) + "x" +
                                              std::to_string(im->width) + " (height x width)");
-        a.source = JsonPath::has(aj, "source") ? sourceFrom(where.requireString(aj, at, "source"), where, at + ".source")
-                                               : Source::Manual;
-        if (JsonPath::has(aj, "score")) a.score = where.toNumber(aj["score"], at + ".score");
-        a.prompt = optionalString(aj, "prompt");
-        a.created = optionalString(aj, "created");
-        if (JsonPath::has(aj, "iscrowd")) {
-            const json& crowd = aj["iscrowd"];
-            if (crowd.is_boolean()) a.iscrowd = crowd.get<bool>();
-            else a.iscrowd = where.toInt(crowd, at + ".iscrowd") != 0;
-        }
         p.mNextAnnotation = std::max(p.mNextAnnotation, a.id + 1);
         const int64_t id = a.id, imageId = a.imageId;
         if (!p.mAnnotations.emplace(id, std::move(a)).second)

@@ -130,7 +130,12 @@ private:
     int mNextCategory = 1;
 };
 
-// The current time as ISO 8601 UTC ("2026-11-25T18:30:00Z").
+// One annotation as the project file stores it, and back (ids are not checked against a project;
+// errors name `source` and the JSON path `path`).
+nlohmann::json annotationToJson(const Annotation& annotation);
+Annotation annotationFromJson(const nlohmann::json& json, const std::string& source, const std::string& path);
+
+// The current time as ISO 8601 UTC with milliseconds ("2026-11-25T18:30:00.123Z").
 std::string nowIso8601();
 
 } // namespace rlfseg::annotation

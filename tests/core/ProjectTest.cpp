@@ -5,12 +5,15 @@
 
 #include "core/annotation/CocoFormat.h"
 #include "core/annotation/CocoValidator.h"
+#include "core/annotation/Document.h"
 #include "core/annotation/Project.h"
 #include "core/coco/Polygons.h"
 #include "core/util/Error.h"
 
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
+
+#include <fstream>
 
 using namespace rlfseg;
 using namespace rlfseg::annotation;
@@ -301,4 +304,87 @@ TEST(CocoValidate, AnExportIsCleanAndEveryProblemHasItsPath) {
     // With an images folder: missing files are errors.
     v = validateCoco(good, dir.string());
     EXPECT_TRUE(has("images[0].file_name", true));
+}
+
+TEST(Document, EveryEditSurvivesACrashAndRecoveryReplaysIt) {
+    const fs::path dir = test::makeTempDir("document");
+    const std::string file = (dir / "p.rlfseg.json").string();
+    int64_t annotationId = 0;
+    {
+        auto d = Document::create(file);
+        const int64_t image = d.addImage("a.png", 64, 48);
+        const int dog = d.addCategory("dog");
+        Annotation a;
+        a.imageId = image, a.categoryId = dog, a.mask = coco::encode(ringMask(64, 48));
+        annotationId = d.addAnnotation(a);
+        d.save();
+        // More edits, then "a crash": the document is destroyed without saving.
+        const int cat = d.addCategory("cat");
+        d.setCategory(annotationId, cat);
+        d.replaceMask(annotationId, coco::encode(starMask(64, 48, 2)));
+        Annotation b = a;
+        b.categoryId = dog;
+        d.addAnnotation(b);
+        d.setState(image, ReviewState::Reviewed);
+        d.addPrompt(image, {"the dog", "t", 90, 0.5, 100, "default"});
+        EXPECT_TRUE(d.modified());
+    }
+    auto d = Document::open(file);
+    EXPECT_EQ(d.project().annotations().size(), 1u); // the file holds the saved state
+    ASSERT_TRUE(d.hasRecoverableWork());
+    EXPECT_EQ(d.recoverableEdits(), 6u);
+    EXPECT_NE(errorOf([&] { d.save(); }).find("recover or discard"), std::string::npos);
+    d.recover();
+    const Project& p = d.project();
+    ASSERT_EQ(p.annotations().size(), 2u);
+    EXPECT_EQ(p.categoryByName("cat")->id, p.annotation(annotationId)->categoryId);
+    EXPECT_EQ(p.annotation(annotationId)->mask.counts, coco::encode(starMask(64, 48, 2)).counts);
+    EXPECT_EQ(p.image(1)->state, ReviewState::Reviewed);
+    EXPECT_EQ(p.image(1)->prompts.size(), 1u);
+    // A second crash right after recovering and one more edit: nothing is lost either.
+    d.removeAnnotation(annotationId);
+    {
+        auto again = Document::open(file);
+        ASSERT_TRUE(again.hasRecoverableWork());
+        again.recover();
+        EXPECT_EQ(again.project().annotations().size(), 1u);
+        EXPECT_EQ(again.project().annotation(annotationId), nullptr);
+        again.save();
+        EXPECT_FALSE(fs::exists(again.journalPath()));
+    }
+    auto saved = Document::open(file);
+    EXPECT_FALSE(saved.hasRecoverableWork());
+    EXPECT_EQ(saved.project().annotations().size(), 1u);
+}
+
+TEST(Document, TornJournalsAndStaleJournals) {
+    const fs::path dir = test::makeTempDir("document-torn");
+    const std::string file = (dir / "p.json").string();
+    {
+        auto d = Document::create(file);
+        d.addImage("a.png", 10, 10);
+        d.addCategory("x");
+    }
+    // A crash in the middle of writing the last line: the complete lines are recovered.
+    {
+        std::ofstream(file + ".journal", std::ios::app) << R"({"op": "add_category", "na)";
+    }
+    auto d = Document::open(file);
+    EXPECT_EQ(d.recoverableEdits(), 2u);
+    d.recover();
+    EXPECT_EQ(d.project().categories().size(), 1u);
+    d.save();
+    // A journal whose base is another save of the project is not replayed.
+    test::writeBytes(file + ".journal", "{\"journal\": \"rlfseg-project\", \"base\": \"2001-01-01T00:00:00.000Z\"}\n"
+                                        "{\"op\": \"add_category\", \"name\": \"y\"}\n");
+    auto stale = Document::open(file);
+    EXPECT_FALSE(stale.hasRecoverableWork());
+    // Bad edits in a journal: a clear error naming it.
+    auto replay = [](const json& edit) {
+        Project p;
+        return errorOf([&] { Document::apply(p, edit); });
+    };
+    EXPECT_NE(replay({{"op", "fly"}}).find("unknown edit"), std::string::npos);
+    EXPECT_NE(replay({{"op", "set_category"}, {"id", 5}, {"category_id", 1}}).find("unknown annotation"), std::string::npos);
+    EXPECT_NE(errorOf([&] { Document::create(file); }).find("exists already"), std::string::npos);
 }

@@ -1,0 +1,234 @@
+#include "core/annotation/Document.h"
+
+#include "core/io/AtomicFile.h"
+#include "core/io/JsonPath.h"
+#include "core/util/Error.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace rlfseg::annotation {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The journal's first line ties it to the project file it continues: the file's "modified" time
+// (empty for a project never saved).
+json journalHeader(const Project& project) { return {{"journal", "rlfseg-project"}, {"base", project.modified}}; }
+
+// Complete lines of the journal; a last line cut off by a crash is dropped.
+std::vector<json> readJournal(const std::string& path) {
+    std::vector<json> lines;
+    std::ifstream in(path, std::ios::binary);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (in.eof()) break; // no newline after it: an unfinished write
+        try {
+            lines.push_back(json::parse(line));
+        } catch (const json::exception&) {
+            break; // garbage from a torn write: nothing after it can be trusted
+        }
+    }
+    return lines;
+}
+
+} // namespace
+
+Document::Document(Document&& other) noexcept { *this = std::move(other); }
+
+Document& Document::operator=(Document&& other) noexcept {
+    if (this != &other) {
+        if (mJournalFd >= 0) ::close(mJournalFd);
+        mPath = std::move(other.mPath);
+        mProject = std::move(other.mProject);
+        mModified = other.mModified;
+        mRecoverable = std::move(other.mRecoverable);
+        mJournalFd = other.mJournalFd;
+        other.mJournalFd = -1;
+    }
+    return *this;
+}
+
+Document::~Document() {
+    if (mJournalFd >= 0) ::close(mJournalFd);
+}
+
+Document Document::open(const std::string& projectPath) {
+    Document d;
+    d.mPath = projectPath;
+    d.mProject = Project::load(projectPath);
+    if (fs::exists(d.journalPath())) {
+        auto lines = readJournal(d.journalPath());
+        if (!lines.empty() && lines.front().value("base", std::string("?")) == d.mProject.modified)
+            d.mRecoverable.assign(lines.begin() + 1, lines.end());
+    }
+    return d;
+}
+
+Document Document::create(const std::string& projectPath) {
+    if (fs::exists(projectPath)) throw Error(projectPath + " exists already; open it instead");
+    Document d;
+    d.mPath = projectPath;
+    d.save(); // an (empty) project file from the start, so that the journal always has a base
+    return d;
+}
+
+void Document::recover() {
+    for (size_t i = 0; i < mRecoverable.size(); ++i) {
+        try {
+            apply(mProject, mRecoverable[i]);
+        } catch (const Error& e) {
+            throw Error(journalPath() + ": edit " + std::to_string(i + 1) + " cannot be replayed: " + e.what());
+        }
+    }
+    // The replayed edits stay journaled (the journal file is kept) until the next save.
+    if (!mRecoverable.empty()) mModified = true;
+    mRecoverable.clear();
+}
+
+void Document::discardRecovery() {
+    mRecoverable.clear();
+    if (mJournalFd >= 0) ::close(mJournalFd), mJournalFd = -1;
+    std::error_code ec;
+    fs::remove(journalPath(), ec);
+}
+
+void Document::startJournal() {
+    // Appending to a journal that already holds this project's unsaved (recovered) edits keeps them.
+    const bool continuing = fs::exists(journalPath()) && mModified;
+    mJournalFd = ::open(journalPath().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (continuing ? 0 : O_TRUNC), 0644);
+    if (mJournalFd < 0) throw Error(journalPath() + ": cannot write the journal: " + std::strerror(errno));
+    if (!continuing) {
+        const std::string header = journalHeader(mProject).dump() + "\n";
+        if (::write(mJournalFd, header.data(), header.size()) != static_cast<ssize_t>(header.size()))
+            throw Error(journalPath() + ": cannot write the journal: " + std::strerror(errno));
+    }
+}
+
+void Document::record(const json& edit) {
+    if (!mRecoverable.empty())
+        throw Error(journalPath() + " holds unsaved work from an earlier session: recover or discard it first");
+    if (mJournalFd < 0) startJournal();
+    const std::string line = edit.dump() + "\n";
+    size_t written = 0;
+    while (written < line.size()) {
+        const ssize_t n = ::write(mJournalFd, line.data() + written, line.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw Error(journalPath() + ": cannot write the journal: " + std::strerror(errno));
+        written += static_cast<size_t>(n);
+    }
+    ::fdatasync(mJournalFd); // the edit is on disk before the call returns
+    mModified = true;
+}
+
+void Document::apply(Project& project, const json& edit) {
+    const JsonPath where{"journal"};
+    const std::string op = where.requireString(edit, "", "op");
+    if (op == "add_image") {
+        project.addImage(where.requireString(edit, "", "path"), where.requireInt(edit, "", "width"),
+                         where.requireInt(edit, "", "height"), edit.value("hash", ""));
+    } else if (op == "add_category") {
+        project.addCategory(where.requireString(edit, "", "name"), edit.value("supercategory", ""));
+    } else if (op == "add_annotation") {
+        const Annotation a = annotationFromJson(where.require(edit, "", "annotation"), "journal", "annotation");
+        const int64_t id = project.addAnnotation(a);
+        if (id != a.id) throw Error("journal: the annotation was " + std::to_string(a.id) + ", replayed as " + std::to_string(id));
+    } else if (op == "replace_mask") {
+        project.replaceMask(where.requireInt64(edit, "", "id"), coco::fromCocoJson(where.require(edit, "", "rle"), "journal"));
+    } else if (op == "set_category") {
+        project.setCategory(where.requireInt64(edit, "", "id"), where.requireInt(edit, "", "category_id"));
+    } else if (op == "remove_annotation") {
+        project.removeAnnotation(where.requireInt64(edit, "", "id"));
+    } else if (op == "set_state") {
+        const std::string s = where.requireString(edit, "", "state");
+        const ReviewState state = s == "reviewed" ? ReviewState::Reviewed : s == "auto" ? ReviewState::AutoAnnotated : ReviewState::New;
+        project.setState(where.requireInt64(edit, "", "image_id"), state);
+    } else if (op == "add_prompt") {
+        const json& r = where.require(edit, "", "record");
+        PromptRecord record;
+        record.prompt = where.requireString(r, "record", "prompt");
+        record.time = r.value("time", "");
+        record.latencyMs = r.value("latency_ms", 0.0);
+        record.score = r.value("score", 0.0);
+        record.area = r.value("area", int64_t{0});
+        record.model = r.value("model", "");
+        project.addPrompt(where.requireInt64(edit, "", "image_id"), record);
+    } else {
+        where.fail("op", "unknown edit \"" + op + "\"");
+    }
+}
+
+// Each edit: applied to the project first (which validates it), then journaled.
+
+int64_t Document::addImage(const std::string& path, int width, int height, const std::string& hash) {
+    const int64_t id = mProject.addImage(path, width, height, hash);
+    record({{"op", "add_image"}, {"path", path}, {"width", width}, {"height", height}, {"hash", hash}});
+    return id;
+}
+
+int Document::addCategory(const std::string& name, const std::string& supercategory) {
+    const int id = mProject.addCategory(name, supercategory);
+    record({{"op", "add_category"}, {"name", name}, {"supercategory", supercategory}});
+    return id;
+}
+
+int64_t Document::addAnnotation(const Annotation& annotation) {
+    const int64_t id = mProject.addAnnotation(annotation);
+    record({{"op", "add_annotation"}, {"annotation", annotationToJson(*mProject.annotation(id))}});
+    return id;
+}
+
+void Document::replaceMask(int64_t annotationId, const coco::Rle& mask) {
+    mProject.replaceMask(annotationId, mask);
+    record({{"op", "replace_mask"}, {"id", annotationId}, {"rle", coco::toCocoJson(mask)}});
+}
+
+void Document::setCategory(int64_t annotationId, int categoryId) {
+    mProject.setCategory(annotationId, categoryId);
+    record({{"op", "set_category"}, {"id", annotationId}, {"category_id", categoryId}});
+}
+
+void Document::removeAnnotation(int64_t annotationId) {
+    mProject.removeAnnotation(annotationId);
+    record({{"op", "remove_annotation"}, {"id", annotationId}});
+}
+
+void Document::setState(int64_t imageId, ReviewState state) {
+    mProject.setState(imageId, state);
+    record({{"op", "set_state"}, {"image_id", imageId}, {"state", toString(state)}});
+}
+
+void Document::addPrompt(int64_t imageId, const PromptRecord& r) {
+    mProject.addPrompt(imageId, r);
+    record({{"op", "add_prompt"},
+            {"image_id", imageId},
+            {"record", {{"prompt", r.prompt}, {"time", r.time}, {"latency_ms", r.latencyMs}, {"score", r.score},
+                        {"area", r.area}, {"model", r.model}}}});
+}
+
+void Document::save() {
+    if (!mRecoverable.empty())
+        throw Error(journalPath() + " holds unsaved work from an earlier session: recover or discard it before saving");
+    json j = mProject.toJson();
+    const std::string now = nowIso8601();
+    if (mProject.created.empty()) mProject.created = now;
+    mProject.modified = now; // millisecond precision: the journal's base names this save
+
+    j["created"] = mProject.created;
+    j["modified"] = mProject.modified;
+    writeFileAtomically(mPath, j.dump(1) + "\n");
+    // The project on disk now holds every edit: start an empty journal for the new base.
+    if (mJournalFd >= 0) ::close(mJournalFd), mJournalFd = -1;
+    std::error_code ec;
+    fs::remove(journalPath(), ec);
+    mModified = false;
+}
+
+} // namespace rlfseg::annotation

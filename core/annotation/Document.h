@@ -1,0 +1,71 @@
+#pragma once
+// A project being edited: the Project, the file it lives in, and a journal that makes every edit
+// durable before it returns, so a crash or a kill loses nothing. No Qt, no LibTorch.
+//
+// Every edit goes through Document, which applies it and appends it to `<project>.journal` (one
+// JSON line, flushed and fdatasync-ed). save() writes the project atomically and then empties the
+// journal. Opening a project that has a non-empty journal whose base matches the project file means
+// the last session ended without saving: hasRecoverableWork() says so, recover() replays the
+// edits (the same ids come back), discardRecovery() drops them. A journal cut off mid-line by a
+// crash is read up to its last complete line.
+
+#include "core/annotation/Project.h"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+namespace rlfseg::annotation {
+
+class Document {
+public:
+    // Opens an existing project file. Throws rlfseg::Error for a broken project file (the journal
+    // is left alone, so nothing is lost).
+    static Document open(const std::string& projectPath);
+    // A new, empty project to be saved at projectPath (an existing file there is an error).
+    static Document create(const std::string& projectPath);
+
+    Document(Document&&) noexcept;
+    Document& operator=(Document&&) noexcept;
+    ~Document();
+
+    const Project& project() const { return mProject; }
+    const std::string& path() const { return mPath; }
+    std::string journalPath() const { return mPath + ".journal"; }
+    bool modified() const { return mModified; }
+
+    bool hasRecoverableWork() const { return !mRecoverable.empty(); }
+    size_t recoverableEdits() const { return mRecoverable.size(); }
+    void recover();
+    void discardRecovery();
+
+    // Edits: applied, then journaled. They throw rlfseg::Error (and change nothing) when invalid.
+    int64_t addImage(const std::string& path, int width, int height, const std::string& hash = "");
+    int addCategory(const std::string& name, const std::string& supercategory = "");
+    int64_t addAnnotation(const Annotation& annotation);
+    void replaceMask(int64_t annotationId, const coco::Rle& mask);
+    void setCategory(int64_t annotationId, int categoryId);
+    void removeAnnotation(int64_t annotationId);
+    void setState(int64_t imageId, ReviewState state);
+    void addPrompt(int64_t imageId, const PromptRecord& record);
+
+    // Atomic save to path(); then the journal is emptied.
+    void save();
+
+    // One journaled edit applied to a project (what recover() replays). Throws rlfseg::Error.
+    static void apply(Project& project, const nlohmann::json& edit);
+
+private:
+    Document() = default;
+    void record(const nlohmann::json& edit);
+    void startJournal();
+
+    std::string mPath;
+    Project mProject;
+    bool mModified = false;
+    std::vector<nlohmann::json> mRecoverable;
+    int mJournalFd = -1;
+};
+
+} // namespace rlfseg::annotation
