@@ -6,14 +6,17 @@
 #include "core/annotation/CocoFormat.h"
 #include "core/annotation/CocoValidator.h"
 #include "core/annotation/Document.h"
+#include "core/annotation/OtherFormats.h"
 #include "core/annotation/Project.h"
 #include "core/coco/Polygons.h"
 #include "core/util/Error.h"
 
 #include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <fstream>
+#include <sstream>
 
 using namespace rlfseg;
 using namespace rlfseg::annotation;
@@ -387,4 +390,67 @@ TEST(Document, TornJournalsAndStaleJournals) {
     EXPECT_NE(replay({{"op", "fly"}}).find("unknown edit"), std::string::npos);
     EXPECT_NE(replay({{"op", "set_category"}, {"id", 5}, {"category_id", 1}}).find("unknown annotation"), std::string::npos);
     EXPECT_NE(errorOf([&] { Document::create(file); }).find("exists already"), std::string::npos);
+}
+
+TEST(OtherFormats, LabelmeYoloAndPngMasks) {
+    const Project p = sampleProject();
+    const fs::path dir = test::makeTempDir("exports");
+    EXPECT_EQ(exportStem("images/a.png"), "images__a");
+    EXPECT_EQ(exportStem("../x/b.jpg"), "up__x__b");
+
+    // labelme: the ring (a hole) as a "mask" shape that decodes back exactly, the star as a polygon.
+    const auto lm = exportLabelme(p, (dir / "labelme").string());
+    EXPECT_EQ(lm.files, 2);
+    std::ifstream in(dir / "labelme" / "images__a.json");
+    const json doc = json::parse(in);
+    EXPECT_EQ(doc["imageWidth"], 64);
+    EXPECT_TRUE(doc["imageData"].is_null());
+    ASSERT_EQ(doc["shapes"].size(), 2u);
+    EXPECT_EQ(doc["shapes"][0]["shape_type"], "mask");
+    EXPECT_EQ(doc["shapes"][0]["label"], "dog");
+    EXPECT_EQ(doc["shapes"][1]["shape_type"], "polygon");
+    EXPECT_EQ(doc["shapes"][1]["label"], "person");
+    std::vector<coco::Polygon> star(1);
+    for (const auto& pt : doc["shapes"][1]["points"]) star[0].push_back(pt[0]), star[0].push_back(pt[1]);
+    EXPECT_EQ(cv::countNonZero(coco::rasterizePolygons(star, 64, 48) != starMask(64, 48, 5)), 0);
+
+    // YOLO: one line per component, class indices in id order, coordinates in [0, 1].
+    const auto yolo = exportYolo(p, (dir / "yolo").string());
+    EXPECT_EQ(yolo.shapes, 3);
+    EXPECT_EQ(test::readBytes(dir / "yolo" / "classes.txt"), "dog\nperson\n");
+    std::ifstream labels(dir / "yolo" / "labels" / "images__a.txt");
+    std::string line;
+    std::vector<std::string> lines;
+    while (std::getline(labels, line)) lines.push_back(line);
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(lines[0].substr(0, 2), "0 ");
+    EXPECT_EQ(lines[1].substr(0, 2), "1 ");
+    std::istringstream values(lines[1].substr(2));
+    double v;
+    int count = 0;
+    while (values >> v) {
+        EXPECT_GE(v, 0.0);
+        EXPECT_LE(v, 1.0);
+        ++count;
+    }
+    EXPECT_EQ(count % 2, 0);
+
+    // PNG: 16-bit instances, 8-bit semantic; later annotations on top.
+    exportPngMasks(p, (dir / "png").string());
+    const cv::Mat instances = cv::imread((dir / "png" / "instances" / "images__a.png").string(), cv::IMREAD_UNCHANGED);
+    const cv::Mat semantic = cv::imread((dir / "png" / "semantic" / "images__a.png").string(), cv::IMREAD_UNCHANGED);
+    ASSERT_EQ(instances.type(), CV_16UC1);
+    ASSERT_EQ(semantic.type(), CV_8UC1);
+    const cv::Mat ring = ringMask(64, 48), starOnly = starMask(64, 48, 5) & ~ring;
+    cv::Point inRing, inStar;
+    for (int y = 0; y < 48; ++y)
+        for (int x = 0; x < 64; ++x) {
+            if (ring.at<uint8_t>(y, x) && !starMask(64, 48, 5).at<uint8_t>(y, x)) inRing = {x, y};
+            if (starOnly.at<uint8_t>(y, x)) inStar = {x, y};
+        }
+    EXPECT_EQ(instances.at<uint16_t>(inRing), 1);
+    EXPECT_EQ(semantic.at<uint8_t>(inRing), 1);
+    EXPECT_EQ(instances.at<uint16_t>(inStar), 2);
+    EXPECT_EQ(semantic.at<uint8_t>(inStar), 2);
+    EXPECT_EQ(instances.at<uint16_t>(24, 32), starMask(64, 48, 5).at<uint8_t>(24, 32) ? 2 : 0); // the ring's hole
 }
