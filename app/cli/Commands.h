@@ -13,5 +13,6 @@ void addTrainCommand(CLI::App& app);
 void addEvalCommand(CLI::App& app);
 void addRefineCommand(CLI::App& app);
 void addCocoCommand(CLI::App& app);
+void addAnnotateCommand(CLI::App& app);
 
 } // namespace rlfseg::cli

@@ -1,4 +1,4 @@
-// rlfseg: the command line of RLFSeg Studio (segment, info, generate-shapes, train, eval, refine, coco).
+// rlfseg: the command line of RLFSeg Studio (segment, info, generate-shapes, train, eval, refine, coco, annotate).
 
 #include "Commands.h"
 
@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     rlfseg::cli::addEvalCommand(app);
     rlfseg::cli::addRefineCommand(app);
     rlfseg::cli::addCocoCommand(app);
+    rlfseg::cli::addAnnotateCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -257,3 +257,56 @@ TEST_F(Cli, CocoValidateListsProblemsAndFailsOnErrors) {
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.output.find("\"severity\": \"error\""), std::string::npos) << r.output;
 }
+
+// annotate: a folder and a prompts file to COCO; a stopped run resumed gives the same file as one
+// that never stopped; the output passes `coco validate`; bad prompts files name the line.
+TEST_F(Cli, AnnotateWritesCocoAndResumes) {
+    const fs::path images = sDir / "annotate-images";
+    fs::create_directories(images / "sub");
+    for (int i = 0; i < 4; ++i) {
+        cv::Mat bgr(40 + 8 * i, 48, CV_8UC3, cv::Scalar(30 * i, 90, 200));
+        cv::circle(bgr, {20, 18}, 8 + i, cv::Scalar(10, 220, 10), cv::FILLED);
+        cv::imwrite((images / (i == 3 ? "sub/d.png" : std::string(1, char('a' + i)) + ".png")).string(), bgr);
+    }
+    std::ofstream(images / "notes.txt") << "not an image";
+    const fs::path prompts = sDir / "prompts.txt";
+    std::ofstream(prompts) << "# what to find\ncircle: the green circle\n\nbackground: everything: else\n";
+    const std::string common = " --images " + quote(images) + " --prompts " + quote(prompts) + " --model " + quote(sModel) +
+                               " --device cpu --min-area 1 -q";
+    const fs::path straight = sDir / "straight.json", resumed = sDir / "resumed.json", masks = sDir / "annotate-masks";
+    auto r = run("annotate" + common + " --out " + quote(straight) + " --masks " + quote(masks));
+    ASSERT_EQ(r.status, 0) << r.output;
+    r = run("annotate" + common + " --out " + quote(resumed) + " --stop-after 2");
+    ASSERT_EQ(r.status, 0) << r.output;
+    std::ifstream stateIn(resumed.string() + ".progress.json");
+    const auto state = nlohmann::json::parse(stateIn);
+    EXPECT_EQ(state["processed"].size(), 2u);
+    EXPECT_FALSE(state["complete"].get<bool>());
+    r = run("annotate" + common + " --out " + quote(resumed));
+    EXPECT_EQ(r.status, 1) << "an existing run is not overwritten without --resume";
+    EXPECT_NE(r.output.find("--resume"), std::string::npos) << r.output;
+    r = run("annotate" + common + " --out " + quote(resumed) + " --resume");
+    ASSERT_EQ(r.status, 0) << r.output;
+
+    std::ifstream a(straight), b(resumed);
+    auto ja = nlohmann::json::parse(a), jb = nlohmann::json::parse(b);
+    ja["info"].erase("date_created"), jb["info"].erase("date_created");
+    EXPECT_EQ(ja, jb);
+    EXPECT_EQ(ja["images"].size(), 4u);
+    EXPECT_EQ(ja["images"][3]["file_name"], "sub/d.png");
+    ASSERT_EQ(ja["categories"].size(), 2u);
+    EXPECT_EQ(ja["categories"][1]["name"], "background"); // the first colon splits: "everything: else" is the prompt
+    size_t maskFiles = 0;
+    for (const auto& e : fs::directory_iterator(masks)) maskFiles += e.path().extension() == ".png";
+    EXPECT_EQ(maskFiles, ja["annotations"].size());
+    for (const auto& ann : ja["annotations"]) EXPECT_TRUE(ann.contains("score"));
+    r = run("coco validate " + quote(straight) + " --images " + quote(images));
+    EXPECT_EQ(r.status, 0) << r.output;
+
+    std::ofstream(sDir / "bad-prompts.txt") << "circle: round\nno colon here\n";
+    r = run("annotate --images " + quote(images) + " --prompts " + quote(sDir / "bad-prompts.txt") + " --out " +
+            quote(sDir / "never.json"));
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("line 2"), std::string::npos) << r.output;
+    EXPECT_FALSE(fs::exists(sDir / "never.json"));
+}
