@@ -23,19 +23,28 @@ SegmentationFormat parseSegmentationFormat(const std::string& text) {
 
 namespace {
 
-// Polygons for a mask, when (for Auto) they reproduce it exactly; an empty result means RLE.
+// Polygons for a mask, when (for Auto) they reproduce it exactly; an empty result means RLE. Work
+// happens in the object's box (grown by a pixel), not the whole image.
 json polygonsFor(const coco::Rle& rle, SegmentationFormat format) {
     if (format == SegmentationFormat::Rle) return json();
-    const cv::Mat mask = coco::decode(rle);
+    const auto box = coco::boundingBox(rle);
+    if (box[2] <= 0 || box[3] <= 0) return json();
+    const cv::Rect region = cv::Rect(static_cast<int>(box[0]) - 1, static_cast<int>(box[1]) - 1,
+                                     static_cast<int>(box[2]) + 2, static_cast<int>(box[3]) + 2) &
+                            cv::Rect(0, 0, rle.width, rle.height);
+    const cv::Mat mask = coco::decodeRegion(rle, region);
     const auto outline = coco::maskToPolygons(mask);
     if (outline.polygons.empty()) return json();
     if (format == SegmentationFormat::Auto) {
         if (outline.hasHoles) return json();
-        const cv::Mat back = coco::rasterizePolygons(outline.polygons, rle.width, rle.height);
+        const cv::Mat back = coco::rasterizePolygons(outline.polygons, mask.cols, mask.rows);
         if (cv::countNonZero(back != (mask * 255)) != 0) return json();
     }
     json polygons = json::array();
-    for (const auto& p : outline.polygons) polygons.push_back(p);
+    for (auto p : outline.polygons) {
+        for (size_t k = 0; k + 1 < p.size(); k += 2) p[k] += region.x, p[k + 1] += region.y;
+        polygons.push_back(std::move(p));
+    }
     return polygons;
 }
 
@@ -174,7 +183,7 @@ CocoImportReport importCoco(Project& project, const json& coco, const std::strin
                 }
                 polygons.push_back(std::move(p));
             }
-            a.mask = coco::encode(coco::rasterizePolygons(polygons, im->width, im->height));
+            a.mask = coco::polygonsToRle(polygons, im->width, im->height);
         } else {
             where.fail(at + ".segmentation", "must be an RLE object or a list of polygons");
         }

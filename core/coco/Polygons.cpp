@@ -1,5 +1,7 @@
 #include "core/coco/Polygons.h"
 
+#include "core/coco/Rle.h"
+
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -34,6 +36,23 @@ cv::Mat rasterizePolygons(const std::vector<Polygon>& polygons, int width, int h
         }
     }
     return mask;
+}
+
+Rle polygonsToRle(const std::vector<Polygon>& polygons, int width, int height) {
+    double minX = 1e300, minY = 1e300, maxX = -1e300, maxY = -1e300;
+    for (const auto& p : polygons)
+        for (size_t k = 0; k + 1 < p.size(); k += 2)
+            minX = std::min(minX, p[k]), maxX = std::max(maxX, p[k]), minY = std::min(minY, p[k + 1]),
+            maxY = std::max(maxY, p[k + 1]);
+    if (minX > maxX) return encode(cv::Mat::zeros(height, width, CV_8UC1));
+    const auto clampTo = [](double v, int hi) { return static_cast<int>(std::clamp(v, 0.0, static_cast<double>(hi))); };
+    const int x0 = clampTo(std::floor(minX), width), x1 = clampTo(std::ceil(maxX) + 1, width);
+    const int y0 = clampTo(std::floor(minY), height), y1 = clampTo(std::ceil(maxY) + 1, height);
+    const cv::Rect region(x0, y0, x1 - x0, y1 - y0);
+    std::vector<Polygon> shifted = polygons;
+    for (auto& p : shifted)
+        for (size_t k = 0; k + 1 < p.size(); k += 2) p[k] -= x0, p[k + 1] -= y0;
+    return encodeRegion(rasterizePolygons(shifted, region.width, region.height), region, height, width);
 }
 
 MaskOutline maskToPolygons(const cv::Mat& mask) {

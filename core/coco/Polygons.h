@@ -7,6 +7,8 @@
 // axis-aligned integer polygons (the square 0..9 covers 9 x 9 pixels) and approximates it, to a
 // pixel along slanted edges, elsewhere.
 
+#include "core/coco/Rle.h"
+
 #include <opencv2/core.hpp>
 
 #include <vector>
@@ -17,6 +19,9 @@ using Polygon = std::vector<double>; // x0, y0, x1, y1, ...
 
 // CV_8UC1 0/255 mask of width x height.
 cv::Mat rasterizePolygons(const std::vector<Polygon>& polygons, int width, int height);
+
+// The same as an RLE, working only in the polygons' bounding box (for imports of many annotations).
+Rle polygonsToRle(const std::vector<Polygon>& polygons, int width, int height);
 
 struct MaskOutline {
     std::vector<Polygon> polygons; // one per 8-connected component's outer boundary

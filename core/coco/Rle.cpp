@@ -94,6 +94,66 @@ cv::Mat decode(const Rle& rle) {
     return mask;
 }
 
+Rle encodeRegion(const cv::Mat& regionMask, const cv::Rect& region, int height, int width) {
+    if (regionMask.type() != CV_8UC1 || regionMask.size() != region.size())
+        throw Error("RLE encodeRegion: the region mask must be CV_8UC1 of the region's size");
+    if (region.x < 0 || region.y < 0 || region.x + region.width > width || region.y + region.height > height)
+        throw Error("RLE encodeRegion: the region lies outside the image");
+    Rle rle;
+    rle.height = height, rle.width = width;
+    uint64_t run = 0;
+    bool value = false;
+    auto add = [&](bool v, uint64_t n) {
+        if (n == 0) return;
+        if (v != value) {
+            rle.counts.push_back(static_cast<uint32_t>(run));
+            run = 0;
+            value = v;
+        }
+        run += n;
+    };
+    for (int x = 0; x < width; ++x) {
+        if (x < region.x || x >= region.x + region.width) {
+            add(false, static_cast<uint64_t>(height));
+            continue;
+        }
+        add(false, static_cast<uint64_t>(region.y));
+        for (int y = 0; y < region.height; ++y) add(regionMask.at<uint8_t>(y, x - region.x) != 0, 1);
+        add(false, static_cast<uint64_t>(height - region.y - region.height));
+    }
+    rle.counts.push_back(static_cast<uint32_t>(run));
+    return rle;
+}
+
+cv::Mat decodeRegion(const Rle& rle, const cv::Rect& region) {
+    validate(rle);
+    const cv::Rect r = region & cv::Rect(0, 0, rle.width, rle.height);
+    cv::Mat out = cv::Mat::zeros(std::max(0, r.height), std::max(0, r.width), CV_8UC1);
+    if (r.area() <= 0) return out;
+    const uint64_t h = static_cast<uint64_t>(rle.height);
+    uint64_t at = 0;
+    for (size_t i = 0; i < rle.counts.size(); ++i) {
+        uint64_t length = rle.counts[i];
+        if (i % 2 == 0) {
+            at += length;
+            continue;
+        }
+        // A foreground run in column-major order, split at column ends.
+        while (length > 0) {
+            const int column = static_cast<int>(at / h), row = static_cast<int>(at % h);
+            const uint64_t n = std::min<uint64_t>(length, h - static_cast<uint64_t>(row));
+            if (column >= r.x + r.width) return out; // every later run is further right
+            if (column >= r.x) {
+                const int from = std::max(row, r.y), to = std::min(row + static_cast<int>(n), r.y + r.height);
+                for (int y = from; y < to; ++y) out.at<uint8_t>(y - r.y, column - r.x) = 1;
+            }
+            at += n;
+            length -= n;
+        }
+    }
+    return out;
+}
+
 std::string toCompressedString(const Rle& rle) {
     validate(rle);
     std::string s;

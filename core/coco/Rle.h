@@ -39,6 +39,14 @@ Rle encode(const cv::Mat& mask);
 // The mask as CV_8UC1 with values 0 and 1, height x width. Validates first.
 cv::Mat decode(const Rle& rle);
 
+// The RLE of a height x width mask that is zero outside `region`, from the region alone
+// (CV_8UC1, non-zero = foreground): what encode() gives for the full mask, at the cost of the region.
+Rle encodeRegion(const cv::Mat& regionMask, const cv::Rect& region, int height, int width);
+
+// Only `region` of the mask (clipped to it), CV_8UC1 0/1 of the region's size: cost follows the
+// runs and the region, not the whole image (exports work on each object's box).
+cv::Mat decodeRegion(const Rle& rle, const cv::Rect& region);
+
 // Throws rlfseg::Error unless sizes are >= 0 and the counts sum to height * width.
 void validate(const Rle& rle);
 

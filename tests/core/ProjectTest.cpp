@@ -73,6 +73,7 @@ Project sampleProject() {
     p.addAnnotation(crowd);
     p.setState(a, ReviewState::Reviewed);
     p.addPrompt(a, {"the person", "2026-11-25T10:00:00Z", 80.5, 0.875, 700, "default"});
+    p.modified = "2026-11-25T10:00:00.000Z"; // the export's date_created
     return p;
 }
 
@@ -453,4 +454,26 @@ TEST(OtherFormats, LabelmeYoloAndPngMasks) {
     EXPECT_EQ(instances.at<uint16_t>(inStar), 2);
     EXPECT_EQ(semantic.at<uint8_t>(inStar), 2);
     EXPECT_EQ(instances.at<uint16_t>(24, 32), starMask(64, 48, 5).at<uint8_t>(24, 32) ? 2 : 0); // the ring's hole
+}
+
+TEST(Polygons, DecodeRegionIsTheCropOfTheFullDecode) {
+    const cv::Mat star = starMask(70, 50, 3) | ringMask(70, 50);
+    const auto rle = coco::encode(star);
+    const cv::Mat full = coco::decode(rle);
+    cv::RNG rng(9);
+    for (int i = 0; i < 50; ++i) {
+        const cv::Rect r(rng.uniform(-5, 70), rng.uniform(-5, 50), rng.uniform(0, 40), rng.uniform(0, 40));
+        const cv::Rect clipped = r & cv::Rect(0, 0, 70, 50);
+        const cv::Mat part = coco::decodeRegion(rle, r);
+        ASSERT_EQ(part.size(), clipped.size());
+        if (clipped.area() > 0) EXPECT_EQ(cv::countNonZero(part != full(clipped)), 0) << i;
+        // encodeRegion of the crop is encode() of the mask that is zero outside it.
+        cv::Mat only = cv::Mat::zeros(50, 70, CV_8UC1);
+        if (clipped.area() > 0) star(clipped).copyTo(only(clipped));
+        EXPECT_EQ(coco::encodeRegion(clipped.area() > 0 ? cv::Mat(star(clipped)) : cv::Mat(clipped.size(), CV_8UC1), clipped, 50, 70).counts,
+                  coco::encode(only).counts)
+            << i;
+    }
+    const std::vector<coco::Polygon> polygons{{3.2, 4.1, 30.5, 8.9, 12.0, 40.2}, {50, 5, 69, 5, 69, 49, 50, 49}};
+    EXPECT_EQ(coco::polygonsToRle(polygons, 70, 50).counts, coco::encode(coco::rasterizePolygons(polygons, 70, 50)).counts);
 }
