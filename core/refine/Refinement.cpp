@@ -1,5 +1,7 @@
 #include "core/refine/Refinement.h"
 
+#include "core/refine/RefinementPlan.h"
+
 #include "core/util/Error.h"
 
 #include <nlohmann/json.hpp>
@@ -34,11 +36,6 @@ double maskIoU(const cv::Mat& a, const cv::Mat& b) {
     return uni > 0 ? static_cast<double>(inter) / uni : 0.0;
 }
 
-std::string candidateName(const std::string& stage, bool cleaned, float t) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%s%s@%.2f", stage.c_str(), cleaned ? "-clean" : "", t);
-    return buf;
-}
 
 // Luminance gradient magnitude (Sobel, replicated borders) of an RGB region.
 cv::Mat gradientMagnitude(const cv::Mat& gray) {
@@ -172,54 +169,98 @@ cv::Mat removeSpecksAndFillHoles(const cv::Mat& mask, int minArea, int maxHole) 
     return out;
 }
 
-RefinementResult refineMask(const cv::Mat& rgb, const cv::Mat& softIn, const cv::Mat& reference,
-                            const RefineOptions& o) {
+namespace detail {
+
+RefinementPlan planRefinement(const cv::Mat& rgb, const cv::Mat& softIn, const cv::Mat& reference,
+                              const RefineOptions& o, RefinementResult& result) {
     if (rgb.empty() || rgb.type() != CV_8UC3) throw Error("refine: the image must be an 8-bit RGB image");
     if (softIn.size() != rgb.size()) throw Error("refine: the mask and the image differ in size");
     if (!reference.empty() && (reference.type() != CV_8UC1 || reference.size() != rgb.size()))
         throw Error("refine: the reference label must be an 8-bit mask of the image's size");
     if (o.thresholds.empty()) throw Error("refine: no thresholds");
-    const cv::Mat pFull = toSoft(softIn);
+    RefinementPlan plan;
+    plan.soft = toSoft(softIn);
     const float lowest = *std::min_element(o.thresholds.begin(), o.thresholds.end()) - o.stabilityDelta;
-
-    RefinementResult result;
     result.imageSize = rgb.size();
     // The object's region: everything that any candidate or the reference could contain, grown.
-    cv::Mat support = pFull > lowest;
+    cv::Mat support = plan.soft > lowest;
     if (!reference.empty()) support |= reference != 0;
     const cv::Rect box = cv::boundingRect(support);
     if (box.area() == 0) {
         result.region = cv::Rect(0, 0, 0, 0);
         result.reason = "no object: the mask is empty at every threshold";
-        return result;
+        return plan;
     }
-    const int objectArea = std::max(1, cv::countNonZero(pFull > 0.5f));
+    plan.empty = false;
+    const int objectArea = std::max(1, cv::countNonZero(plan.soft > 0.5f));
     const double size = std::sqrt(static_cast<double>(objectArea));
-    const int snapRadius = std::clamp(static_cast<int>(std::lround(size / 16.0)), 2, 8);
-    const int morphRadius = std::clamp(static_cast<int>(std::lround(size / 64.0)), 1, 3);
-    const int margin = 2 * snapRadius + morphRadius + 4;
-    const cv::Rect roi = cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin, box.height + 2 * margin) &
-                         cv::Rect(0, 0, rgb.cols, rgb.rows);
-    result.region = roi;
-    const int speckBound = std::max(o.minSpeckPixels, static_cast<int>(o.speckFraction * objectArea));
-    const int holeBound = std::max(o.minHolePixels, static_cast<int>(o.holeFraction * objectArea));
+    plan.snapRadius = std::clamp(static_cast<int>(std::lround(size / 16.0)), 2, 8);
+    plan.morphRadius = std::clamp(static_cast<int>(std::lround(size / 64.0)), 1, 3);
+    const int margin = 2 * plan.snapRadius + plan.morphRadius + 4;
+    plan.region = cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin, box.height + 2 * margin) &
+                  cv::Rect(0, 0, rgb.cols, rgb.rows);
+    result.region = plan.region;
+    plan.speckBound = std::max(o.minSpeckPixels, static_cast<int>(o.speckFraction * objectArea));
+    plan.holeBound = std::max(o.minHolePixels, static_cast<int>(o.holeFraction * objectArea));
+    cv::cvtColor(rgb(plan.region), plan.gray, cv::COLOR_RGB2GRAY);
+    plan.gray.convertTo(plan.gray, CV_32F, 1.0 / 255.0);
+    return plan;
+}
 
-    cv::Mat gray;
-    cv::cvtColor(rgb(roi), gray, cv::COLOR_RGB2GRAY);
-    gray.convertTo(gray, CV_32F, 1.0 / 255.0);
+std::string candidateName(const std::string& stage, bool cleaned, float t) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s%s@%.2f", stage.c_str(), cleaned ? "-clean" : "", t);
+    return buf;
+}
+
+double candidateScore(const Candidate& c, bool withReference, const RefineOptions& o) {
+    const double weights = o.stabilityWeight + o.edgeWeight + (withReference ? o.referenceWeight : 0.0);
+    return (o.stabilityWeight * c.stability + o.edgeWeight * c.edges + (withReference ? o.referenceWeight * c.reference : 0.0)) /
+           weights;
+}
+
+void selectBest(RefinementResult& result) {
+    double best = -1;
+    for (const auto& c : result.candidates) best = std::max(best, c.score);
+    for (size_t i = 0; i < result.candidates.size(); ++i)
+        if (result.candidates[i].score >= best - 1e-6) {
+            result.selected = static_cast<int>(i);
+            break;
+        }
+    if (result.selected < 0) return;
+    const auto& s = result.candidates[static_cast<size_t>(result.selected)];
+    char buf[256];
+    if (s.reference >= 0)
+        std::snprintf(buf, sizeof buf, "%s: stability %.3f, edges %.3f, reference IoU %.3f (best of %zu)",
+                      s.name.c_str(), s.stability, s.edges, s.reference, result.candidates.size());
+    else
+        std::snprintf(buf, sizeof buf, "%s: stability %.3f, edges %.3f (best of %zu)", s.name.c_str(), s.stability,
+                      s.edges, result.candidates.size());
+    result.reason = buf;
+}
+
+} // namespace detail
+
+RefinementResult refineMask(const cv::Mat& rgb, const cv::Mat& softIn, const cv::Mat& reference,
+                            const RefineOptions& o) {
+    RefinementResult result;
+    const auto plan = detail::planRefinement(rgb, softIn, reference, o, result);
+    if (plan.empty) return result;
+    const cv::Rect roi = plan.region;
+    const cv::Mat& gray = plan.gray;
     const cv::Mat mag = gradientMagnitude(gray);
     const double g95 = percentile95(mag);
     cv::Mat scaledMag = cv::Mat::zeros(mag.size(), CV_32F);
     if (g95 > 0) cv::min(mag * (1.0 / g95), 1.0, scaledMag);
     const cv::Mat ref = reference.empty() ? cv::Mat() : (reference(roi) != 0);
-    const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, {2 * morphRadius + 1, 2 * morphRadius + 1});
+    const cv::Mat kernel =
+        cv::getStructuringElement(cv::MORPH_RECT, {2 * plan.morphRadius + 1, 2 * plan.morphRadius + 1});
 
-    std::vector<std::pair<std::string, cv::Mat>> stages{{"raw", pFull(roi).clone()}};
+    std::vector<std::pair<std::string, cv::Mat>> stages{{"raw", plan.soft(roi).clone()}};
     for (int i = 1; i <= o.snapIterations; ++i)
         stages.emplace_back("snap" + std::to_string(i),
-                            fastGuidedFilter(gray, stages.back().second, snapRadius, o.guidedEpsilon));
+                            fastGuidedFilter(gray, stages.back().second, plan.snapRadius, o.guidedEpsilon));
 
-    const double weightSum = o.stabilityWeight + o.edgeWeight + (ref.empty() ? 0.0 : o.referenceWeight);
     for (const auto& [stage, p] : stages) {
         for (float t : o.thresholds) {
             // The mask at t + delta is inside the one at t - delta: their IoU is the ratio of areas.
@@ -232,39 +273,22 @@ RefinementResult refineMask(const cv::Mat& rgb, const cv::Mat& softIn, const cv:
                 if (cleaned) {
                     cv::morphologyEx(raw, m, cv::MORPH_OPEN, kernel, {-1, -1}, 1, cv::BORDER_CONSTANT, 0);
                     cv::morphologyEx(m, m, cv::MORPH_CLOSE, kernel, {-1, -1}, 1, cv::BORDER_CONSTANT, 0);
-                    m = removeSpecksAndFillHoles(m, speckBound, holeBound);
+                    m = removeSpecksAndFillHoles(m, plan.speckBound, plan.holeBound);
                 }
                 Candidate c;
                 c.stage = stage, c.threshold = t, c.cleaned = cleaned;
-                c.name = candidateName(stage, cleaned, t);
+                c.name = detail::candidateName(stage, cleaned, t);
                 c.stability = stability;
                 c.edges = edgeScore(m, scaledMag);
                 if (!ref.empty()) c.reference = maskIoU(m, ref);
-                c.score = (o.stabilityWeight * c.stability + o.edgeWeight * c.edges +
-                           (ref.empty() ? 0.0 : o.referenceWeight * c.reference)) /
-                          weightSum;
+                c.score = detail::candidateScore(c, !ref.empty(), o);
                 c.area = cv::countNonZero(m);
                 c.regionMask = cleaned ? m : m.clone();
                 result.candidates.push_back(std::move(c));
             }
         }
     }
-    double best = -1;
-    for (const auto& c : result.candidates) best = std::max(best, c.score);
-    for (size_t i = 0; i < result.candidates.size(); ++i)
-        if (result.candidates[i].score >= best - 1e-6) {
-            result.selected = static_cast<int>(i);
-            break;
-        }
-    const auto& s = result.candidates[static_cast<size_t>(result.selected)];
-    char buf[256];
-    if (s.reference >= 0)
-        std::snprintf(buf, sizeof buf, "%s: stability %.3f, edges %.3f, reference IoU %.3f (best of %zu)",
-                      s.name.c_str(), s.stability, s.edges, s.reference, result.candidates.size());
-    else
-        std::snprintf(buf, sizeof buf, "%s: stability %.3f, edges %.3f (best of %zu)", s.name.c_str(), s.stability,
-                      s.edges, result.candidates.size());
-    result.reason = buf;
+    detail::selectBest(result);
     return result;
 }
 

@@ -1,5 +1,7 @@
 #include "core/refine/RefinementTorch.h"
 
+#include "core/refine/RefinementPlan.h"
+
 #include "core/util/Error.h"
 
 #include <opencv2/imgproc.hpp>
@@ -124,47 +126,18 @@ torch::Tensor fromCv(const cv::Mat& m, torch::Device device) {
 
 RefinementResult refineOne(const cv::Mat& rgb, const cv::Mat& softIn, const cv::Mat& reference,
                            const RefineOptions& o, torch::Device device) {
-    if (rgb.empty() || rgb.type() != CV_8UC3) throw Error("refine: the image must be an 8-bit RGB image");
-    if (softIn.size() != rgb.size()) throw Error("refine: the mask and the image differ in size");
-    if (!reference.empty() && (reference.type() != CV_8UC1 || reference.size() != rgb.size()))
-        throw Error("refine: the reference label must be an 8-bit mask of the image's size");
-    if (o.thresholds.empty()) throw Error("refine: no thresholds");
-    if (softIn.type() != CV_32FC1 && softIn.type() != CV_8UC1)
-        throw Error("refine: the mask must be a float (CV_32FC1) soft mask or an 8-bit (CV_8UC1) mask");
-    cv::Mat pFull;
-    if (softIn.type() == CV_32FC1) pFull = softIn.clone();
-    else softIn.convertTo(pFull, CV_32F, 1.0 / 255.0);
-    cv::min(cv::max(pFull, 0.0), 1.0, pFull);
-
-    // The region and the sizes: exactly as the OpenCV path (cheap, on the CPU).
+    // The region, sizes and luminance exactly as the OpenCV path computes them (cheap, on the CPU).
     RefinementResult result;
-    result.imageSize = rgb.size();
-    const float lowest = *std::min_element(o.thresholds.begin(), o.thresholds.end()) - o.stabilityDelta;
-    cv::Mat support = pFull > lowest;
-    if (!reference.empty()) support |= reference != 0;
-    const cv::Rect box = cv::boundingRect(support);
-    if (box.area() == 0) {
-        result.region = cv::Rect(0, 0, 0, 0);
-        result.reason = "no object: the mask is empty at every threshold";
-        return result;
-    }
-    const int objectArea = std::max(1, cv::countNonZero(pFull > 0.5f));
-    const double size = std::sqrt(static_cast<double>(objectArea));
-    const int snapRadius = std::clamp(static_cast<int>(std::lround(size / 16.0)), 2, 8);
-    const int morphRadius = std::clamp(static_cast<int>(std::lround(size / 64.0)), 1, 3);
-    const int margin = 2 * snapRadius + morphRadius + 4;
-    const cv::Rect roi = cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin, box.height + 2 * margin) &
-                         cv::Rect(0, 0, rgb.cols, rgb.rows);
-    result.region = roi;
-    const int speckBound = std::max(o.minSpeckPixels, static_cast<int>(o.speckFraction * objectArea));
-    const int holeBound = std::max(o.minHolePixels, static_cast<int>(o.holeFraction * objectArea));
-    cv::Mat grayCv;
-    cv::cvtColor(rgb(roi), grayCv, cv::COLOR_RGB2GRAY);
-    grayCv.convertTo(grayCv, CV_32F, 1.0 / 255.0);
+    const auto plan = detail::planRefinement(rgb, softIn, reference, o, result);
+    if (plan.empty) return result;
+    const cv::Rect roi = plan.region;
+    const int snapRadius = plan.snapRadius, morphRadius = plan.morphRadius;
+    const int speckBound = plan.speckBound, holeBound = plan.holeBound;
+    const cv::Mat& grayCv = plan.gray;
+    const cv::Mat& pFull = plan.soft;
 
     torch::NoGradGuard noGrad;
     const auto gray = fromCv(grayCv, device);
-    const int64_t h = gray.size(2), w = gray.size(3);
     // Sobel 3 x 3 with replicated borders, as cv::Sobel.
     const auto kx = torch::tensor({-1.f, 0.f, 1.f, -2.f, 0.f, 2.f, -1.f, 0.f, 1.f}).view({1, 1, 3, 3}).to(device);
     const auto padded = padReplicate(gray, 1, 1, 1, 1);
@@ -184,7 +157,6 @@ RefinementResult refineOne(const cv::Mat& rgb, const cv::Mat& softIn, const cv::
         stages.emplace_back("snap" + std::to_string(i),
                             fastGuidedFilterTorch(gray, stages.back().second, snapRadius, o.guidedEpsilon));
 
-    const double weightSum = o.stabilityWeight + o.edgeWeight + (ref.defined() ? o.referenceWeight : 0.0);
     for (const auto& [stage, p] : stages) {
         // Every threshold of the stage at once: [T, 1, h, w].
         const auto t = torch::tensor(o.thresholds).to(device).view({-1, 1, 1, 1});
@@ -202,41 +174,21 @@ RefinementResult refineOne(const cv::Mat& rgb, const cv::Mat& softIn, const cv::
                                        : rawOne;
                 Candidate c;
                 c.stage = stage, c.threshold = o.thresholds[ti], c.cleaned = cleaned;
-                char buf[64];
-                std::snprintf(buf, sizeof buf, "%s%s@%.2f", stage.c_str(), cleaned ? "-clean" : "", c.threshold);
-                c.name = buf;
+                c.name = detail::candidateName(stage, cleaned, c.threshold);
                 c.stability = stability;
                 c.edges = edgeScoreTorch(m, scaledMag);
                 if (ref.defined()) {
                     const double inter = (m & ref).sum().item<double>(), uni = (m | ref).sum().item<double>();
                     c.reference = uni > 0 ? inter / uni : 0.0;
                 }
-                c.score = (o.stabilityWeight * c.stability + o.edgeWeight * c.edges +
-                           (ref.defined() ? o.referenceWeight * c.reference : 0.0)) /
-                          weightSum;
+                c.score = detail::candidateScore(c, ref.defined(), o);
                 c.area = static_cast<int>(m.sum().item<int64_t>());
                 c.regionMask = toCv(m);
                 result.candidates.push_back(std::move(c));
             }
         }
     }
-    (void)h, (void)w;
-    double best = -1;
-    for (const auto& c : result.candidates) best = std::max(best, c.score);
-    for (size_t i = 0; i < result.candidates.size(); ++i)
-        if (result.candidates[i].score >= best - 1e-6) {
-            result.selected = static_cast<int>(i);
-            break;
-        }
-    const auto& s = result.candidates[static_cast<size_t>(result.selected)];
-    char buf[256];
-    if (s.reference >= 0)
-        std::snprintf(buf, sizeof buf, "%s: stability %.3f, edges %.3f, reference IoU %.3f (best of %zu)",
-                      s.name.c_str(), s.stability, s.edges, s.reference, result.candidates.size());
-    else
-        std::snprintf(buf, sizeof buf, "%s: stability %.3f, edges %.3f (best of %zu)", s.name.c_str(), s.stability,
-                      s.edges, result.candidates.size());
-    result.reason = buf;
+    detail::selectBest(result);
     return result;
 }
 
