@@ -3,6 +3,7 @@
 // the end; Ctrl-C stops after the current image with everything so far written; --resume continues.
 
 #include "Commands.h"
+#include "StopAndProgress.h"
 
 #include "core/annotation/BatchAnnotation.h"
 #include "core/annotation/CocoFormat.h"
@@ -18,9 +19,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <set>
@@ -32,8 +31,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-std::atomic<bool> gStop{false};
-extern "C" void onAnnotateStop(int) { gStop.store(true); }
 
 bool isImageFile(const fs::path& p) {
     std::string ext = p.extension().string();
@@ -53,13 +50,6 @@ std::vector<std::string> listImages(const std::string& dir) {
     return files;
 }
 
-std::string clockText(double seconds) {
-    if (!(seconds >= 0) || seconds > 1e7) return "--:--";
-    const long s = static_cast<long>(seconds);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%02ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
-    return buf;
-}
 
 struct Args {
     std::string images, prompts, out, model, masks, format = "auto", instances = "components";
@@ -119,8 +109,7 @@ void runAnnotate(const Args& a) {
         std::cerr << "annotate: " << images.size() << " images (" << done.size() << " done before), " << prompts.size()
                   << " prompts, " << pipeline->deviceDescription() << "\n";
 
-    std::signal(SIGINT, onAnnotateStop);
-    std::signal(SIGTERM, onAnnotateStop);
+    StopOnSignal stop;
     const auto start = Clock::now();
     auto lastWrite = start, lastLine = start;
     size_t processedNow = 0;
@@ -128,7 +117,7 @@ void runAnnotate(const Args& a) {
     bool stopped = false;
     for (const auto& relative : images) {
         if (done.count(relative)) continue;
-        if (gStop.load() || (a.stopAfter > 0 && static_cast<int64_t>(processedNow) >= a.stopAfter)) {
+        if (stop.requested() || (a.stopAfter > 0 && static_cast<int64_t>(processedNow) >= a.stopAfter)) {
             stopped = true;
             break;
         }
@@ -161,11 +150,9 @@ void runAnnotate(const Args& a) {
             lastLine = now;
             std::cerr << (tty ? "\r\033[K" : "") << "annotate: " << done.size() << "/" << images.size() << " images | "
                       << static_cast<int>(rate * 100) / 100.0 << " images/s | ETA "
-                      << clockText((todo - processedNow) / std::max(rate, 1e-9)) << (tty ? "" : "\n") << std::flush;
+                      << formatDuration((todo - processedNow) / std::max(rate, 1e-9)) << (tty ? "" : "\n") << std::flush;
         }
     }
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
     write(!stopped);
     if (!a.quiet) {
         if (tty) std::cerr << "\n";

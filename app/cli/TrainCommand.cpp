@@ -3,34 +3,20 @@
 // command again resumes from it.
 
 #include "Commands.h"
+#include "StopAndProgress.h"
 
 #include "core/train/TrainConfig.h"
 #include "core/train/Trainer.h"
 
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <filesystem>
-#include <cstdio>
 #include <iostream>
 #include <sstream>
 
 namespace rlfseg::cli {
 namespace {
-
-std::atomic<bool> gStop{false};
-extern "C" void onStopSignal(int) { gStop.store(true); }
-
-std::string clock(double seconds) {
-    if (!(seconds >= 0) || seconds > 1e7) return "--:--";
-    const long s = static_cast<long>(seconds);
-    char buf[32];
-    if (s >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
-    else std::snprintf(buf, sizeof buf, "%02ld:%02ld", s / 60, s % 60);
-    return buf;
-}
 
 // On a terminal, one line redrawn in place; in a log file, a line every 30 s (and at stage ends).
 class ProgressBar {
@@ -54,7 +40,7 @@ public:
         std::ostringstream line;
         line << "[" << r.stage << "] " << r.step << "/" << r.steps << " [" << std::string(filled, '#')
              << std::string(width - filled, '.') << "] loss " << r.loss << " lr " << r.learningRate << " | "
-             << static_cast<int>(r.samplesPerSecond * 10) / 10.0 << " samples/s | ETA " << clock(eta);
+             << static_cast<int>(r.samplesPerSecond * 10) / 10.0 << " samples/s | ETA " << formatDuration(eta);
         if (mTty) std::cerr << "\r\033[K" << line.str() << (end ? "\n" : "") << std::flush;
         else std::cerr << line.str() << "\n";
     }
@@ -102,7 +88,8 @@ void addTrainCommand(CLI::App& app) {
         options.outDirectory = args->out;
         options.resume = !args->fresh;
         options.stopAfterSteps = args->stopAfter;
-        options.stopRequested = &gStop;
+        StopOnSignal stop;
+        options.stopRequested = stop.flag();
         options.onStep = [&](const TrainStepReport& r) { bar.step(r); };
         options.onMessage = [&](const std::string& m) { bar.message(m); };
         options.onValidation = [&](const nlohmann::json& v) {
@@ -112,14 +99,10 @@ void addTrainCommand(CLI::App& app) {
               << " samples)";
             bar.message(s.str());
         };
-        std::signal(SIGINT, onStopSignal);
-        std::signal(SIGTERM, onStopSignal);
         const auto summary = train(config, options);
-        std::signal(SIGINT, SIG_DFL);
-        std::signal(SIGTERM, SIG_DFL);
         if (!args->quiet) {
             if (summary.finished)
-                std::cerr << "done: " << summary.globalStep << " steps in " << clock(summary.elapsedSeconds)
+                std::cerr << "done: " << summary.globalStep << " steps in " << formatDuration(summary.elapsedSeconds)
                           << "; model in " << summary.modelDirectory << "\n";
             else
                 std::cerr << "paused at step " << summary.globalStep << " (" << summary.lastCheckpoint
