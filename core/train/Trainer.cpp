@@ -186,6 +186,7 @@ private:
     void refineLabels(const StageConfig& stage, int64_t epoch, LatentSet& latents, const torch::Tensor& original,
                       const std::vector<NamedParameter>& params, EmaWeights* ema);
     void calibrateScalingFactor();
+    void keepTokenizerInRun();
     // --- files
     std::string saveCheckpoint(size_t stageIndex, int64_t stageStep, AdamW* optimizer, EmaWeights* ema);
     void pruneCheckpoints();
@@ -306,6 +307,17 @@ void Run::buildNetworks(const std::string& checkpoint) {
     mResolution = mNet.folder.modelResolution();
 }
 
+// Checkpoints copy the tokenizer from mNet.folder.tokenizerDirectory. After a resume that is the
+// checkpoint's own tokenizer/, which pruning deletes later: keep one copy in OUT/tokenizer instead.
+void Run::keepTokenizerInRun() {
+    const fs::path own = out / "tokenizer";
+    if (fs::absolute(mNet.folder.tokenizerDirectory) == fs::absolute(own)) return;
+    fs::create_directories(own);
+    for (const auto& e : fs::directory_iterator(mNet.folder.tokenizerDirectory))
+        if (e.is_regular_file()) fs::copy_file(e.path(), own / e.path().filename(), fs::copy_options::overwrite_existing);
+    mNet.folder.tokenizerDirectory = own.string();
+}
+
 std::vector<NamedParameter> Run::trainableParameters(const StageConfig& stage) {
     std::vector<NamedParameter> params;
     auto take = [&](torch::nn::Module& m, const std::string& prefix, bool train) {
@@ -357,6 +369,7 @@ TrainSummary Run::execute() {
         writeFileAtomically((out / "config.json").string(), c.raw.dump(2));
     }
     buildNetworks(checkpoint);
+    keepTokenizerInRun();
     mLog = std::make_unique<TrainLog>(out, c.logFormat, mGlobalStep);
     message("networks: UNet " + std::to_string(mNet.parameterCount(*mNet.unet)) + ", VAE " +
             std::to_string(mNet.parameterCount(*mNet.vae)) + ", text encoder " +

@@ -255,6 +255,22 @@ TEST_F(TrainerTest, StoppedRunResumesToTheSameWeights) {
                              "vae/diffusion_pytorch_model.safetensors"})
         expectSameWeights(straight / "model" / file, resumed / "model" / file);
 
+    // Resuming, then pruning the checkpoint resumed from (keep_checkpoints 1), still writes
+    // checkpoints and the model: the tokenizer lives in the run folder, not in that checkpoint.
+    json keepOne = baseConfig(sModel, sData);
+    keepOne["keep_checkpoints"] = 1;
+    keepOne["checkpoint_every"] = 1;
+    const auto pruned = test::makeTempDir("train-pruned");
+    TrainOptions firstPart;
+    firstPart.outDirectory = pruned.string();
+    firstPart.stopAfterSteps = 2;
+    train(configFrom(keepOne), firstPart);
+    TrainOptions secondPart;
+    secondPart.outDirectory = pruned.string();
+    EXPECT_TRUE(train(configFrom(keepOne), secondPart).finished);
+    EXPECT_FALSE(fs::exists(pruned / "checkpoints" / "step-00000002"));
+    EXPECT_NO_THROW(ModelFolder::open((pruned / "model").string()));
+
     // --no-resume refuses a folder with checkpoints.
     TrainOptions fresh;
     fresh.outDirectory = resumed.string();
