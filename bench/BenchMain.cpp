@@ -10,6 +10,7 @@
 #include "core/annotation/Project.h"
 #include "core/coco/Rle.h"
 #include "core/io/AtomicFile.h"
+#include "core/model/ModelWriter.h"
 #include "core/model/ReferenceArchitectures.h"
 #include "core/model/StableDiffusionNetworks.h"
 #include "core/nn/Attention.h"
@@ -186,24 +187,7 @@ json measureSpeed(const Settings& s, const std::string& arch, double ceiling) {
 // Writes an architecture with random weights as a diffusers folder (what a user's model looks like on disk).
 fs::path writeRandomModel(const std::string& arch, const fs::path& dir) {
     auto folder = referenceArchitecture(arch, tokenizerDir());
-    auto net = StableDiffusionNetworks::random(folder, torch::kCPU, torch::kFloat, 2);
-    fs::create_directories(dir);
-    for (const char* part : {"unet", "vae", "text_encoder", "tokenizer"}) fs::create_directories(dir / part);
-    writeFileAtomically((dir / "model_index.json").string(),
-                        json{{"_class_name", "StableDiffusionPipeline"},
-                             {"unet", {"diffusers", "UNet2DConditionModel"}},
-                             {"vae", {"diffusers", "AutoencoderKL"}},
-                             {"text_encoder", {"transformers", "CLIPTextModel"}},
-                             {"tokenizer", {"transformers", "CLIPTokenizer"}}}
-                            .dump(2));
-    writeFileAtomically((dir / "unet" / "config.json").string(), folder.unetConfig.toJson().dump(2));
-    writeFileAtomically((dir / "vae" / "config.json").string(), folder.vaeConfig.toJson().dump(2));
-    writeFileAtomically((dir / "text_encoder" / "config.json").string(), folder.textConfig.toJson().dump(2));
-    saveWeights(*net.unet, (dir / "unet" / "diffusion_pytorch_model.safetensors").string());
-    saveWeights(*net.vae, (dir / "vae" / "diffusion_pytorch_model.safetensors").string());
-    saveWeights(*net.textEncoder, (dir / "text_encoder" / "model.safetensors").string());
-    for (const auto& entry : fs::directory_iterator(folder.tokenizerDirectory))
-        fs::copy_file(entry.path(), dir / "tokenizer" / entry.path().filename(), fs::copy_options::overwrite_existing);
+    writeModelFolder(StableDiffusionNetworks::random(folder, torch::kCPU, torch::kFloat, 2), dir.string());
     return dir;
 }
 

@@ -83,6 +83,16 @@ double elapsedMs(const StableDiffusionNetworks& net, std::chrono::steady_clock::
     if (net.device.is_cuda()) torch::cuda::synchronize();
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
+// The end of every multi-step sampler: UNet time so far, then decode the final latent and score it.
+SampledMask decodeFinal(StableDiffusionNetworks& net, const torch::Tensor& z, SampledMask out,
+                        std::chrono::steady_clock::time_point start) {
+    out.unetMs = elapsedMs(net, start);
+    start = std::chrono::steady_clock::now();
+    out.decoded = net.decodeLatent(z);
+    out.score = maskDecisiveness(out.decoded).item<double>();
+    out.decodeMs = elapsedMs(net, start);
+    return out;
+}
 } // namespace
 
 SampledMask sampleMask(StableDiffusionNetworks& net, const torch::Tensor& zImage, const torch::Tensor& context,
@@ -125,12 +135,7 @@ SampledMask sampleMask(StableDiffusionNetworks& net, const torch::Tensor& zImage
             z = std::sqrt(abNext) * x0 + std::sqrt(1 - abNext) * eps;
         }
         out.unetCalls = static_cast<int>(steps.size());
-        out.unetMs = elapsedMs(net, start);
-        start = std::chrono::steady_clock::now();
-        out.decoded = net.decodeLatent(z);
-        out.score = maskDecisiveness(out.decoded).item<double>();
-        out.decodeMs = elapsedMs(net, start);
-        return out;
+        return decodeFinal(net, z, out, start);
     }
     // Euler: z_{k+1} = z_k + (1/N) v(z_k, 1000 k / N, c), from z_0 = z_img; one step is N = 1.
     const int n = sampler.kind == SamplerSpec::Kind::Euler ? sampler.steps : 1;
@@ -140,12 +145,7 @@ SampledMask sampleMask(StableDiffusionNetworks& net, const torch::Tensor& zImage
         z = z + net.unet->forward(z, t, context) / static_cast<double>(n);
     }
     out.unetCalls = n;
-    out.unetMs = elapsedMs(net, start);
-    start = std::chrono::steady_clock::now();
-    out.decoded = net.decodeLatent(z);
-    out.score = maskDecisiveness(out.decoded).item<double>();
-    out.decodeMs = elapsedMs(net, start);
-    return out;
+    return decodeFinal(net, z, out, start);
 }
 
 } // namespace rlfseg
