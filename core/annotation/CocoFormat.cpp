@@ -5,9 +5,13 @@
 #include "core/io/JsonFields.h"
 #include "core/io/JsonPath.h"
 #include "core/util/Error.h"
+#include "core/util/ParallelFor.h"
 
 #include <rlfseg/BuildInfo.h>
 
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
 #include <cmath>
 
 namespace rlfseg::annotation {
@@ -23,29 +27,66 @@ SegmentationFormat parseSegmentationFormat(const std::string& text) {
 
 namespace {
 
-// Polygons for a mask, when (for Auto) they reproduce it exactly; an empty result means RLE. Work
-// happens in the object's box (grown by a pixel), not the whole image.
-json polygonsFor(const coco::Rle& rle, SegmentationFormat format) {
-    if (format == SegmentationFormat::Rle) return json();
+// What one annotation's "segmentation", "area" and "bbox" say. Polygons are written only when they
+// reproduce the mask (exactly, or for Auto within the tolerance); area and bbox then describe the
+// polygons as they rasterise, so that what a reader decodes, what the numbers say and what an
+// import gives back all agree (export -> import -> export is the same file).
+struct Segmentation {
+    json value;
+    uint64_t area = 0;
+    std::array<double, 4> bbox{};
+};
+
+Segmentation asRle(const coco::Rle& rle) {
+    return {coco::toCocoJson(rle), coco::area(rle), coco::boundingBox(rle)};
+}
+
+json polygonsJson(const std::vector<coco::Polygon>& polygons) {
+    json value = json::array();
+    for (const auto& p : polygons) value.push_back(p);
+    return value;
+}
+
+// Polygons traced in `region` (their raster there is `raster`), moved to image coordinates and kept
+// inside the image (an outline pushed out to the pixels' edges may stick out by a fraction of a
+// pixel, which covers no pixel centre).
+Segmentation asPolygons(std::vector<coco::Polygon> polygons, const cv::Mat& raster, const cv::Rect& region,
+                        const coco::Rle& rle) {
+    for (auto& p : polygons)
+        for (size_t k = 0; k + 1 < p.size(); k += 2)
+            p[k] = std::clamp(p[k] + region.x, 0.0, double(rle.width)),
+            p[k + 1] = std::clamp(p[k + 1] + region.y, 0.0, double(rle.height));
+    const cv::Rect box = cv::boundingRect(raster);
+    return {polygonsJson(polygons), static_cast<uint64_t>(cv::countNonZero(raster)),
+            {double(box.x + region.x), double(box.y + region.y), double(box.width), double(box.height)}};
+}
+
+Segmentation segmentationOf(const Annotation& a, const CocoExportOptions& options) {
+    const coco::Rle& rle = a.mask;
+    if (a.iscrowd || options.format == SegmentationFormat::Rle) return asRle(rle);
+    // Polygons it was imported with go out again as they came, while they still make its mask.
+    if (!a.polygons.empty() && coco::polygonsToRle(a.polygons, rle.width, rle.height).counts == rle.counts)
+        return {polygonsJson(a.polygons), coco::area(rle), coco::boundingBox(rle)};
     const auto box = coco::boundingBox(rle);
-    if (box[2] <= 0 || box[3] <= 0) return json();
+    if (box[2] <= 0 || box[3] <= 0) return asRle(rle);
+    // Work in the object's box grown by a pixel, not the whole image.
     const cv::Rect region = cv::Rect(static_cast<int>(box[0]) - 1, static_cast<int>(box[1]) - 1,
                                      static_cast<int>(box[2]) + 2, static_cast<int>(box[3]) + 2) &
                             cv::Rect(0, 0, rle.width, rle.height);
-    const cv::Mat mask = coco::decodeRegion(rle, region);
-    const auto outline = coco::maskToPolygons(mask);
-    if (outline.polygons.empty()) return json();
-    if (format == SegmentationFormat::Auto) {
-        if (outline.hasHoles) return json();
-        const cv::Mat back = coco::rasterizePolygons(outline.polygons, mask.cols, mask.rows);
-        if (cv::countNonZero(back != (mask * 255)) != 0) return json();
+    const cv::Mat mask = coco::decodeRegion(rle, region) * 255;
+    const bool forced = options.format == SegmentationFormat::Polygon;
+    if (options.polygonSimplifyPx > 0) {
+        const auto simple = coco::maskToPolygons(mask, options.polygonSimplifyPx);
+        if (simple.polygons.empty()) return asRle(rle);
+        if (forced || !simple.hasHoles) {
+            const cv::Mat back = coco::rasterizePolygons(simple.polygons, mask.cols, mask.rows);
+            if (coco::maskIoU(back, mask) >= options.minPolygonIoU) return asPolygons(simple.polygons, back, region, rle);
+        }
     }
-    json polygons = json::array();
-    for (auto p : outline.polygons) {
-        for (size_t k = 0; k + 1 < p.size(); k += 2) p[k] += region.x, p[k + 1] += region.y;
-        polygons.push_back(std::move(p));
-    }
-    return polygons;
+    // The exact outline: it reproduces a mask without holes pixel for pixel.
+    const auto exact = coco::maskToPolygons(mask);
+    if (exact.polygons.empty() || (exact.hasHoles && !forced)) return asRle(rle);
+    return asPolygons(exact.polygons, coco::rasterizePolygons(exact.polygons, mask.cols, mask.rows), region, rle);
 }
 
 } // namespace
@@ -59,27 +100,29 @@ json exportCoco(const Project& project, const CocoExportOptions& options) {
         categoryIds[id] = newId;
         categories.push_back({{"id", newId}, {"name", c.name}, {"supercategory", c.supercategory}});
     }
+    std::vector<const Annotation*> ordered; // image by image
     for (const auto& [id, im] : project.images()) {
         const int64_t newId = static_cast<int64_t>(imageIds.size()) + 1;
         imageIds[id] = newId;
         images.push_back({{"id", newId}, {"file_name", im.path}, {"width", im.width}, {"height", im.height}});
+        for (const Annotation* a : project.annotationsOf(id)) ordered.push_back(a);
     }
-    int64_t nextAnnotation = 1;
-    for (const auto& [imageId, im] : project.images()) {
-        for (const Annotation* a : project.annotationsOf(imageId)) {
-            const auto box = coco::boundingBox(a->mask);
-            json j = {{"id", nextAnnotation++},
-                      {"image_id", imageIds.at(imageId)},
-                      {"category_id", categoryIds.at(a->categoryId)},
-                      {"area", static_cast<double>(coco::area(a->mask))},
-                      {"bbox", {box[0], box[1], box[2], box[3]}},
-                      {"iscrowd", a->iscrowd ? 1 : 0}};
-            json polygons = a->iscrowd ? json() : polygonsFor(a->mask, options.format);
-            j["segmentation"] = polygons.is_null() ? coco::toCocoJson(a->mask) : polygons;
-            if (a->source == Source::Model && a->score >= 0) j["score"] = a->score;
-            annotations.push_back(std::move(j));
-        }
-    }
+    // Outlines are the cost (100,000 annotations): they are traced on every core.
+    std::vector<json> written(ordered.size());
+    parallelFor(ordered.size(), [&](size_t i) {
+        const Annotation& a = *ordered[i];
+        Segmentation s = segmentationOf(a, options);
+        json j = {{"id", static_cast<int64_t>(i + 1)},
+                  {"image_id", imageIds.at(a.imageId)},
+                  {"category_id", categoryIds.at(a.categoryId)},
+                  {"area", static_cast<double>(s.area)},
+                  {"bbox", s.bbox},
+                  {"iscrowd", a.iscrowd ? 1 : 0},
+                  {"segmentation", std::move(s.value)}};
+        if (a.source == Source::Model && a.score >= 0) j["score"] = a.score;
+        written[i] = std::move(j);
+    });
+    annotations.get_ref<json::array_t&>() = std::move(written);
     return {{"info",
              {{"description", options.description},
               {"version", buildinfo::kVersion},
@@ -168,22 +211,8 @@ CocoImportReport importCoco(Project& project, const json& coco, const std::strin
             if (a.mask.height != im->height || a.mask.width != im->width)
                 where.fail(at + ".segmentation.size", "differs from the image's size");
         } else if (seg.is_array()) {
-            std::vector<coco::Polygon> polygons;
-            for (size_t k = 0; k < seg.size(); ++k) {
-                const std::string pk = JsonPath::index(at + ".segmentation", k);
-                if (!seg[k].is_array()) where.fail(pk, "a polygon is a list of coordinates");
-                if (seg[k].size() % 2 != 0 || seg[k].size() < 6)
-                    where.fail(pk, "a polygon needs an even number (at least 6) of coordinates, found " +
-                                       std::to_string(seg[k].size()));
-                coco::Polygon p;
-                for (size_t c = 0; c < seg[k].size(); ++c) {
-                    const double v = where.toNumber(seg[k][c], JsonPath::index(pk, c));
-                    if (std::abs(v) > 1e7) where.fail(JsonPath::index(pk, c), "coordinate out of range");
-                    p.push_back(v);
-                }
-                polygons.push_back(std::move(p));
-            }
-            a.mask = coco::polygonsToRle(polygons, im->width, im->height);
+            a.polygons = coco::polygonsFromJson(seg, source + ": " + at + ".segmentation");
+            a.mask = coco::polygonsToRle(a.polygons, im->width, im->height);
         } else {
             where.fail(at + ".segmentation", "must be an RLE object or a list of polygons");
         }

@@ -5,10 +5,12 @@
 // image_id, category_id, segmentation, area, bbox [x, y, w, h], iscrowd, and "score" on
 // model-made ones), "categories" (id from 1, name, supercategory). Ids are renumbered 1..N in
 // order (images by id, annotations by image then id, categories by id), so export -> import ->
-// export gives the same file. area and bbox come from the mask, as pycocotools computes them.
-// segmentation is compressed RLE ({"size": [h, w], "counts": "<string>"}: what pycocotools decodes
-// is exactly the mask) or polygons; with Auto, polygons are used only when they rasterise back to
-// exactly the mask and it has no holes (COCO polygons cannot carry holes), else RLE.
+// export gives the same file. segmentation is compressed RLE ({"size": [h, w], "counts":
+// "<string>"}: what pycocotools decodes is exactly the mask) or polygons; with Auto, polygons are
+// used only when the mask has no holes (COCO polygons cannot carry holes) and they reproduce it
+// within the tolerance below, else RLE. area and bbox are those of the mask that the written
+// segmentation decodes to (for RLE and exact polygons, the mask itself). Polygons that came in
+// with an import go out again unchanged while the mask is the one they made.
 // Import: polygons, compressed and uncompressed RLE and iscrowd into an existing project;
 // categories are merged by name, images matched by file_name (added when new). Errors name the
 // file and JSON path.
@@ -28,6 +30,11 @@ SegmentationFormat parseSegmentationFormat(const std::string& text);
 
 struct CocoExportOptions {
     SegmentationFormat format = SegmentationFormat::Auto;
+    // Polygon outlines are simplified by this many pixels (Douglas-Peucker; 0: exact staircase
+    // outlines, several times larger files) and kept when they cover the mask with at least this
+    // intersection over union; otherwise the exact outline is written (Auto: or RLE, for holes).
+    double polygonSimplifyPx = 1.0;
+    double minPolygonIoU = 0.98;
     std::string description = "Exported by RLFSeg Studio";
 };
 

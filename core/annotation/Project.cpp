@@ -187,6 +187,7 @@ void Project::replaceMask(int64_t annotationId, const coco::Rle& mask) {
     if (mask.height != im->height || mask.width != im->width) throw Error(im->path + ": the new mask's size differs");
     coco::validate(mask);
     it->second.mask = mask;
+    it->second.polygons.clear(); // they describe the old mask
 }
 
 void Project::setCategory(int64_t annotationId, int categoryId) {
@@ -223,6 +224,7 @@ json annotationToJson(const Annotation& a) {
               {"rle", coco::toCocoJson(a.mask)}, {"source", toString(a.source)}, {"prompt", a.prompt},
               {"created", a.created}, {"iscrowd", a.iscrowd}};
     if (a.score >= 0) j["score"] = a.score;
+    if (!a.polygons.empty()) j["polygons"] = a.polygons;
     return j;
 }
 
@@ -243,6 +245,8 @@ Annotation annotationFromJson(const json& aj, const std::string& source, const s
         if (crowd.is_boolean()) a.iscrowd = crowd.get<bool>();
         else a.iscrowd = where.toInt(crowd, at + ".iscrowd") != 0;
     }
+    // Checked against the mask when exported (and dropped there if they no longer make it).
+    if (JsonPath::has(aj, "polygons")) a.polygons = coco::polygonsFromJson(aj["polygons"], source + ": " + at + ".polygons");
     return a;
 }
 

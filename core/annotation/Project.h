@@ -3,7 +3,7 @@
 // and what COCO export reads. No Qt, no LibTorch.
 //
 // Masks are stored losslessly as COCO RLE (holes and all); polygons are derived only when asked
-// (MaskPolygons.h). Nothing is decoded that is not being looked at or exported, so a project of
+// (coco/Polygons.h). Nothing is decoded that is not being looked at or exported, so a project of
 // 100,000 annotations stays small in memory.
 //
 // File format (JSON, "format": "rlfseg-project", "version": 1):
@@ -14,11 +14,12 @@
 //                "prompts": [{"prompt", "time", "latency_ms", "score", "area", "model"}]}],
 //    "annotations": [{"id", "image_id", "category_id", "rle": {"size": [h, w], "counts": "..."},
 //                     "source": "model" | "manual" | "imported", "score", "prompt", "created",
-//                     "iscrowd"}],
+//                     "iscrowd", "polygons" (only when imported as polygons)}],
 //    "next_ids": {"image", "annotation", "category"}}
 // Reading checks everything (types, unknown ids, duplicate ids, RLE sizes against the image) and
 // names the file and JSON path in its errors. Older versions are migrated on load (migrate()).
 
+#include "core/coco/Polygons.h"
 #include "core/coco/Rle.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -74,6 +75,9 @@ struct Annotation {
     std::string prompt;     // the prompt that made it (model annotations)
     std::string created;    // ISO 8601, UTC
     bool iscrowd = false;
+    // The polygons it was imported with (COCO, labelme), exported again as they came while the
+    // mask is the one they made: replaceMask() clears them. Empty for everything else.
+    std::vector<coco::Polygon> polygons;
 };
 
 class Project {

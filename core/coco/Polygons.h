@@ -17,6 +17,11 @@ namespace rlfseg::coco {
 
 using Polygon = std::vector<double>; // x0, y0, x1, y1, ...
 
+// A COCO polygon segmentation ([[x0, y0, x1, y1, ...], ...]): every polygon an even number (at
+// least 6) of finite coordinates below 1e7 in magnitude. Errors name `where` and the JSON path
+// below it (where[k][c]).
+std::vector<Polygon> polygonsFromJson(const nlohmann::json& value, const std::string& where);
+
 // CV_8UC1 0/255 mask of width x height.
 cv::Mat rasterizePolygons(const std::vector<Polygon>& polygons, int width, int height);
 
@@ -32,6 +37,14 @@ struct MaskOutline {
 // exactly the mask when it has no holes: they follow the pixels' outer edges, a quarter pixel
 // inside, so every object pixel's centre is inside and every other pixel's centre outside.
 // Corners only (no points along straight runs).
-MaskOutline maskToPolygons(const cv::Mat& mask);
+//
+// simplifyPx > 0 gives short outlines instead: traced through the boundary pixels' centres,
+// simplified (Douglas-Peucker, simplifyPx), and pushed out half a pixel to the pixels' edges. They
+// differ from the mask only near its boundary (callers check how much: maskIoU), and are several
+// times faster to trace.
+MaskOutline maskToPolygons(const cv::Mat& mask, double simplifyPx = 0);
+
+// Intersection over union of two CV_8UC1 masks of one size (non-zero = in); 1 when both are empty.
+double maskIoU(const cv::Mat& a, const cv::Mat& b);
 
 } // namespace rlfseg::coco

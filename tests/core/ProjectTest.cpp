@@ -99,6 +99,35 @@ TEST(Polygons, OutlinesRasteriseBackExactly) {
     EXPECT_EQ(cv::countNonZero(coco::rasterizePolygons({{0, 0, 9, 0, 9, 9, 0, 9}}, 12, 12)), 81);
 }
 
+TEST(Polygons, SimplifiedOutlinesFollowThePixelEdges) {
+    // Axis-aligned and 45-degree edges come out exact, the image border included.
+    cv::Mat shapes = cv::Mat::zeros(40, 60, CV_8UC1);
+    shapes(cv::Rect(0, 0, 15, 40)).setTo(255); // touches three borders
+    std::vector<cv::Point> diamond{{40, 5}, {52, 17}, {40, 29}, {28, 17}};
+    cv::fillConvexPoly(shapes, diamond, 255);
+    const auto simple = coco::maskToPolygons(shapes, 1.0);
+    EXPECT_FALSE(simple.hasHoles);
+    ASSERT_EQ(simple.polygons.size(), 2u);
+    for (const auto& p : simple.polygons) EXPECT_LE(p.size(), 2u * 8) << "corners only";
+    EXPECT_EQ(cv::countNonZero(coco::rasterizePolygons(simple.polygons, 60, 40) != shapes), 0);
+    // A curved outline: within the tolerance, and only boundary pixels differ.
+    cv::Mat disc = cv::Mat::zeros(100, 100, CV_8UC1);
+    cv::circle(disc, {50, 50}, 40, 255, cv::FILLED);
+    const auto round = coco::maskToPolygons(disc, 1.0);
+    const cv::Mat back = coco::rasterizePolygons(round.polygons, 100, 100);
+    EXPECT_GE(coco::maskIoU(back, disc), 0.98);
+    cv::Mat inner, outer;
+    cv::erode(disc, inner, cv::Mat());
+    cv::dilate(disc, outer, cv::Mat());
+    EXPECT_EQ(cv::countNonZero((back != disc) & ~(outer & ~inner)), 0);
+    EXPECT_TRUE(coco::maskToPolygons(ringMask(40, 40), 1.0).hasHoles);
+    EXPECT_DOUBLE_EQ(coco::maskIoU(disc, disc), 1.0);
+    EXPECT_DOUBLE_EQ(coco::maskIoU(cv::Mat::zeros(5, 5, CV_8UC1), cv::Mat::zeros(5, 5, CV_8UC1)), 1.0);
+    cv::Mat half = cv::Mat::zeros(40, 30, CV_8UC1);
+    half.colRange(0, 15).setTo(1); // any non-zero value is "in"
+    EXPECT_NEAR(coco::maskIoU(half, cv::Mat(40, 30, CV_8UC1, cv::Scalar(255))), 0.5, 1e-9);
+}
+
 TEST(Project, SaveLoadIsLosslessAndAtomic) {
     const Project p = sampleProject();
     const fs::path dir = test::makeTempDir("project");
@@ -218,6 +247,82 @@ TEST(Coco, ExportImportExportIsTheSameFile) {
     EXPECT_EQ(second, first);
     // Masks survive the trip exactly (RLE and polygons alike).
     for (const auto& [id, a] : p.annotations()) EXPECT_EQ(q.annotation(id)->mask.counts, a.mask.counts) << id;
+}
+
+TEST(Coco, LargeOutlinesAreSimplifiedWithinTheTolerance) {
+    // A disc of radius 150: its exact staircase outline has hundreds of corners.
+    Project p;
+    const int64_t image = p.addImage("images/big.png", 400, 360);
+    const int object = p.addCategory("object");
+    cv::Mat disc = cv::Mat::zeros(360, 400, CV_8UC1);
+    cv::circle(disc, {200, 180}, 150, 255, cv::FILLED);
+    Annotation a;
+    a.imageId = image, a.categoryId = object, a.mask = coco::encode(disc);
+    p.addAnnotation(a);
+    p.modified = "2026-11-25T10:00:00.000Z";
+
+    const json exported = exportCoco(p);
+    const json& written = exported["annotations"][0];
+    ASSERT_TRUE(written["segmentation"].is_array());
+    const auto polygons = written["segmentation"].get<std::vector<coco::Polygon>>();
+    ASSERT_EQ(polygons.size(), 1u);
+    const size_t exactPoints = coco::maskToPolygons(disc).polygons[0].size();
+    EXPECT_LT(polygons[0].size() * 4, exactPoints) << "simplified " << polygons[0].size() << ", exact " << exactPoints;
+    const cv::Mat back = coco::rasterizePolygons(polygons, 400, 360);
+    EXPECT_GE(coco::maskIoU(back, disc), 0.98) << cv::countNonZero(back != disc) << " pixels differ";
+    // Only boundary pixels may differ: nothing farther than a pixel from the disc's edge.
+    cv::Mat inner, outer;
+    cv::erode(disc, inner, cv::Mat());
+    cv::dilate(disc, outer, cv::Mat());
+    EXPECT_EQ(cv::countNonZero((back != disc) & ~(outer & ~inner)), 0);
+    // area and bbox describe what the polygons decode to.
+    EXPECT_EQ(written["area"].get<double>(), static_cast<double>(cv::countNonZero(back)));
+    const cv::Rect box = cv::boundingRect(back);
+    EXPECT_EQ(written["bbox"], json({box.x, box.y, box.width, box.height}));
+
+    // The round trip still gives the same file: the imported polygons go out again unchanged.
+    Project q;
+    importCoco(q, exported, "big.json");
+    q.modified = p.modified;
+    EXPECT_EQ(exportCoco(q), exported);
+    // Exact outlines on request (simplification off): they reproduce the disc pixel for pixel.
+    CocoExportOptions exact;
+    exact.polygonSimplifyPx = 0;
+    const auto exactPolygons = exportCoco(p, exact)["annotations"][0]["segmentation"].get<std::vector<coco::Polygon>>();
+    EXPECT_EQ(exactPolygons[0].size(), exactPoints);
+    EXPECT_EQ(cv::countNonZero(coco::rasterizePolygons(exactPolygons, 400, 360) != disc), 0);
+}
+
+TEST(Coco, ImportedPolygonsStayAsTheyCameUntilTheMaskChanges) {
+    Project p;
+    const json file = json::parse(R"({
+        "images": [{"id": 1, "file_name": "images/t.png", "width": 50, "height": 40}],
+        "categories": [{"id": 1, "name": "roof"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "iscrowd": 0,
+                         "segmentation": [[5.25, 30.5, 25.75, 3.125, 44.5, 30.5]]}]})");
+    importCoco(p, file, "t.json");
+    const auto polygonOf = [](const Project& project) {
+        return exportCoco(project)["annotations"][0]["segmentation"][0].get<coco::Polygon>();
+    };
+    const coco::Polygon triangle{5.25, 30.5, 25.75, 3.125, 44.5, 30.5};
+    EXPECT_EQ(polygonOf(p), triangle); // not re-traced from the mask
+    // Saved and loaded with the project, they stay.
+    const Project loaded = Project::fromJson(p.toJson(), "t.rlfseg");
+    EXPECT_EQ(polygonOf(loaded), triangle);
+    // An edit replaces the mask: the outline is traced from the new mask.
+    const int64_t id = p.annotations().begin()->first;
+    cv::Mat square = cv::Mat::zeros(40, 50, CV_8UC1);
+    square(cv::Rect(10, 10, 20, 20)).setTo(255);
+    p.replaceMask(id, coco::encode(square));
+    EXPECT_TRUE(p.annotation(id)->polygons.empty());
+    EXPECT_EQ(cv::countNonZero(coco::rasterizePolygons({polygonOf(p)}, 50, 40) != square), 0);
+    // Stored polygons that no longer make the mask (a hand-edited project file) are not trusted.
+    json edited = loaded.toJson();
+    edited["annotations"][0]["polygons"] = json::array({json::array({0, 0, 10, 0, 10, 10})});
+    const auto retraced = polygonOf(Project::fromJson(edited, "edited.rlfseg"));
+    EXPECT_NE(retraced, coco::Polygon({0, 0, 10, 0, 10, 10}));
+    EXPECT_GE(coco::maskIoU(coco::rasterizePolygons({retraced}, 50, 40), coco::decode(loaded.annotations().begin()->second.mask)),
+              0.98);
 }
 
 TEST(Coco, ImportMergesIntoAProjectAndRefusesBadFiles) {
