@@ -4,7 +4,6 @@
 BUILD_DIR   ?= build
 BUILD_TYPE  ?= Release
 JOBS        ?= $(shell nproc)
-PACKAGES    := $(shell grep -v '^\s*\#' deps/debian-packages.txt | grep -v '^\s*$$')
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS ?=
 
@@ -14,7 +13,7 @@ export CCACHE_MAXSIZE ?= 5G
 # Paths relative to the checkout, so a fresh clone (CI) hits the cache of an earlier one.
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: all deps configure build run test bench default-model clean help
+.PHONY: all deps configure build run test bench fuzz default-model clean help
 
 all: build
 
@@ -23,16 +22,22 @@ help:
 	@echo "make test   install what is missing, build, run every test"
 	@echo "make bench  build, run the benchmarks, write docs/BENCHMARKS.md and $(BUILD_DIR)/benchmarks.json"
 	@echo "make deps   install the missing Debian packages listed in deps/debian-packages.txt"
+	@echo "make fuzz   build the libFuzzer targets (clang, ASan, UBSan) and run each for FUZZ_SECONDS (60)"
 	@echo "make default-model  generate the shapes data and train resources/models/default (resumable)"
 
-deps:
-	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+# $(call install-missing,LIST FILE): apt-get install whatever the list names that is not installed.
+define install-missing
+	@missing=$$(for p in $$(grep -v '^\s*#' $(1) | grep -v '^\s*$$'); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing missing Debian packages:" $$missing; \
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
 	else \
-		echo "All Debian packages in deps/debian-packages.txt are installed."; \
+		echo "All Debian packages in $(1) are installed."; \
 	fi
+endef
+
+deps:
+	$(call install-missing,deps/debian-packages.txt)
 
 configure: deps
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
@@ -58,6 +63,24 @@ test: build
 bench: build
 	$(BUILD_DIR)/bench/rlfseg-bench --out $(BUILD_DIR)/benchmarks.json --markdown docs/BENCHMARKS.md
 
+# Fuzzing: the readers of untrusted files (COCO JSON, COCO RLE, RefCOCO pickles), each for
+# FUZZ_SECONDS, starting from the test files. A finding stops with its input saved under
+# $(FUZZ_BUILD_DIR) (crash-*, leak-*, timeout-*); replay it with `$(FUZZ_BUILD_DIR)/fuzz/fuzz-NAME FILE`.
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS   ?= 60
+FUZZ_TARGETS   := coco-reader:tests/data/coco rle-decoder:fuzz/seeds/rle pickle-reader:tests/data/pickle
+fuzz:
+	$(call install-missing,deps/debian-packages-fuzz.txt)
+	cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRLFSEG_FUZZ=ON
+	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS)
+	@for entry in $(FUZZ_TARGETS); do \
+		name=$${entry%%:*}; seeds=$${entry#*:}; corpus=$(FUZZ_BUILD_DIR)/corpus/$$name; mkdir -p $$corpus; \
+		echo "== fuzz-$$name for $(FUZZ_SECONDS) s (seeds: $$seeds)"; \
+		dict=; [ -f fuzz/$$name.dict ] && dict=-dict=fuzz/$$name.dict; \
+		$(FUZZ_BUILD_DIR)/fuzz/fuzz-$$name -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=65536 \
+			-timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD_DIR)/ $$dict $$corpus $$seeds || exit 1; \
+	done
+
 # The default model, from an empty folder: the shapes data, then resources/models/default-recipe.json.
 # Stopped (Ctrl-C, a closed session), the same command resumes from the newest checkpoint.
 SHAPES_DIR    ?= $(BUILD_DIR)/shapes-default
@@ -70,4 +93,4 @@ default-model: build
 	@echo "resources/models/default updated; evaluate it with: $(BUILD_DIR)/app/cli/rlfseg eval --data $(SHAPES_DIR) --split test --report $(BUILD_DIR)/eval-test.json"
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_BUILD_DIR)

@@ -171,8 +171,9 @@ CocoImportReport importCoco(Project& project, const json& coco, const std::strin
         const int64_t id = where.requireInt64(images[i], at, "id");
         const std::string file = where.requireString(images[i], at, "file_name");
         const int width = where.requireInt(images[i], at, "width"), height = where.requireInt(images[i], at, "height");
-        if (width <= 0 || height <= 0 || int64_t(width) * height > (int64_t{1} << 32))
-            where.fail(at, "image size " + std::to_string(width) + "x" + std::to_string(height) + " is not plausible");
+        if (!plausibleImageSize(width, height))
+            where.fail(at, "image size " + std::to_string(width) + "x" + std::to_string(height) +
+                               " is not plausible (at most 2^28 pixels)");
         if (imageOf.count(id)) where.fail(at + ".id", "duplicate image id " + std::to_string(id));
         if (const auto* existing = result.imageByPath(file)) {
             if (existing->width != width || existing->height != height)

@@ -1,5 +1,7 @@
 #include "core/annotation/CocoValidator.h"
 
+#include "core/annotation/Project.h"
+
 #include "core/coco/Polygons.h"
 #include "core/coco/Rle.h"
 #include "core/io/ImageFile.h"
@@ -84,14 +86,15 @@ CocoValidation validateCoco(const json& coco, const std::string& imagesDirectory
             if (!im.contains("file_name") || !im["file_name"].is_string()) c.error(p + ".file_name", "missing or not a string");
             if (w && *w <= 0) c.error(p + ".width", "must be positive");
             if (h && *h <= 0) c.error(p + ".height", "must be positive");
-            if (w && h && *w > 0 && *h > 0 && *w * *h > (int64_t{1} << 32)) c.error(p, "implausibly large image");
+            if (w && h && *w > 0 && *h > 0 && !plausibleImageSize(*w, *h))
+                c.error(p, "implausibly large image (more than 2^28 pixels)");
             if (!id) continue;
             if (images.count(*id)) {
                 c.error(p + ".id", "duplicate image id " + std::to_string(*id));
                 continue;
             }
             ImageInfo info;
-            if (w && h && *w > 0 && *h > 0 && *w * *h <= (int64_t{1} << 32))
+            if (w && h && plausibleImageSize(*w, *h))
                 info = {static_cast<int>(*w), static_cast<int>(*h)};
             images[*id] = info;
             if (!imagesDirectory.empty() && im.contains("file_name") && im["file_name"].is_string()) {

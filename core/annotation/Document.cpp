@@ -1,6 +1,7 @@
 #include "core/annotation/Document.h"
 
 #include "core/io/AtomicFile.h"
+#include "core/io/JsonFields.h"
 #include "core/io/JsonPath.h"
 #include "core/util/Error.h"
 
@@ -31,8 +32,8 @@ std::vector<json> readJournal(const std::string& path) {
     while (std::getline(in, line)) {
         if (in.eof()) break; // no newline after it: an unfinished write
         try {
-            lines.push_back(json::parse(line));
-        } catch (const json::exception&) {
+            lines.push_back(JsonFields::parseText(line, path));
+        } catch (const Error&) {
             break; // garbage from a torn write: nothing after it can be trusted
         }
     }

@@ -326,8 +326,9 @@ Project Project::fromJson(const json& input, const std::string& source) {
         im.path = where.requireString(images[i], at, "path");
         im.width = where.requireInt(images[i], at, "width");
         im.height = where.requireInt(images[i], at, "height");
-        if (im.width <= 0 || im.height <= 0 || int64_t(im.width) * im.height > (int64_t{1} << 32))
-            where.fail(at, "image size " + std::to_string(im.width) + "x" + std::to_string(im.height) + " is not plausible");
+        if (!plausibleImageSize(im.width, im.height))
+            where.fail(at, "image size " + std::to_string(im.width) + "x" + std::to_string(im.height) +
+                               " is not plausible (at most 2^28 pixels)");
         im.hash = optionalString(images[i], "hash");
         im.state = JsonPath::has(images[i], "state")
                        ? stateFrom(where.requireString(images[i], at, "state"), where, at + ".state")

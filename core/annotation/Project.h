@@ -34,6 +34,14 @@
 
 namespace rlfseg::annotation {
 
+// Images above 2^28 pixels (16384 x 16384) are refused with a clear message: one decoded mask of
+// that size is 256 MB, and a file that claims more is far more often damaged than real.
+constexpr int64_t kMaxImagePixels = int64_t{1} << 28;
+inline bool plausibleImageSize(int64_t width, int64_t height) {
+    return width > 0 && height > 0 && width <= kMaxImagePixels && height <= kMaxImagePixels &&
+           width * height <= kMaxImagePixels;
+}
+
 enum class ReviewState { New, AutoAnnotated, Reviewed };
 enum class Source { Model, Manual, Imported };
 

@@ -1,6 +1,7 @@
 #include "core/coco/Polygons.h"
 
 #include "core/coco/Rle.h"
+#include "core/io/JsonPath.h"
 #include "core/util/Error.h"
 
 #include <opencv2/imgproc.hpp>
@@ -25,7 +26,7 @@ std::vector<Polygon> polygonsFromJson(const nlohmann::json& value, const std::st
         p.reserve(xy.size());
         for (size_t c = 0; c < xy.size(); ++c) {
             // Paths are built only for an error: an import reads millions of coordinates.
-            if (!xy[c].is_number()) fail(at + "[" + std::to_string(c) + "]", "must be a number, found " + xy[c].dump());
+            if (!xy[c].is_number()) fail(at + "[" + std::to_string(c) + "]", "must be a number, found " + JsonPath::preview(xy[c]));
             const double v = xy[c].get<double>();
             if (!std::isfinite(v) || std::abs(v) > 1e7) fail(at + "[" + std::to_string(c) + "]", "coordinate out of range");
             p.push_back(v);
@@ -34,6 +35,15 @@ std::vector<Polygon> polygonsFromJson(const nlohmann::json& value, const std::st
     }
     return polygons;
 }
+
+namespace {
+// ceil(v) limited to [0, limit] (NaN: 0): coordinates far outside the image (a damaged file)
+// must not overflow the conversion to int.
+int clampedCeil(double v, int limit) {
+    if (!(v > 0)) return 0;
+    return static_cast<int>(std::min(std::ceil(v), static_cast<double>(limit)));
+}
+} // namespace
 
 cv::Mat rasterizePolygons(const std::vector<Polygon>& polygons, int width, int height) {
     // Scanline fill sampling pixel centres (see the header). Each edge adds its crossings with the
@@ -51,8 +61,7 @@ cv::Mat rasterizePolygons(const std::vector<Polygon>& polygons, int width, int h
             if (y0 == y1) continue; // horizontal edges never cross a row centre (half-open rule)
             // Rows whose centre yc = y + 0.5 lies in [min(y0, y1), max(y0, y1)).
             const double lo = std::min(y0, y1), hi = std::max(y0, y1);
-            const int from = std::max(0, static_cast<int>(std::ceil(lo - 0.5)));
-            const int to = std::min(height, static_cast<int>(std::ceil(hi - 0.5)));
+            const int from = clampedCeil(lo - 0.5, height), to = clampedCeil(hi - 0.5, height);
             for (int y = from; y < to; ++y) {
                 const double yc = y + 0.5;
                 crossings.emplace_back(y, x0 + (yc - y0) * (x1 - x0) / (y1 - y0));
@@ -63,8 +72,8 @@ cv::Mat rasterizePolygons(const std::vector<Polygon>& polygons, int width, int h
             if (crossings[k].first != crossings[k + 1].first) { --k; continue; } // an odd count: skip the row's last
             uchar* row = mask.ptr<uchar>(crossings[k].first);
             // Pixels whose centre x + 0.5 lies in [left, right).
-            const int from = std::max(0, static_cast<int>(std::ceil(crossings[k].second - 0.5)));
-            const int to = std::min(width, static_cast<int>(std::ceil(crossings[k + 1].second - 0.5)));
+            const int from = clampedCeil(crossings[k].second - 0.5, width);
+            const int to = clampedCeil(crossings[k + 1].second - 0.5, width);
             for (int x = from; x < to; ++x) row[x] = 255;
         }
     }
@@ -78,7 +87,7 @@ Rle polygonsToRle(const std::vector<Polygon>& polygons, int width, int height) {
             minX = std::min(minX, p[k]), maxX = std::max(maxX, p[k]), minY = std::min(minY, p[k + 1]),
             maxY = std::max(maxY, p[k + 1]);
     if (minX > maxX) return encode(cv::Mat::zeros(height, width, CV_8UC1));
-    const auto clampTo = [](double v, int hi) { return static_cast<int>(std::clamp(v, 0.0, static_cast<double>(hi))); };
+    const auto clampTo = [](double v, int hi) { return v > 0 ? static_cast<int>(std::min(v, static_cast<double>(hi))) : 0; };
     const int x0 = clampTo(std::floor(minX), width), x1 = clampTo(std::ceil(maxX) + 1, width);
     const int y0 = clampTo(std::floor(minY), height), y1 = clampTo(std::ceil(maxY) + 1, height);
     const cv::Rect region(x0, y0, x1 - x0, y1 - y0);

@@ -1,5 +1,6 @@
 #include "core/coco/Rle.h"
 
+#include "core/io/JsonPath.h"
 #include "core/util/Error.h"
 
 #include <cstring>
@@ -256,7 +257,7 @@ Rle fromCocoJson(const nlohmann::json& segmentation, const std::string& where) {
         return fail("\"size\" must be [height, width]");
     const int64_t h = (*size)[0].get<int64_t>(), w = (*size)[1].get<int64_t>();
     if (h < 0 || w < 0 || h > std::numeric_limits<int>::max() || w > std::numeric_limits<int>::max())
-        return fail("invalid \"size\" " + size->dump());
+        return fail("invalid \"size\" " + JsonPath::preview(*size));
     if (counts == segmentation.end()) return fail("\"counts\" is missing");
     try {
         if (counts->is_string()) return fromCompressedString(counts->get<std::string>(), int(h), int(w));
@@ -268,7 +269,7 @@ Rle fromCocoJson(const nlohmann::json& segmentation, const std::string& where) {
         for (const auto& c : *counts) {
             if (!c.is_number_integer() || c.get<int64_t>() < 0 ||
                 c.get<int64_t>() > int64_t(std::numeric_limits<uint32_t>::max()))
-                return fail("\"counts\" holds " + c.dump() + ", not a count");
+                return fail("\"counts\" holds " + JsonPath::preview(c) + ", not a count");
             rle.counts.push_back(uint32_t(c.get<int64_t>()));
         }
         validate(rle);

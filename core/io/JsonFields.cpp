@@ -11,12 +11,18 @@ JsonFields::JsonFields(const nlohmann::json& object, std::string source)
     if (!mObject.is_object()) throw Error(mSource + ": expected a JSON object at the top level");
 }
 
-nlohmann::json JsonFields::parseFile(const std::string& path) {
-    const std::string text = readFileToString(path);
+nlohmann::json JsonFields::parseFile(const std::string& path) { return parseText(readFileToString(path), path); }
+
+nlohmann::json JsonFields::parseText(const std::string& text, const std::string& source) {
+    const nlohmann::json::parser_callback_t limitDepth = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+        if (depth > kMaxDepth)
+            throw Error(source + ": JSON nested more than " + std::to_string(kMaxDepth) + " levels deep");
+        return true;
+    };
     try {
-        return nlohmann::json::parse(text);
+        return nlohmann::json::parse(text, limitDepth);
     } catch (const nlohmann::json::exception& e) {
-        throw Error(path + ": malformed JSON (" + e.what() + ")");
+        throw Error(source + ": malformed JSON (" + e.what() + ")");
     }
 }
 

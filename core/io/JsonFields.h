@@ -15,7 +15,11 @@ class JsonFields {
 public:
     JsonFields(const nlohmann::json& object, std::string source);
 
+    // Files from users are parsed with a nesting limit: a value nested deeper than kMaxDepth (a
+    // damaged or hostile file) is an Error, not a stack overflow later in recursive code.
+    static constexpr int kMaxDepth = 256;
     static nlohmann::json parseFile(const std::string& path); // throws Error naming the file and position
+    static nlohmann::json parseText(const std::string& text, const std::string& source);
 
     bool has(const std::string& key) const; // present and not null
     int requireInt(const std::string& key) const;

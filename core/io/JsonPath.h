@@ -18,6 +18,8 @@ struct JsonPath {
 
     static std::string key(const std::string& path, const std::string& k) { return path.empty() ? k : path + "." + k; }
     static std::string index(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
+    // A value as it appears in a message: its JSON text, cut short when long.
+    static std::string preview(const nlohmann::json& value);
 
     // The value of key `k` of `object` (not null); fails naming `path` when absent or not an object.
     const nlohmann::json& require(const nlohmann::json& object, const std::string& path, const std::string& k) const;

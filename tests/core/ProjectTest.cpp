@@ -9,6 +9,8 @@
 #include "core/annotation/OtherFormats.h"
 #include "core/annotation/Project.h"
 #include "core/coco/Polygons.h"
+#include "core/io/JsonFields.h"
+#include "core/io/JsonPath.h"
 #include "core/util/Error.h"
 
 #include <gtest/gtest.h>
@@ -365,6 +367,27 @@ TEST(Coco, ImportMergesIntoAProjectAndRefusesBadFiles) {
     EXPECT_NE(bad([](json& j) { j["annotations"][1]["id"] = 1; }).find("duplicate annotation id"), std::string::npos);
     EXPECT_NE(bad([](json& j) { j["images"][0]["width"] = 65; }).find("in the project"), std::string::npos);
     EXPECT_NE(bad([](json& j) { j.erase("categories"); }).find("categories"), std::string::npos);
+    // Absurd sizes are refused before anything is decoded (2^28 pixels at most).
+    EXPECT_NE(bad([](json& j) { j["images"][1]["width"] = 30000, j["images"][1]["height"] = 30000; }).find("not plausible"),
+              std::string::npos);
+    EXPECT_TRUE(plausibleImageSize(16384, 16384));
+    EXPECT_FALSE(plausibleImageSize(16385, 16384));
+    EXPECT_FALSE(plausibleImageSize(int64_t{1} << 40, 1)); // no overflow in the product
+}
+
+TEST(Coco, DeeplyNestedJsonIsAClearErrorNotACrash) {
+    const fs::path dir = test::makeTempDir("nested");
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    const auto nested = (dir / "nested.json").string();
+    std::ofstream(nested) << R"({"images": [], "categories": [], "annotations": )" << deep << "}";
+    Project p;
+    const std::string message = errorOf([&] { importCocoFile(p, nested); });
+    EXPECT_NE(message.find("nested more than"), std::string::npos) << message;
+    EXPECT_NE(message.find("nested.json"), std::string::npos) << message;
+    // Long values are cut short in messages.
+    const std::string longValue = errorOf([] { JsonFields::parseText("[1, 2", "short.json"); });
+    EXPECT_NE(longValue.find("short.json: malformed JSON"), std::string::npos) << longValue;
+    EXPECT_LE(JsonPath::preview(json(std::string(1000, 'x'))).size(), 60u);
 }
 
 TEST(CocoValidate, AnExportIsCleanAndEveryProblemHasItsPath) {
