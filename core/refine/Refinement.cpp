@@ -3,11 +3,13 @@
 #include "core/refine/RefinementPlan.h"
 
 #include "core/util/Error.h"
+#include "core/util/ParallelFor.h"
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -261,33 +263,38 @@ RefinementResult refineMask(const cv::Mat& rgb, const cv::Mat& softIn, const cv:
         stages.emplace_back("snap" + std::to_string(i),
                             fastGuidedFilter(gray, stages.back().second, plan.snapRadius, o.guidedEpsilon));
 
-    for (const auto& [stage, p] : stages) {
-        for (float t : o.thresholds) {
-            // The mask at t + delta is inside the one at t - delta: their IoU is the ratio of areas.
-            const int low = cv::countNonZero(p > t - o.stabilityDelta);
-            const int high = cv::countNonZero(p > t + o.stabilityDelta);
-            const double stability = low > 0 ? static_cast<double>(high) / low : 0.0;
-            const cv::Mat raw = p > t;
-            for (bool cleaned : {false, true}) {
-                cv::Mat m = raw;
-                if (cleaned) {
-                    cv::morphologyEx(raw, m, cv::MORPH_OPEN, kernel, {-1, -1}, 1, cv::BORDER_CONSTANT, 0);
-                    cv::morphologyEx(m, m, cv::MORPH_CLOSE, kernel, {-1, -1}, 1, cv::BORDER_CONSTANT, 0);
-                    m = removeSpecksAndFillHoles(m, plan.speckBound, plan.holeBound);
-                }
-                Candidate c;
-                c.stage = stage, c.threshold = t, c.cleaned = cleaned;
-                c.name = detail::candidateName(stage, cleaned, t);
-                c.stability = stability;
-                c.edges = edgeScore(m, scaledMag);
-                if (!ref.empty()) c.reference = maskIoU(m, ref);
-                c.score = detail::candidateScore(c, !ref.empty(), o);
-                c.area = cv::countNonZero(m);
-                c.regionMask = cleaned ? m : m.clone();
-                result.candidates.push_back(std::move(c));
+    // Every (stage, threshold) pair gives two candidates, independent of the others: they are
+    // computed on every core and kept in their fixed order, so the result does not depend on timing.
+    const size_t pairs = stages.size() * o.thresholds.size();
+    std::vector<std::array<Candidate, 2>> made(pairs);
+    parallelFor(pairs, [&](size_t job) {
+        const auto& [stage, p] = stages[job / o.thresholds.size()];
+        const float t = o.thresholds[job % o.thresholds.size()];
+        // The mask at t + delta is inside the one at t - delta: their IoU is the ratio of areas.
+        const int low = cv::countNonZero(p > t - o.stabilityDelta);
+        const int high = cv::countNonZero(p > t + o.stabilityDelta);
+        const double stability = low > 0 ? static_cast<double>(high) / low : 0.0;
+        const cv::Mat raw = p > t;
+        for (bool cleaned : {false, true}) {
+            cv::Mat m = raw;
+            if (cleaned) {
+                cv::morphologyEx(raw, m, cv::MORPH_OPEN, kernel, {-1, -1}, 1, cv::BORDER_CONSTANT, 0);
+                cv::morphologyEx(m, m, cv::MORPH_CLOSE, kernel, {-1, -1}, 1, cv::BORDER_CONSTANT, 0);
+                m = removeSpecksAndFillHoles(m, plan.speckBound, plan.holeBound);
             }
+            Candidate& c = made[job][cleaned ? 1 : 0];
+            c.stage = stage, c.threshold = t, c.cleaned = cleaned;
+            c.name = detail::candidateName(stage, cleaned, t);
+            c.stability = stability;
+            c.edges = edgeScore(m, scaledMag);
+            if (!ref.empty()) c.reference = maskIoU(m, ref);
+            c.score = detail::candidateScore(c, !ref.empty(), o);
+            c.area = cv::countNonZero(m);
+            c.regionMask = cleaned ? m : m.clone();
         }
-    }
+    });
+    for (auto& two : made)
+        for (auto& c : two) result.candidates.push_back(std::move(c));
     detail::selectBest(result);
     return result;
 }
