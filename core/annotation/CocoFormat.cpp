@@ -41,12 +41,6 @@ Segmentation asRle(const coco::Rle& rle) {
     return {coco::toCocoJson(rle), coco::area(rle), coco::boundingBox(rle)};
 }
 
-json polygonsJson(const std::vector<coco::Polygon>& polygons) {
-    json value = json::array();
-    for (const auto& p : polygons) value.push_back(p);
-    return value;
-}
-
 // Polygons traced in `region` (their raster there is `raster`), moved to image coordinates and kept
 // inside the image (an outline pushed out to the pixels' edges may stick out by a fraction of a
 // pixel, which covers no pixel centre).
@@ -57,7 +51,7 @@ Segmentation asPolygons(std::vector<coco::Polygon> polygons, const cv::Mat& rast
             p[k] = std::clamp(p[k] + region.x, 0.0, double(rle.width)),
             p[k + 1] = std::clamp(p[k + 1] + region.y, 0.0, double(rle.height));
     const cv::Rect box = cv::boundingRect(raster);
-    return {polygonsJson(polygons), static_cast<uint64_t>(cv::countNonZero(raster)),
+    return {json(polygons), static_cast<uint64_t>(cv::countNonZero(raster)),
             {double(box.x + region.x), double(box.y + region.y), double(box.width), double(box.height)}};
 }
 
@@ -66,7 +60,7 @@ Segmentation segmentationOf(const Annotation& a, const CocoExportOptions& option
     if (a.iscrowd || options.format == SegmentationFormat::Rle) return asRle(rle);
     // Polygons it was imported with go out again as they came, while they still make its mask.
     if (!a.polygons.empty() && coco::polygonsToRle(a.polygons, rle.width, rle.height).counts == rle.counts)
-        return {polygonsJson(a.polygons), coco::area(rle), coco::boundingBox(rle)};
+        return {json(a.polygons), coco::area(rle), coco::boundingBox(rle)};
     const auto box = coco::boundingBox(rle);
     if (box[2] <= 0 || box[3] <= 0) return asRle(rle);
     // Work in the object's box grown by a pixel, not the whole image.
