@@ -2,9 +2,13 @@
 
 #include "rlfseg/BuildInfo.h"
 #include "ui/canvas/ImageCanvas.h"
+#include "ui/inference/InferenceService.h"
+#include "ui/prompt/PromptBar.h"
+#include "ui/session/AnnotationSession.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QCollator>
 #include <QDir>
 #include <QDockWidget>
@@ -22,11 +26,13 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPainter>
+#include <QProgressBar>
 #include <QScrollBar>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTimer>
+#include <QToolBar>
 #include <QUrl>
 
 #include <algorithm>
@@ -50,6 +56,9 @@ constexpr int kInfoMessageTimeoutMs = 5'000;
 constexpr int kThumbnailSide = 48;
 // Thumbnails load in slices of this many milliseconds, so the list stays responsive.
 constexpr int kThumbnailSliceMs = 30;
+
+// Every edit is journaled at once; the autosave only folds the journal into the project file.
+constexpr int kAutosaveIntervalMs = 120'000;
 
 constexpr int kPathRole = Qt::UserRole;
 constexpr int kThumbnailLoadedRole = Qt::UserRole + 1;
@@ -88,6 +97,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     createMenus();
     createStatusBar();
     createImageListDock();
+    createPromptBar();
+
+    mSession = new AnnotationSession(this);
+    connect(mSession, &AnnotationSession::annotationsChanged, this, [this](const QString& path) {
+        if (path == mCurrentImagePath) refreshOverlays();
+    });
+    mAutosaveTimer = new QTimer(this);
+    mAutosaveTimer->setInterval(kAutosaveIntervalMs);
+    connect(mAutosaveTimer, &QTimer::timeout, this, &MainWindow::autosave);
+    mAutosaveTimer->start();
+
+    mInference = new InferenceService(this);
+    connectInference();
 
     connect(mCanvas, &ImageCanvas::zoomChanged, this, &MainWindow::updateStatusBar);
 
@@ -107,6 +129,8 @@ MainWindow::~MainWindow()
     mImageListDock->disconnect(this);
     mCanvas->disconnect(this);
     mThumbnailTimer->stop();
+    mInference->disconnect(this);
+    mSession->disconnect(this);
 }
 
 void MainWindow::createActions()
@@ -141,6 +165,24 @@ void MainWindow::createActions()
     mActualSizeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
     connect(mActualSizeAction, &QAction::triggered, mCanvas, &ImageCanvas::setActualSize);
 
+    mSaveAction = new QAction(tr("&Save Project"), this);
+    mSaveAction->setShortcut(QKeySequence::Save);
+    mSaveAction->setToolTip(tr("Write the project file now (every edit is already kept in its journal)"));
+    connect(mSaveAction, &QAction::triggered, this, &MainWindow::saveProject);
+
+    mLoadModelAction = new QAction(tr("&Load Model Folder…"), this);
+    mLoadModelAction->setToolTip(tr("A diffusers-layout Stable Diffusion 1.5/2.1 folder fine-tuned by rlfseg train, "
+                                    "or any RLFSeg model folder"));
+    connect(mLoadModelAction, &QAction::triggered, this, &MainWindow::chooseModelFolder);
+    mDefaultModelAction = new QAction(tr("Use the &Default Model"), this);
+    connect(mDefaultModelAction, &QAction::triggered, this, [this] {
+        InferenceSettings settings = mInferenceSettings;
+        settings.modelDirectory.clear();
+        loadModel(settings);
+    });
+    mModelInfoAction = new QAction(tr("&About This Model…"), this);
+    connect(mModelInfoAction, &QAction::triggered, this, &MainWindow::showModelInfo);
+
     mAboutAction = new QAction(tr("&About RLFSeg Studio…"), this);
     mAboutAction->setMenuRole(QAction::AboutRole);
     connect(mAboutAction, &QAction::triggered, this, &MainWindow::showAbout);
@@ -156,6 +198,7 @@ void MainWindow::createMenus()
     fileMenu->setObjectName(QStringLiteral("fileMenu"));
     fileMenu->addAction(mOpenImageAction);
     fileMenu->addAction(mOpenFolderAction);
+    fileMenu->addAction(mSaveAction);
     fileMenu->addSeparator();
     fileMenu->addAction(mQuitAction);
 
@@ -166,6 +209,13 @@ void MainWindow::createMenus()
     mViewMenu->addAction(mFitToWindowAction);
     mViewMenu->addAction(mActualSizeAction);
     // The image list's show/hide entry is added by createImageListDock().
+
+    QMenu* modelMenu = menuBar()->addMenu(tr("&Model"));
+    modelMenu->setObjectName(QStringLiteral("modelMenu"));
+    modelMenu->addAction(mLoadModelAction);
+    modelMenu->addAction(mDefaultModelAction);
+    modelMenu->addSeparator();
+    modelMenu->addAction(mModelInfoAction);
 
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->setObjectName(QStringLiteral("helpMenu"));
@@ -184,6 +234,21 @@ void MainWindow::createStatusBar()
     mZoomLabel->setObjectName(QStringLiteral("zoomLabel"));
     mZoomLabel->setMinimumWidth(mZoomLabel->fontMetrics().horizontalAdvance(QStringLiteral("00000 %")));
     mZoomLabel->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    mModelProgress = new QProgressBar(this);
+    mModelProgress->setObjectName(QStringLiteral("modelProgress"));
+    mModelProgress->setMaximumWidth(160);
+    mModelProgress->setTextVisible(false);
+    mModelProgress->hide();
+    mModelLabel = new QLabel(tr("No model"), this);
+    mModelLabel->setObjectName(QStringLiteral("modelLabel"));
+    mDeviceLabel = new QLabel(this);
+    mDeviceLabel->setObjectName(QStringLiteral("deviceLabel"));
+    mLatencyLabel = new QLabel(this);
+    mLatencyLabel->setObjectName(QStringLiteral("latencyLabel"));
+    statusBar()->addPermanentWidget(mModelProgress);
+    statusBar()->addPermanentWidget(mModelLabel);
+    statusBar()->addPermanentWidget(mDeviceLabel);
+    statusBar()->addPermanentWidget(mLatencyLabel);
     statusBar()->addPermanentWidget(mFileNameLabel);
     statusBar()->addPermanentWidget(mImageSizeLabel);
     statusBar()->addPermanentWidget(mZoomLabel);
@@ -286,8 +351,14 @@ bool MainWindow::openImage(const QString& path)
         return fail(error);
 
     mLastError.clear();
-    mCurrentImagePath = QFileInfo(path).absoluteFilePath();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    // Work for the image being left is stale: drop it rather than make the user wait for it.
+    if (!mCurrentImagePath.isEmpty() && mCurrentImagePath != absolute) mInference->cancelImage(mCurrentImagePath);
+    mCurrentImagePath = absolute;
+    openSessionFor(absolute);
     mCanvas->setImage(image);
+    refreshOverlays();
+    mPromptBar->setImageHistory(mSession->promptHistory(absolute));
     selectListedImage(mCurrentImagePath);
     statusBar()->clearMessage();
     updateStatusBar();
@@ -568,6 +639,185 @@ void MainWindow::dropEvent(QDropEvent* event)
     }
     event->acceptProposedAction();
     openPaths(paths);
+}
+
+void MainWindow::createPromptBar()
+{
+    mPromptBar = new PromptBar(this);
+    auto* toolBar = new QToolBar(tr("Prompt"), this);
+    toolBar->setObjectName(QStringLiteral("promptToolBar"));
+    toolBar->setMovable(false);
+    toolBar->addWidget(mPromptBar);
+    addToolBar(Qt::TopToolBarArea, toolBar);
+    connect(mPromptBar, &PromptBar::submitted, this, &MainWindow::onPromptSubmitted);
+    connect(mPromptBar, &PromptBar::cancelRequested, this, [this] {
+        if (!mCurrentImagePath.isEmpty()) mInference->cancelImage(mCurrentImagePath);
+    });
+}
+
+void MainWindow::connectInference()
+{
+    connect(mInference, &InferenceService::modelLoading, this, [this](int step, int steps, const QString& what) {
+        mModelProgress->setRange(0, steps);
+        mModelProgress->setValue(step);
+        mModelProgress->setVisible(step < steps);
+        mModelLabel->setText(tr("Model: %1…").arg(what));
+    });
+    connect(mInference, &InferenceService::modelLoaded, this, &MainWindow::onModelLoaded);
+    connect(mInference, &InferenceService::modelLoadFailed, this, [this](const QString& message) {
+        mModelProgress->hide();
+        mPromptBar->setReady(mInference->modelReady());
+        mModelLabel->setText(mInference->modelReady() ? tr("Model: %1").arg(mInference->modelInfo().name)
+                                                      : tr("No model"));
+        fail(tr("The model could not be loaded: %1").arg(message));
+    });
+    connect(mInference, &InferenceService::resultReady, this, &MainWindow::onSegmentResult);
+    connect(mInference, &InferenceService::requestFailed, this, [this](quint64 id, const QString& message) {
+        mRequestCategories.remove(id);
+        fail(tr("Segmentation failed: %1").arg(message));
+    });
+    connect(mInference, &InferenceService::requestDropped, this, [this](quint64 id) { mRequestCategories.remove(id); });
+    connect(mInference, &InferenceService::busyChanged, mPromptBar, &PromptBar::setBusy);
+}
+
+void MainWindow::loadModel(const InferenceSettings& settings)
+{
+    mInferenceSettings = settings;
+    mPromptBar->setReady(false);
+    mModelProgress->setRange(0, 0);
+    mModelProgress->show();
+    mModelLabel->setText(tr("Model: loading…"));
+    mInference->loadModel(settings);
+}
+
+void MainWindow::onModelLoaded(const ModelInfo& info)
+{
+    mModelProgress->hide();
+    mPromptBar->setReady(true);
+    mModelLabel->setText(tr("Model: %1").arg(info.name));
+    QString tip = tr("%1\nFolder: %2").arg(info.name, QDir::toNativeSeparators(info.directory));
+    if (!info.trainedOn.isEmpty()) tip += tr("\nTrained on: %1").arg(info.trainedOn);
+    if (!info.isRlfsegModel) tip += tr("\nA plain Stable Diffusion folder: not trained for segmentation.");
+    mModelLabel->setToolTip(tip);
+    mDeviceLabel->setText(info.warning.isEmpty() ? info.device : tr("⚠ %1").arg(info.device));
+    mDeviceLabel->setToolTip(info.warning);
+    mDeviceLabel->setStyleSheet(info.warning.isEmpty() ? QString() : QStringLiteral("color: #b00020;"));
+    statusBar()->showMessage(info.warning.isEmpty()
+                                 ? tr("Model “%1” loaded in %2 s on %3.")
+                                       .arg(info.name)
+                                       .arg(info.loadMs / 1000.0, 0, 'f', 1)
+                                       .arg(info.device)
+                                 : info.warning,
+                             kInfoMessageTimeoutMs);
+}
+
+bool MainWindow::runPrompt(const QString& prompt, const QString& category)
+{
+    if (mCurrentImagePath.isEmpty()) return fail(tr("Open an image first."));
+    if (!mInference->modelReady())
+        return fail(mInference->isModelLoading() ? tr("The model is still loading.") : tr("No model is loaded."));
+    const QString text = prompt.simplified();
+    if (text.isEmpty()) return fail(tr("Type what to segment first."));
+    const quint64 id = mInference->segment(mCurrentImagePath, text);
+    if (id == 0) return false;
+    mRequestCategories.insert(id, category.simplified());
+    mPromptBar->rememberPrompt(text);
+    return true;
+}
+
+void MainWindow::onPromptSubmitted(const QString& category, const QString& prompt) { runPrompt(prompt, category); }
+
+void MainWindow::onSegmentResult(const SegmentOutcome& outcome)
+{
+    const QString category = mRequestCategories.take(outcome.id);
+    QString error;
+    const qint64 id = mSession->addModelMask(outcome.imagePath, category, outcome, mInference->modelInfo().name, &error);
+    if (id == 0) {
+        fail(error);
+        return;
+    }
+    if (outcome.imagePath == mCurrentImagePath) {
+        mPromptBar->setImageHistory(mSession->promptHistory(outcome.imagePath));
+        mPromptBar->setCategories(mSession->categoryNames());
+    }
+    mLatencyLabel->setText(tr("%1 ms").arg(outcome.latencyMs, 0, 'f', 0));
+    mLatencyLabel->setToolTip(tr("Prompt to mask: %1 ms (the model: %2 ms; image latent %3)")
+                                  .arg(outcome.latencyMs, 0, 'f', 0)
+                                  .arg(outcome.computeMs, 0, 'f', 0)
+                                  .arg(outcome.imageLatentCached ? tr("cached") : tr("computed")));
+    if (cv::countNonZero(outcome.mask) == 0)
+        statusBar()->showMessage(tr("“%1”: the model found nothing.").arg(outcome.prompt), kInfoMessageTimeoutMs);
+    emit maskShown(id, outcome.latencyMs);
+}
+
+void MainWindow::refreshOverlays() { mCanvas->setMaskLayers(mSession->layersFor(mCurrentImagePath)); }
+
+void MainWindow::openSessionFor(const QString& imagePath)
+{
+    const QString folder = QFileInfo(imagePath).absolutePath();
+    if (mSession->isOpen() && mSession->projectPath() == AnnotationSession::projectFileFor(folder)) return;
+    autosave();
+    QString error;
+    if (!mSession->openFolder(folder, &error)) {
+        mSession->close();
+        fail(error);
+        return;
+    }
+    mPromptBar->setCategories(mSession->categoryNames());
+    if (mSession->recoveredEdits() > 0)
+        statusBar()->showMessage(tr("Recovered %n unsaved edit(s) from the last session.", nullptr,
+                                    mSession->recoveredEdits()),
+                                 kInfoMessageTimeoutMs);
+}
+
+bool MainWindow::saveProject()
+{
+    QString error;
+    if (!mSession->save(&error)) return fail(error);
+    if (mSession->project()) statusBar()->showMessage(tr("Project saved."), kInfoMessageTimeoutMs);
+    return true;
+}
+
+void MainWindow::autosave()
+{
+    if (!mSession->modified()) return;
+    QString error;
+    if (!mSession->save(&error)) fail(error); // the journal still holds every edit
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    mInference->cancelAll();
+    autosave();
+    event->accept();
+}
+
+void MainWindow::chooseModelFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Load Model Folder"), lastDirectory());
+    if (dir.isEmpty()) return;
+    InferenceSettings settings = mInferenceSettings;
+    settings.modelDirectory = dir;
+    loadModel(settings);
+}
+
+void MainWindow::showModelInfo()
+{
+    if (!mInference->modelReady()) {
+        QMessageBox::information(this, tr("About This Model"), tr("No model is loaded yet."));
+        return;
+    }
+    const ModelInfo& info = mInference->modelInfo();
+    QString text = tr("<h3>%1</h3><p>Folder: %2</p><p>Runs on: %3 (input %4 px)</p>")
+                       .arg(info.name.toHtmlEscaped(), QDir::toNativeSeparators(info.directory).toHtmlEscaped(),
+                            info.device.toHtmlEscaped())
+                       .arg(info.resolution);
+    if (!info.trainedOn.isEmpty()) text += tr("<p>Trained on: %1</p>").arg(info.trainedOn.toHtmlEscaped());
+    if (!info.description.isEmpty()) text += QStringLiteral("<p>%1</p>").arg(info.description.toHtmlEscaped());
+    if (!info.warning.isEmpty()) text += QStringLiteral("<p><b>%1</b></p>").arg(info.warning.toHtmlEscaped());
+    text += tr("<p>To use another model, choose Model › Load Model Folder… and pick a diffusers-layout folder "
+               "(for example a Stable Diffusion 1.5 or 2.1 folder fine-tuned with <code>rlfseg train --init</code>).</p>");
+    QMessageBox::information(this, tr("About This Model"), text);
 }
 
 } // namespace rlfseg::ui

@@ -5,6 +5,9 @@
 // the open functions return false, lastError() says why, and the status bar shows it. Dialogs
 // only appear for actions the user started from a menu (file choosers, About).
 
+#include "ui/inference/InferenceTypes.h"
+
+#include <QHash>
 #include <QImage>
 #include <QMainWindow>
 #include <QSize>
@@ -16,11 +19,15 @@ class QDockWidget;
 class QLabel;
 class QListWidget;
 class QMenu;
+class QProgressBar;
 class QTimer;
 
 namespace rlfseg::ui {
 
+class AnnotationSession;
 class ImageCanvas;
+class InferenceService;
+class PromptBar;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -41,10 +48,22 @@ public:
     // What the command line and drag-and-drop hand over: one folder, one image, or several images.
     bool openPaths(const QStringList& paths);
 
+    // Loads a model in the background (the default one when settings name none). The prompt box
+    // works once it is loaded; a failure is shown in the status bar and the window stays usable.
+    void loadModel(const InferenceSettings& settings = {});
+    // Runs `prompt` on the current image, as Enter in the prompt box does. False (see lastError())
+    // when there is no image or no model yet.
+    bool runPrompt(const QString& prompt, const QString& category = {});
+    // Saves the project of the open folder (atomically). False with lastError() on failure.
+    bool saveProject();
+
     QString lastError() const { return mLastError; }
     QString currentImagePath() const { return mCurrentImagePath; }
     ImageCanvas* canvas() const { return mCanvas; }
     QListWidget* imageList() const { return mImageList; }
+    InferenceService* inference() const { return mInference; }
+    PromptBar* promptBar() const { return mPromptBar; }
+    AnnotationSession* session() const { return mSession; }
 
     // The image files that folders, file dialogs and drops list: the formats the segmentation core
     // reads, as far as Qt reads them too. As name filters ("*.png", "*.jpg", ...) and by suffix.
@@ -57,7 +76,12 @@ public:
     // A null image means failure, and `error` then says why in words meant for the user.
     static QImage readImage(const QString& path, QString* error, const QSize& boundingSize = {});
 
+signals:
+    // A model result became an annotation and is on the canvas (tests and benchmarks wait for it).
+    void maskShown(qint64 annotationId, double latencyMs);
+
 protected:
+    void closeEvent(QCloseEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -67,6 +91,17 @@ private:
     void createMenus();
     void createStatusBar();
     void createImageListDock();
+    void createPromptBar();
+    void connectInference();
+
+    void onPromptSubmitted(const QString& category, const QString& prompt);
+    void onSegmentResult(const SegmentOutcome& outcome);
+    void onModelLoaded(const ModelInfo& info);
+    void chooseModelFolder();
+    void showModelInfo();
+    void refreshOverlays();
+    void openSessionFor(const QString& imagePath);
+    void autosave();
 
     void chooseImage();
     void chooseFolder();
@@ -93,6 +128,18 @@ private:
     QLabel* mFileNameLabel = nullptr;
     QLabel* mImageSizeLabel = nullptr;
     QLabel* mZoomLabel = nullptr;
+    QLabel* mModelLabel = nullptr;
+    QLabel* mDeviceLabel = nullptr;
+    QLabel* mLatencyLabel = nullptr;
+    QProgressBar* mModelProgress = nullptr;
+
+    InferenceService* mInference = nullptr;
+    AnnotationSession* mSession = nullptr;
+    PromptBar* mPromptBar = nullptr;
+    QTimer* mAutosaveTimer = nullptr;
+    // The category each request's mask will get, by request id.
+    QHash<quint64, QString> mRequestCategories;
+    InferenceSettings mInferenceSettings;
 
     QAction* mOpenImageAction = nullptr;
     QAction* mOpenFolderAction = nullptr;
@@ -103,6 +150,10 @@ private:
     QAction* mActualSizeAction = nullptr;
     QAction* mAboutAction = nullptr;
     QAction* mAboutQtAction = nullptr;
+    QAction* mSaveAction = nullptr;
+    QAction* mLoadModelAction = nullptr;
+    QAction* mDefaultModelAction = nullptr;
+    QAction* mModelInfoAction = nullptr;
 
     QString mCurrentImagePath;
     QString mLastError;

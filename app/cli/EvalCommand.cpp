@@ -34,6 +34,8 @@ void addEvalCommand(CLI::App& app) {
     cmd->add_option("--device", a->options.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
     cmd->add_option("--precision", a->options.precision, "auto | float32 | float16 | bfloat16")->capture_default_str();
     cmd->add_option("--threads", a->options.threads, "CPU threads (0: all cores)");
+    cmd->add_flag("--cleanup", a->options.cleanup,
+                  "Also score the app's clean-up (refinement and dynamic selection) of every prediction");
     cmd->add_flag("-q,--quiet", a->quiet, "Print nothing but errors");
     cmd->callback([a] {
         auto options = a->options;
@@ -54,7 +56,14 @@ void addEvalCommand(CLI::App& app) {
             std::cerr << (tty ? "\r\033[K" : "") << std::fixed << std::setprecision(4) << result.split << " ("
                       << m.samples << " expressions, " << result.sampler << "): mIoU " << m.mIoU << ", oIoU " << m.oIoU
                       << ", prec@0.5 " << m.precAt[0] << ", prec@0.9 " << m.precAt[4] << ", AP " << m.ap << ", "
-                      << std::setprecision(1) << result.msPerSample << " ms per expression\n"
+                      << std::setprecision(1) << result.msPerSample << " ms per expression\n";
+            if (result.cleanup) {
+                const auto& c = result.cleanup->metrics;
+                std::cerr << std::setprecision(4) << "boundary F (2 px) " << result.boundaryF << "; after clean-up: mIoU "
+                          << c.mIoU << ", oIoU " << c.oIoU << ", boundary F " << result.cleanup->boundaryF << ", "
+                          << std::setprecision(1) << result.cleanup->msPerSample << " ms per clean-up\n";
+            }
+            std::cerr
                       << "report: " << a->report << ", per expression: " << options.csvPath << "\n";
         }
     });

@@ -2,6 +2,7 @@
 
 #include "rlfseg/BuildInfo.h"
 #include "ui/MainWindow.h"
+#include "ui/inference/InferenceService.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -83,6 +84,20 @@ int main(int argc, char* argv[])
                        "(documentation, and proof that the app starts on a machine without a display)."),
         QStringLiteral("file"));
     parser.addOption(screenshotOption);
+    const QCommandLineOption modelOption(QStringLiteral("model"),
+                                         QStringLiteral("Model folder to load (default: the bundled default model)."),
+                                         QStringLiteral("dir"));
+    parser.addOption(modelOption);
+    const QCommandLineOption deviceOption(QStringLiteral("device"),
+                                          QStringLiteral("auto, cpu, cuda or cuda:N (default: auto)."),
+                                          QStringLiteral("device"), QStringLiteral("auto"));
+    parser.addOption(deviceOption);
+    const QCommandLineOption promptOption(
+        QStringLiteral("prompt"),
+        QStringLiteral("Run this prompt on the first image once the model is loaded (with --screenshot: "
+                       "the screenshot shows its mask)."),
+        QStringLiteral("text"));
+    parser.addOption(promptOption);
     parser.addPositionalArgument(QStringLiteral("paths"),
                                  QStringLiteral("Image files, or one folder, to open."),
                                  QStringLiteral("[paths...]"));
@@ -115,14 +130,35 @@ int main(int argc, char* argv[])
     if (!paths.isEmpty() && !window.openPaths(paths))
         std::fprintf(stderr, "rlfseg-studio: %s\n", qPrintable(window.lastError()));
 
+    rlfseg::ui::InferenceSettings settings;
+    settings.modelDirectory = parser.value(modelOption);
+    settings.device = parser.value(deviceOption);
+    const QString prompt = parser.value(promptOption);
+    if (!prompt.isEmpty()) {
+        QObject::connect(window.inference(), &rlfseg::ui::InferenceService::modelLoaded, &window,
+                         [&window, prompt] { window.runPrompt(prompt); }, Qt::SingleShotConnection);
+    }
+    window.loadModel(settings);
+
     if (parser.isSet(screenshotOption)) {
-        // Let the first frames (layout, lazily loaded thumbnails) settle before grabbing.
+        // Once the paths are open, the model loaded and (with --prompt) the mask shown; let the
+        // frames settle, grab, quit. A model that fails to load still gives a screenshot.
         const QString file = parser.value(screenshotOption);
-        QTimer::singleShot(1500, &window, [&window, file] {
-            const bool saved = window.grab().save(file);
-            if (!saved) std::fprintf(stderr, "rlfseg-studio: could not write %s\n", qPrintable(file));
-            QCoreApplication::exit(saved ? 0 : 1);
-        });
+        auto grabAndQuit = [&window, file] {
+            QTimer::singleShot(500, &window, [&window, file] {
+                const bool saved = window.grab().save(file);
+                if (!saved) std::fprintf(stderr, "rlfseg-studio: could not write %s\n", qPrintable(file));
+                QCoreApplication::exit(saved ? 0 : 1);
+            });
+        };
+        auto* inference = window.inference();
+        if (!prompt.isEmpty())
+            QObject::connect(&window, &rlfseg::ui::MainWindow::maskShown, &window, grabAndQuit);
+        else
+            QObject::connect(inference, &rlfseg::ui::InferenceService::modelLoaded, &window, grabAndQuit);
+        QObject::connect(inference, &rlfseg::ui::InferenceService::modelLoadFailed, &window, grabAndQuit);
+        QObject::connect(inference, &rlfseg::ui::InferenceService::requestFailed, &window, grabAndQuit);
+        QTimer::singleShot(120'000, &window, grabAndQuit); // whatever happens
     }
     return app->exec();
 }

@@ -4,6 +4,7 @@
 #include "core/io/AtomicFile.h"
 #include "core/io/ImageFile.h"
 #include "core/pipeline/SegmentationPipeline.h"
+#include "core/refine/Refinement.h"
 #include "core/util/Error.h"
 
 #include <opencv2/imgproc.hpp>
@@ -33,6 +34,14 @@ nlohmann::json EvaluationResult::toJson() const {
     j["device"] = device;
     j["model_resolution"] = resolution;
     j["compared_at"] = "original image size";
+    j["boundary_F"] = boundaryF;
+    j["boundary_F_tolerance_px"] = 2;
+    if (cleanup) {
+        auto c = cleanup->metrics.toJson();
+        c["boundary_F"] = cleanup->boundaryF;
+        c["ms_per_sample"] = cleanup->msPerSample;
+        j["cleanup"] = c;
+    }
     return j;
 }
 
@@ -66,8 +75,11 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
     result.split = o.split;
     result.resolution = pipeline->modelResolution();
     std::ostringstream csv;
-    csv << "ref_id,sent_id,image_id,sentence,iou,score,step_scale,ms\n";
-    double totalMs = 0, networkMs = 0, scaleSum = 0, scoreSum = 0;
+    csv << "ref_id,sent_id,image_id,sentence,iou,score,step_scale,ms,boundary_f"
+        << (o.cleanup ? ",iou_cleanup,boundary_f_cleanup,cleanup_selected" : "") << "\n";
+    SegmentationMetrics cleanupMetrics;
+    double totalMs = 0, networkMs = 0, scaleSum = 0, scoreSum = 0, boundarySum = 0, cleanupBoundarySum = 0,
+           cleanupMs = 0;
     int currentImage = -1;
     cv::Mat rgb;
     for (size_t i = 0; i < samples.size(); ++i) {
@@ -83,8 +95,23 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
         networkMs += r.timings.unetMs + r.timings.decodeMs;
         scaleSum += r.stepScale;
         scoreSum += r.score;
+        const double boundaryF = boundaryFScore(r.soft > 0.5f, truth);
+        boundarySum += boundaryF;
         csv << s.refId << ',' << s.sentId << ',' << s.imageId << ',' << csvField(s.sentence) << ','
-            << metrics.iouOfSample(i) << ',' << r.score << ',' << r.stepScale << ',' << r.timings.totalMs << "\n";
+            << metrics.iouOfSample(i) << ',' << r.score << ',' << r.stepScale << ',' << r.timings.totalMs << ','
+            << boundaryF;
+        if (o.cleanup) {
+            const auto start = std::chrono::steady_clock::now();
+            const auto refined = refine::refineMask(rgb, r.soft);
+            cleanupMs += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+            const cv::Mat cleaned = refined.selectedMask();
+            cleanupMetrics.add(cleaned, truth);
+            const double cleanedF = boundaryFScore(cleaned, truth);
+            cleanupBoundarySum += cleanedF;
+            csv << ',' << cleanupMetrics.iouOfSample(i) << ',' << cleanedF << ','
+                << csvField(refined.best() ? refined.best()->name : "");
+        }
+        csv << "\n";
         if (o.onProgress) o.onProgress(i + 1, samples.size());
     }
     const double n = static_cast<double>(samples.size());
@@ -93,6 +120,8 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
     result.msPerSampleNetworks = networkMs / n;
     result.meanStepScale = scaleSum / n;
     result.meanScore = scoreSum / n;
+    result.boundaryF = boundarySum / n;
+    if (o.cleanup) result.cleanup = EvaluationResult::Cleanup{cleanupMetrics.report(), cleanupBoundarySum / n, cleanupMs / n};
     if (!o.csvPath.empty()) writeFileAtomically(o.csvPath, csv.str());
     return result;
 }

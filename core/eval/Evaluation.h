@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace rlfseg::eval {
@@ -22,6 +23,7 @@ struct EvaluationOptions {
     int threads = 0;
     size_t limit = 0;           // > 0: this many samples, evenly spaced over the split
     std::string csvPath;        // per-expression rows; empty: none
+    bool cleanup = false;       // also score the app's clean-up (refine::refineMask) of every prediction
     std::function<void(size_t done, size_t total)> onProgress;
 };
 
@@ -32,8 +34,15 @@ struct EvaluationResult {
     double meanStepScale = 1, meanScore = 0;
     std::string sampler, device, model, split;
     int resolution = 0;
+    double boundaryF = 0;       // mean boundary F-score (2 px) of the prediction thresholded at 0.5
+    struct Cleanup {            // with EvaluationOptions::cleanup: the same metrics after clean-up
+        MetricsReport metrics;
+        double boundaryF = 0, msPerSample = 0;
+    };
+    std::optional<Cleanup> cleanup;
 
-    // METHOD.md keys (mIoU, oIoU, prec@0.5 .. prec@0.9, AP, samples, ...) plus ms_per_sample and context.
+    // METHOD.md keys (mIoU, oIoU, prec@0.5 .. prec@0.9, AP, samples, ...) plus ms_per_sample,
+    // boundary_F, context, and "cleanup" {the same metrics, boundary_F, ms_per_sample} when scored.
     nlohmann::json toJson() const;
 };
 

@@ -1,5 +1,7 @@
 #include "core/eval/Metrics.h"
 
+#include <opencv2/imgproc.hpp>
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -138,6 +140,35 @@ nlohmann::json MetricsReport::toJson() const {
             {"best_threshold", bestThreshold},
             {"best_threshold_mIoU", bestThresholdMIoU},
             {"samples", samples}};
+}
+
+namespace {
+cv::Mat boundaryOf(const cv::Mat& mask) {
+    cv::Mat object = mask != 0, eroded;
+    // Outside the image is background: erode with a constant-zero border.
+    cv::erode(object, eroded, cv::getStructuringElement(cv::MORPH_CROSS, {3, 3}), {-1, -1}, 1, cv::BORDER_CONSTANT, 0);
+    return object & ~eroded;
+}
+
+// Boundary pixels of `from` within `tolerance` of a boundary pixel of `to`, as a share of `from`'s.
+double matchedShare(const cv::Mat& from, const cv::Mat& to, double tolerance) {
+    const int total = cv::countNonZero(from);
+    if (total == 0) return 0;
+    cv::Mat distance;
+    cv::distanceTransform(~to, distance, cv::DIST_L2, cv::DIST_MASK_PRECISE); // distance to `to`'s nearest pixel
+    const cv::Mat near = distance <= tolerance;
+    return double(cv::countNonZero(from & near)) / total;
+}
+} // namespace
+
+double boundaryFScore(const cv::Mat& prediction, const cv::Mat& truth, double tolerancePx) {
+    if (prediction.type() != CV_8UC1 || truth.type() != CV_8UC1 || prediction.size() != truth.size())
+        throw std::invalid_argument("boundaryFScore: both masks must be CV_8UC1 of the same size");
+    const cv::Mat p = boundaryOf(prediction), g = boundaryOf(truth);
+    const bool pEmpty = cv::countNonZero(p) == 0, gEmpty = cv::countNonZero(g) == 0;
+    if (pEmpty || gEmpty) return pEmpty && gEmpty ? 1.0 : 0.0;
+    const double precision = matchedShare(p, g, tolerancePx), recall = matchedShare(g, p, tolerancePx);
+    return precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0.0;
 }
 
 } // namespace rlfseg::eval

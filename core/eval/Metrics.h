@@ -75,4 +75,11 @@ private:
     std::vector<double> mSampleIoUs; // samples x 49
 };
 
+// Boundary F-score (as DAVIS's F measure): the boundary of a mask is its foreground pixels with a
+// background 4-neighbour (pixels outside the image count as background). Boundary precision is the
+// share of the prediction's boundary pixels within `tolerancePx` (Euclidean distance) of a truth
+// boundary pixel, recall the same the other way round, F = 2PR / (P + R). Both masks CV_8UC1,
+// nonzero = object, same size. Two empty masks score 1; one empty mask against a non-empty one, 0.
+double boundaryFScore(const cv::Mat& prediction, const cv::Mat& truth, double tolerancePx = 2.0);
+
 } // namespace rlfseg::eval

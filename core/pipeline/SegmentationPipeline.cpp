@@ -103,7 +103,12 @@ SegmentationPipeline::SegmentationPipeline(std::shared_ptr<StableDiffusionNetwor
 
 SegmentationPipeline::~SegmentationPipeline() = default;
 
-SegmentationResult SegmentationPipeline::segment(const cv::Mat& rgb, const std::string& prompt) {
+SegmentationResult SegmentationPipeline::segment(const cv::Mat& rgb, const std::string& prompt,
+                                                 const std::function<bool()>& stopRequested) {
+    const auto checkStop = [&] {
+        if (stopRequested && stopRequested()) throw Cancelled();
+    };
+    checkStop();
     if (rgb.empty()) throw Error("segment: the image is empty");
     if (rgb.type() != CV_8UC3) throw Error("segment: expected an 8-bit RGB image");
     c10::InferenceMode inference;
@@ -124,6 +129,7 @@ SegmentationResult SegmentationPipeline::segment(const cv::Mat& rgb, const std::
     }
     d->sync();
     result.timings.textMs = msSince(t0);
+    checkStop();
 
     t0 = Clock::now();
     cv::Mat input = rgb; // the networks' input size; bilinear as METHOD.md pins
@@ -139,12 +145,14 @@ SegmentationResult SegmentationPipeline::segment(const cv::Mat& rgb, const std::
     }
     d->sync();
     result.timings.encodeMs = msSince(t0);
+    checkStop();
 
     // The flow from the image latent (one step: z_mask = z_img + v(z_img, 0, c)) and the decode.
     const SampledMask sampled = sampleMask(net, zImage, context, d->sampler);
     result.stepScale = sampled.scale;
     result.score = sampled.score;
     result.timings.unetMs = sampled.unetMs;
+    checkStop();
 
     t0 = Clock::now();
     auto soft = conventions::softMaskFromDecoded(sampled.decoded)[0]; // [h, w]

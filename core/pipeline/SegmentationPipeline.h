@@ -11,6 +11,7 @@
 
 #include <opencv2/core.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -55,7 +56,10 @@ public:
     SegmentationPipeline& operator=(const SegmentationPipeline&) = delete;
 
     // `rgb`: CV_8UC3, R first. Throws rlfseg::Error for an empty or wrongly typed image.
-    SegmentationResult segment(const cv::Mat& rgb, const std::string& prompt);
+    // `stopRequested`, when given, is asked between the stages (text, image latent, flow, decode);
+    // when it answers true, segment throws rlfseg::Cancelled (the caches stay valid).
+    SegmentationResult segment(const cv::Mat& rgb, const std::string& prompt,
+                               const std::function<bool()>& stopRequested = {});
 
     const ModelFolder& model() const;
     const PipelineOptions& options() const;

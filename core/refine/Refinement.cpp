@@ -11,7 +11,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace rlfseg::refine {
 
@@ -64,14 +66,47 @@ double percentile95(const cv::Mat& mag) {
 
 // Mean of the scaled gradient (min(1, |grad| / g95), precomputed) over the mask's boundary pixels:
 // object pixels with a 4-neighbour outside the object (the region's edge replicates, so it is not
-// a boundary).
+// a boundary). This runs for every candidate: the boundary is where the mask and its erosion
+// differ, and the scan skips eight equal bytes at a time (boundaries are sparse).
 double edgeScore(const cv::Mat& mask, const cv::Mat& scaledMagnitude) {
     cv::Mat eroded;
     cv::erode(mask, eroded, cv::getStructuringElement(cv::MORPH_CROSS, {3, 3}), {-1, -1}, 1, cv::BORDER_REPLICATE);
-    cv::Mat boundary;
-    cv::subtract(mask, eroded, boundary);
-    if (cv::countNonZero(boundary) == 0) return 0.0;
-    return cv::mean(scaledMagnitude, boundary)[0];
+    double sum = 0;
+    size_t count = 0;
+    for (int y = 0; y < mask.rows; ++y) {
+        const uchar* m = mask.ptr<uchar>(y);
+        const uchar* e = eroded.ptr<uchar>(y);
+        const float* g = scaledMagnitude.ptr<float>(y);
+        for (int x = 0; x < mask.cols; x += 8) {
+            const int n = std::min(8, mask.cols - x);
+            if (n == 8) {
+                uint64_t mw, ew;
+                std::memcpy(&mw, m + x, 8);
+                std::memcpy(&ew, e + x, 8);
+                if (mw == ew) continue;
+            }
+            for (int k = x; k < x + n; ++k)
+                if (m[k] != e[k]) sum += g[k], ++count;
+        }
+    }
+    return count > 0 ? sum / static_cast<double>(count) : 0.0;
+}
+
+// p > t as a 0/255 mask, and the stability counts |p > low| and |p > high|, in one pass.
+cv::Mat thresholdAndCount(const cv::Mat& p, float t, float low, float high, int& aboveLow, int& aboveHigh) {
+    cv::Mat out(p.size(), CV_8UC1);
+    int nLow = 0, nHigh = 0;
+    for (int y = 0; y < p.rows; ++y) {
+        const float* v = p.ptr<float>(y);
+        uchar* o = out.ptr<uchar>(y);
+        for (int x = 0; x < p.cols; ++x) {
+            nLow += v[x] > low;
+            nHigh += v[x] > high;
+            o[x] = v[x] > t ? 255 : 0;
+        }
+    }
+    aboveLow = nLow, aboveHigh = nHigh;
+    return out;
 }
 
 } // namespace
@@ -267,14 +302,16 @@ RefinementResult refineMask(const cv::Mat& rgb, const cv::Mat& softIn, const cv:
     // computed on every core and kept in their fixed order, so the result does not depend on timing.
     const size_t pairs = stages.size() * o.thresholds.size();
     std::vector<std::array<Candidate, 2>> made(pairs);
-    parallelFor(pairs, [&](size_t job) {
+    // OpenCV's own parallel loop, so that the OpenCV calls inside it run without nested threads.
+    cv::parallel_for_(cv::Range(0, static_cast<int>(pairs)), [&](const cv::Range& jobs) {
+      for (int j = jobs.start; j < jobs.end; ++j) {
+        const size_t job = static_cast<size_t>(j);
         const auto& [stage, p] = stages[job / o.thresholds.size()];
         const float t = o.thresholds[job % o.thresholds.size()];
         // The mask at t + delta is inside the one at t - delta: their IoU is the ratio of areas.
-        const int low = cv::countNonZero(p > t - o.stabilityDelta);
-        const int high = cv::countNonZero(p > t + o.stabilityDelta);
+        int low = 0, high = 0;
+        const cv::Mat raw = thresholdAndCount(p, t, t - o.stabilityDelta, t + o.stabilityDelta, low, high);
         const double stability = low > 0 ? static_cast<double>(high) / low : 0.0;
-        const cv::Mat raw = p > t;
         for (bool cleaned : {false, true}) {
             cv::Mat m = raw;
             if (cleaned) {
@@ -292,6 +329,7 @@ RefinementResult refineMask(const cv::Mat& rgb, const cv::Mat& softIn, const cv:
             c.area = cv::countNonZero(m);
             c.regionMask = cleaned ? m : m.clone();
         }
+      }
     });
     for (auto& two : made)
         for (auto& c : two) result.candidates.push_back(std::move(c));

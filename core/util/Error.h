@@ -13,4 +13,10 @@ public:
     explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
 
+// Work stopped because its caller asked (a superseded or cancelled request), not a failure.
+class Cancelled : public Error {
+public:
+    Cancelled() : Error("cancelled") {}
+};
+
 } // namespace rlfseg

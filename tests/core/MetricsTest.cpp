@@ -225,3 +225,37 @@ TEST(Metrics, RejectsWrongInputs) {
     EXPECT_THROW(metrics.add(zeros8(4, 4), cv::Mat::zeros(4, 4, CV_32F)), std::invalid_argument);
     EXPECT_EQ(metrics.samples(), 0u);
 }
+
+TEST(Metrics, BoundaryFScoreOnHandMadeMasks) {
+    using rlfseg::eval::boundaryFScore;
+    cv::Mat truth = zeros8(40, 40);
+    truth(cv::Rect(10, 10, 10, 10)).setTo(1); // 36 boundary pixels
+    EXPECT_DOUBLE_EQ(boundaryFScore(truth * 255, truth), 1.0);
+
+    // Shifted by 2 px: every boundary pixel is within 2 px of the other's boundary.
+    cv::Mat shifted = zeros8(40, 40);
+    shifted(cv::Rect(12, 10, 10, 10)).setTo(255);
+    EXPECT_DOUBLE_EQ(boundaryFScore(shifted, truth), 1.0);
+
+    // A far speck adds one unmatched boundary pixel: P = 36/37, R = 1, F = 72/73.
+    cv::Mat speck = truth.clone();
+    speck.at<uchar>(35, 35) = 1;
+    EXPECT_NEAR(boundaryFScore(speck, truth), 72.0 / 73.0, 1e-12);
+    EXPECT_NEAR(boundaryFScore(truth, speck), 72.0 / 73.0, 1e-12); // symmetric in P and R
+
+    // Single pixels 3 px apart: matched with a tolerance of 3, not of 2.
+    cv::Mat a = zeros8(20, 20), b = zeros8(20, 20);
+    a.at<uchar>(5, 5) = 1;
+    b.at<uchar>(5, 8) = 1;
+    EXPECT_DOUBLE_EQ(boundaryFScore(a, b, 2.0), 0.0);
+    EXPECT_DOUBLE_EQ(boundaryFScore(a, b, 3.0), 1.0);
+
+    // A mask filling the image has its border as boundary (outside counts as background).
+    cv::Mat full(8, 8, CV_8UC1, cv::Scalar(1));
+    EXPECT_DOUBLE_EQ(boundaryFScore(full, full), 1.0);
+
+    EXPECT_DOUBLE_EQ(boundaryFScore(zeros8(9, 9), zeros8(9, 9)), 1.0);
+    EXPECT_DOUBLE_EQ(boundaryFScore(zeros8(40, 40), truth), 0.0);
+    EXPECT_DOUBLE_EQ(boundaryFScore(truth, zeros8(40, 40)), 0.0);
+    EXPECT_THROW(boundaryFScore(truth, zeros8(4, 4)), std::invalid_argument);
+}

@@ -105,6 +105,24 @@ TEST_F(SegmentationPipelineTest, CachesImageLatentsAndPromptsWithoutChangingResu
     EXPECT_FALSE(pipeline->segment(rgb, "the square").imageLatentCached);
 }
 
+TEST_F(SegmentationPipelineTest, StopsBetweenStagesWhenAskedAndStaysUsable) {
+    auto pipeline = SegmentationPipeline::load(sModel.string(), cpuOptions());
+    const cv::Mat rgb = testImage(32, 32, 6);
+    const auto reference = pipeline->segment(rgb, "the square");
+    pipeline->clearCaches();
+    // The check is asked before each stage (text, image latent, flow, decode); stopping at the
+    // k-th ask cancels there, whatever k.
+    for (int stopAt = 1; stopAt <= 4; ++stopAt) {
+        int asked = 0;
+        EXPECT_THROW(pipeline->segment(rgb, "the square", [&] { return ++asked == stopAt; }), Cancelled) << stopAt;
+        EXPECT_EQ(asked, stopAt);
+    }
+    int asked = 0;
+    const auto result = pipeline->segment(rgb, "the square", [&] { return ++asked > 4; });
+    EXPECT_EQ(asked, 4);
+    EXPECT_EQ(cv::norm(reference.soft, result.soft, cv::NORM_INF), 0.0);
+}
+
 TEST_F(SegmentationPipelineTest, DifferentPromptsGiveDifferentMasks) {
     auto pipeline = SegmentationPipeline::load(sModel.string(), cpuOptions());
     const cv::Mat rgb = testImage(32, 32, 5);

@@ -178,7 +178,33 @@ void ImageCanvas::clampOffset()
     mOffset.setY(clampAxis(mOffset.y(), mImage.height() * scale, height()));
 }
 
-void ImageCanvas::paintOverlays(QPainter& /*painter*/) {}
+void ImageCanvas::setMaskLayers(QVector<MaskLayer> layers)
+{
+    mMaskLayers = std::move(layers);
+    update();
+}
+
+void ImageCanvas::setTintsVisible(bool visible)
+{
+    mTintsVisible = visible;
+    update();
+}
+
+void ImageCanvas::paintOverlays(QPainter& painter)
+{
+    painter.save();
+    for (const auto& layer : mMaskLayers) {
+        if (layer.isEmpty()) continue;
+        if (mTintsVisible) painter.drawImage(layer.offset, layer.tint);
+        // Cosmetic pens: the outline keeps its screen width at every zoom.
+        QPen pen(layer.color.darker(layer.selected ? 100 : 130), layer.selected ? 2.5 : 1.5);
+        pen.setCosmetic(true);
+        painter.setPen(pen);
+        painter.setBrush(Qt::NoBrush);
+        painter.drawPath(layer.outline);
+    }
+    painter.restore();
+}
 
 void ImageCanvas::paintEvent(QPaintEvent* /*event*/)
 {

@@ -6,6 +6,8 @@
 // unit covers several device pixels. Masks and boxes drawn later on top of the image must line up
 // with image pixels, which is why the canvas thinks in image pixels rather than logical units.
 
+#include "ui/canvas/MaskLayer.h"
+
 #include <QImage>
 #include <QPointF>
 #include <QRectF>
@@ -41,6 +43,13 @@ public:
     QPointF mapFromImage(const QPointF& imagePos) const;
 
     QSize sizeHint() const override;
+
+    // The masks drawn over the image, in order (later ones on top). The selected one is drawn with
+    // a thicker outline.
+    void setMaskLayers(QVector<MaskLayer> layers);
+    const QVector<MaskLayer>& maskLayers() const { return mMaskLayers; }
+    // Shows or hides the tints (outlines stay), e.g. to judge a boundary against the image.
+    void setTintsVisible(bool visible);
 
 public slots:
     // Zooms about the widget centre.
@@ -81,6 +90,8 @@ private:
     void updatePanCursor();
 
     QImage mImage;
+    QVector<MaskLayer> mMaskLayers;
+    bool mTintsVisible = true;
     // mLevels[0] is mImage in a format that paints fast; each further level halves the previous
     // one, so zoomed-out views are drawn from a level close to screen size (smooth and cheap).
     QVector<QImage> mLevels;

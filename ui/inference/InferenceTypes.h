@@ -1,0 +1,46 @@
+#pragma once
+// What travels between the studio and its inference worker. Qt and OpenCV types only (no LibTorch).
+
+#include <QMetaType>
+#include <QString>
+
+#include <opencv2/core.hpp>
+
+namespace rlfseg::ui {
+
+struct InferenceSettings {
+    QString modelDirectory;          // empty: the default model
+    QString device = QStringLiteral("auto"); // auto | cpu | cuda | cuda:N
+    QString precision = QStringLiteral("auto");
+    QString sampler = QStringLiteral("one-step");
+    int threads = 0;                 // 0: every core
+    float threshold = 0.5f;
+};
+
+struct ModelInfo {
+    QString directory;
+    QString name, trainedOn, description;
+    bool isRlfsegModel = false;
+    QString device;      // "CPU, 2 threads" / "CUDA 0: NVIDIA H100 ..."
+    bool onCuda = false;
+    QString warning;     // e.g. CUDA was asked for but is not available; empty when none
+    int resolution = 0;  // the model's input side in pixels
+    double loadMs = 0;
+};
+
+struct SegmentOutcome {
+    quint64 id = 0;
+    QString imagePath, prompt;
+    cv::Mat mask;        // CV_8UC1 0/255 at the image's size
+    cv::Mat soft;        // CV_32FC1 in [0, 1] at the model's size (plots, thresholds, clean-up)
+    double score = 0, stepScale = 1;
+    double latencyMs = 0; // from the request to the result leaving the worker
+    double computeMs = 0; // the pipeline's own time
+    bool imageLatentCached = false;
+};
+
+} // namespace rlfseg::ui
+
+Q_DECLARE_METATYPE(rlfseg::ui::InferenceSettings)
+Q_DECLARE_METATYPE(rlfseg::ui::ModelInfo)
+Q_DECLARE_METATYPE(rlfseg::ui::SegmentOutcome)

@@ -1,0 +1,76 @@
+#pragma once
+// The annotations of the folder being worked on: the studio's side of core's Document (a project
+// file whose every edit is journaled before it returns, so a crash loses nothing).
+//
+// The project of a folder is `<folder>/rlfseg-project.json`. It is opened when the folder is
+// (unsaved edits of a session that crashed are replayed at once, and recoveredEdits() says how
+// many), and created only by the first edit, so looking at a folder writes nothing into it.
+
+#include "ui/canvas/MaskLayer.h"
+#include "ui/inference/InferenceTypes.h"
+
+#include <QDir>
+#include <QHash>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+#include <memory>
+
+namespace rlfseg::annotation {
+class Document;
+class Project;
+} // namespace rlfseg::annotation
+
+namespace rlfseg::ui {
+
+class AnnotationSession : public QObject {
+    Q_OBJECT
+
+public:
+    explicit AnnotationSession(QObject* parent = nullptr);
+    ~AnnotationSession() override;
+
+    static QString projectFileFor(const QString& folder);
+
+    // Opens the project of `folder` (or prepares a new one). False, with `error` saying why, when
+    // an existing project file cannot be read; nothing is changed on disk then.
+    bool openFolder(const QString& folder, QString* error);
+    void close();
+    bool isOpen() const { return !mProjectPath.isEmpty(); }
+    QString projectPath() const { return mProjectPath; }
+    int recoveredEdits() const { return mRecoveredEdits; }
+    bool modified() const;
+
+    // The model's mask for `imagePath` as a new annotation of `category` (created when new), and
+    // the prompt in the image's history. Returns the annotation's id, or 0 with `error` set.
+    qint64 addModelMask(const QString& imagePath, const QString& category, const SegmentOutcome& outcome,
+                        const QString& modelName, QString* error);
+    bool removeAnnotation(qint64 id, QString* error);
+
+    QVector<MaskLayer> layersFor(const QString& imagePath) const;
+    QList<qint64> annotationsOf(const QString& imagePath) const;
+    cv::Mat maskOf(qint64 annotationId) const; // CV_8UC1 0/255; empty when there is none
+    QStringList promptHistory(const QString& imagePath) const;
+    QStringList categoryNames() const;
+    const annotation::Project* project() const;
+
+    // Writes the project file atomically and empties the journal.
+    bool save(QString* error);
+
+signals:
+    void annotationsChanged(const QString& imagePath);
+
+private:
+    QString relativePath(const QString& imagePath) const;
+    bool ensureDocument(QString* error);
+
+    QString mProjectPath;
+    QDir mRoot;
+    std::unique_ptr<annotation::Document> mDocument;
+    int mRecoveredEdits = 0;
+    mutable QHash<qint64, MaskLayer> mLayers; // by annotation id; masks do not change under an id here
+};
+
+} // namespace rlfseg::ui
