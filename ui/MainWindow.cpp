@@ -1,6 +1,8 @@
 #include "ui/MainWindow.h"
 
 #include "rlfseg/BuildInfo.h"
+#include "core/annotation/Project.h"
+#include "core/refine/Refinement.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/inference/InferenceService.h"
 #include "ui/prompt/PromptBar.h"
@@ -62,6 +64,7 @@ constexpr int kAutosaveIntervalMs = 120'000;
 
 constexpr int kPathRole = Qt::UserRole;
 constexpr int kThumbnailLoadedRole = Qt::UserRole + 1;
+constexpr int kAnnotationIdRole = Qt::UserRole + 2;
 
 QString displayName(const QString& path) { return QFileInfo(path).fileName(); }
 
@@ -103,6 +106,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(mSession, &AnnotationSession::annotationsChanged, this, [this](const QString& path) {
         if (path == mCurrentImagePath) refreshOverlays();
     });
+    connect(mSession, &AnnotationSession::idChanged, this, [this](qint64 from, qint64 to) {
+        if (mSelectedAnnotation == from) mSelectedAnnotation = to;
+    });
+    connect(mSession, &AnnotationSession::editFailed, this, [this](const QString& message) { fail(message); });
+    createAnnotationDock();
     mAutosaveTimer = new QTimer(this);
     mAutosaveTimer->setInterval(kAutosaveIntervalMs);
     connect(mAutosaveTimer, &QTimer::timeout, this, &MainWindow::autosave);
@@ -180,6 +188,23 @@ void MainWindow::createActions()
         settings.modelDirectory.clear();
         loadModel(settings);
     });
+    // Undo and redo are created with the session (createAnnotationDock), which owns the stack.
+    mDeleteMaskAction = new QAction(tr("&Delete Mask"), this);
+    mDeleteMaskAction->setShortcuts({QKeySequence(QKeySequence::Delete), QKeySequence(Qt::Key_Backspace)});
+    connect(mDeleteMaskAction, &QAction::triggered, this, [this] { deleteMask(mSelectedAnnotation); });
+    mCleanUpAction = new QAction(tr("&Clean Up Mask"), this);
+    mCleanUpAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    mCleanUpAction->setToolTip(tr("Refinement and dynamic selection: snap the boundary to image edges, remove "
+                                  "specks and fill small holes (real holes stay)"));
+    connect(mCleanUpAction, &QAction::triggered, this, [this] { cleanUpMask(mSelectedAnnotation); });
+    mSetCategoryAction = new QAction(tr("Set &Category"), this);
+    mSetCategoryAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    mSetCategoryAction->setToolTip(tr("Give the selected mask the category chosen in the prompt bar"));
+    connect(mSetCategoryAction, &QAction::triggered, this, [this] {
+        QString error;
+        if (mSelectedAnnotation && !mSession->setCategory(mSelectedAnnotation, mPromptBar->category(), &error)) fail(error);
+    });
+
     mModelInfoAction = new QAction(tr("&About This Model…"), this);
     connect(mModelInfoAction, &QAction::triggered, this, &MainWindow::showModelInfo);
 
@@ -354,6 +379,7 @@ bool MainWindow::openImage(const QString& path)
     const QString absolute = QFileInfo(path).absoluteFilePath();
     // Work for the image being left is stale: drop it rather than make the user wait for it.
     if (!mCurrentImagePath.isEmpty() && mCurrentImagePath != absolute) mInference->cancelImage(mCurrentImagePath);
+    if (mCurrentImagePath != absolute) mSelectedAnnotation = 0;
     mCurrentImagePath = absolute;
     openSessionFor(absolute);
     mCanvas->setImage(image);
@@ -641,6 +667,98 @@ void MainWindow::dropEvent(QDropEvent* event)
     openPaths(paths);
 }
 
+void MainWindow::createAnnotationDock()
+{
+    mUndoAction = mSession->undoStack()->createUndoAction(this, tr("&Undo"));
+    mUndoAction->setShortcut(QKeySequence::Undo);
+    mRedoAction = mSession->undoStack()->createRedoAction(this, tr("&Redo"));
+    mRedoAction->setShortcuts({QKeySequence(QKeySequence::Redo), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    QMenu* editMenu = new QMenu(tr("&Edit"), this);
+    editMenu->setObjectName(QStringLiteral("editMenu"));
+    editMenu->addAction(mUndoAction);
+    editMenu->addAction(mRedoAction);
+    editMenu->addSeparator();
+    editMenu->addAction(mCleanUpAction);
+    editMenu->addAction(mSetCategoryAction);
+    editMenu->addAction(mDeleteMaskAction);
+    menuBar()->insertMenu(mViewMenu->menuAction(), editMenu);
+
+    mAnnotationList = new QListWidget(this);
+    mAnnotationList->setObjectName(QStringLiteral("annotationList"));
+    mAnnotationList->setSelectionMode(QAbstractItemView::SingleSelection);
+    connect(mAnnotationList, &QListWidget::currentRowChanged, this, [this](int row) {
+        QListWidgetItem* item = mAnnotationList->item(row);
+        selectAnnotation(item ? item->data(kAnnotationIdRole).toLongLong() : 0);
+    });
+    mAnnotationDock = new QDockWidget(tr("Masks"), this);
+    mAnnotationDock->setObjectName(QStringLiteral("annotationDock"));
+    mAnnotationDock->setWidget(mAnnotationList);
+    addDockWidget(Qt::RightDockWidgetArea, mAnnotationDock);
+    mViewMenu->addAction(mAnnotationDock->toggleViewAction());
+}
+
+void MainWindow::refreshAnnotationList()
+{
+    const QSignalBlocker blocker(mAnnotationList);
+    mAnnotationList->clear();
+    const QList<qint64> ids = mSession->annotationsOf(mCurrentImagePath);
+    if (!ids.contains(mSelectedAnnotation)) mSelectedAnnotation = 0;
+    for (qint64 id : ids) {
+        QPixmap swatch(12, 12);
+        const auto* project = mSession->project();
+        const auto* a = project ? project->annotation(id) : nullptr;
+        swatch.fill(a ? categoryColor(a->categoryId) : QColor(Qt::gray));
+        const double score = mSession->scoreOf(id);
+        QString text = mSession->categoryOf(id);
+        if (!mSession->promptOf(id).isEmpty()) text += QStringLiteral(" — “%1”").arg(mSession->promptOf(id));
+        if (score >= 0) text += tr(" (score %1)").arg(score, 0, 'f', 2);
+        auto* item = new QListWidgetItem(QIcon(swatch), text);
+        item->setData(kAnnotationIdRole, id);
+        mAnnotationList->addItem(item);
+        if (id == mSelectedAnnotation) mAnnotationList->setCurrentItem(item);
+    }
+    const bool selected = mSelectedAnnotation != 0;
+    mDeleteMaskAction->setEnabled(selected);
+    mCleanUpAction->setEnabled(selected);
+    mSetCategoryAction->setEnabled(selected);
+}
+
+void MainWindow::selectAnnotation(qint64 id)
+{
+    mSelectedAnnotation = id;
+    refreshOverlays();
+}
+
+bool MainWindow::deleteMask(qint64 id)
+{
+    if (id == 0) return fail(tr("Select a mask first."));
+    QString error;
+    if (!mSession->removeAnnotation(id, &error)) return fail(error);
+    return true;
+}
+
+bool MainWindow::cleanUpMask(qint64 id)
+{
+    if (id == 0) return fail(tr("Select a mask first."));
+    const cv::Mat mask = mSession->maskOf(id);
+    if (mask.empty()) return fail(tr("There is no mask %1.").arg(id));
+    const QImage image = mCanvas->image().convertToFormat(QImage::Format_RGB888);
+    if (image.size() != QSize(mask.cols, mask.rows))
+        return fail(tr("The image on screen does not have the mask's size; reopen it."));
+    const cv::Mat rgb(image.height(), image.width(), CV_8UC3, const_cast<uchar*>(image.constBits()),
+                      static_cast<size_t>(image.bytesPerLine()));
+    try {
+        const auto result = refine::refineMask(rgb, mask);
+        if (!result.best()) return fail(tr("Clean up found no object in the mask."));
+        QString error;
+        if (!mSession->replaceMask(id, result.selectedMask(), tr("Clean up"), &error)) return fail(error);
+        statusBar()->showMessage(tr("Cleaned up: %1").arg(QString::fromStdString(result.reason)), kInfoMessageTimeoutMs);
+        return true;
+    } catch (const std::exception& e) {
+        return fail(tr("Clean up failed: %1").arg(QString::fromStdString(e.what())));
+    }
+}
+
 void MainWindow::createPromptBar()
 {
     mPromptBar = new PromptBar(this);
@@ -737,6 +855,7 @@ void MainWindow::onSegmentResult(const SegmentOutcome& outcome)
         return;
     }
     if (outcome.imagePath == mCurrentImagePath) {
+        selectAnnotation(id);
         mPromptBar->setImageHistory(mSession->promptHistory(outcome.imagePath));
         mPromptBar->setCategories(mSession->categoryNames());
     }
@@ -750,7 +869,13 @@ void MainWindow::onSegmentResult(const SegmentOutcome& outcome)
     emit maskShown(id, outcome.latencyMs);
 }
 
-void MainWindow::refreshOverlays() { mCanvas->setMaskLayers(mSession->layersFor(mCurrentImagePath)); }
+void MainWindow::refreshOverlays()
+{
+    auto layers = mSession->layersFor(mCurrentImagePath);
+    for (auto& layer : layers) layer.selected = layer.id == mSelectedAnnotation;
+    mCanvas->setMaskLayers(layers);
+    refreshAnnotationList();
+}
 
 void MainWindow::openSessionFor(const QString& imagePath)
 {

@@ -56,12 +56,20 @@ public:
     bool runPrompt(const QString& prompt, const QString& category = {});
     // Saves the project of the open folder (atomically). False with lastError() on failure.
     bool saveProject();
+    // The selected mask (0: none); selecting highlights it on the canvas and in the list.
+    qint64 selectedAnnotation() const { return mSelectedAnnotation; }
+    void selectAnnotation(qint64 id);
+    // Refinement and dynamic selection (core/refine) on a mask, as one undoable step. False with
+    // lastError() when it cannot run.
+    bool cleanUpMask(qint64 id);
+    bool deleteMask(qint64 id);
 
     QString lastError() const { return mLastError; }
     QString currentImagePath() const { return mCurrentImagePath; }
     ImageCanvas* canvas() const { return mCanvas; }
     QListWidget* imageList() const { return mImageList; }
     InferenceService* inference() const { return mInference; }
+    QListWidget* annotationList() const { return mAnnotationList; }
     PromptBar* promptBar() const { return mPromptBar; }
     AnnotationSession* session() const { return mSession; }
 
@@ -92,6 +100,8 @@ private:
     void createStatusBar();
     void createImageListDock();
     void createPromptBar();
+    void createAnnotationDock();
+    void refreshAnnotationList();
     void connectInference();
 
     void onPromptSubmitted(const QString& category, const QString& prompt);
@@ -154,6 +164,14 @@ private:
     QAction* mLoadModelAction = nullptr;
     QAction* mDefaultModelAction = nullptr;
     QAction* mModelInfoAction = nullptr;
+    QAction* mUndoAction = nullptr;
+    QAction* mRedoAction = nullptr;
+    QAction* mDeleteMaskAction = nullptr;
+    QAction* mCleanUpAction = nullptr;
+    QAction* mSetCategoryAction = nullptr;
+    QDockWidget* mAnnotationDock = nullptr;
+    QListWidget* mAnnotationList = nullptr;
+    qint64 mSelectedAnnotation = 0;
 
     QString mCurrentImagePath;
     QString mLastError;

@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QFileInfo>
+#include <QUndoCommand>
 
 namespace rlfseg::ui {
 
@@ -17,7 +18,117 @@ std::string nowIso()
 }
 } // namespace
 
-AnnotationSession::AnnotationSession(QObject* parent) : QObject(parent) {}
+// An edit on the undo stack. The session applies it once before pushing (so an edit the project
+// refuses never enters the history); QUndoStack's first redo() is then skipped.
+class AnnotationSession::Command : public QUndoCommand {
+public:
+    Command(AnnotationSession& session, const QString& text) : QUndoCommand(text), mSession(session) {}
+    void apply() { forward(); }
+    void redo() final
+    {
+        if (mApplied) {
+            mApplied = false;
+            return;
+        }
+        guarded([this] { forward(); });
+    }
+    void undo() final { guarded([this] { backward(); }); }
+    void markApplied() { mApplied = true; }
+
+protected:
+    virtual void forward() = 0;
+    virtual void backward() = 0;
+    AnnotationSession& mSession;
+
+private:
+    template <typename F> void guarded(F f)
+    {
+        try {
+            f();
+        } catch (const std::exception& e) {
+            emit mSession.editFailed(QString::fromStdString(e.what()));
+        }
+    }
+    bool mApplied = false;
+};
+
+class AnnotationSession::AddCommand : public Command {
+public:
+    AddCommand(AnnotationSession& s, annotation::Annotation a, const QString& text) : Command(s, text), mAnnotation(std::move(a)) {}
+    qint64 annotationId() const { return mHandle ? *mHandle : 0; }
+
+protected:
+    void forward() override
+    {
+        const qint64 id = mSession.insertAnnotation(mAnnotation);
+        if (mHandle) mSession.follow(*mHandle, id);
+        else mHandle = mSession.handleOf(id);
+    }
+    void backward() override { mSession.eraseAnnotation(*mHandle); }
+
+private:
+    annotation::Annotation mAnnotation;
+    std::shared_ptr<qint64> mHandle;
+};
+
+class AnnotationSession::RemoveCommand : public Command {
+public:
+    RemoveCommand(AnnotationSession& s, qint64 id, const QString& text) : Command(s, text), mHandle(s.handleOf(id)) {}
+
+protected:
+    void forward() override
+    {
+        mAnnotation = *mSession.mDocument->project().annotation(*mHandle);
+        mSession.eraseAnnotation(*mHandle);
+    }
+    void backward() override { mSession.follow(*mHandle, mSession.insertAnnotation(mAnnotation)); }
+
+private:
+    std::shared_ptr<qint64> mHandle;
+    annotation::Annotation mAnnotation;
+};
+
+class AnnotationSession::CategoryCommand : public Command {
+public:
+    CategoryCommand(AnnotationSession& s, qint64 id, int from, int to, const QString& text)
+        : Command(s, text), mHandle(s.handleOf(id)), mFrom(from), mTo(to) {}
+
+protected:
+    void forward() override { set(mTo); }
+    void backward() override { set(mFrom); }
+
+private:
+    void set(int category)
+    {
+        mSession.mDocument->setCategory(*mHandle, category);
+        mSession.mLayers.remove(*mHandle); // the colour follows the category
+        emit mSession.annotationsChanged(mSession.imagePathOfAnnotation(*mHandle));
+    }
+    std::shared_ptr<qint64> mHandle;
+    int mFrom, mTo;
+};
+
+class AnnotationSession::MaskCommand : public Command {
+public:
+    MaskCommand(AnnotationSession& s, qint64 id, coco::Rle from, coco::Rle to, const QString& text)
+        : Command(s, text), mHandle(s.handleOf(id)), mFrom(std::move(from)), mTo(std::move(to)) {}
+
+protected:
+    void forward() override { set(mTo); }
+    void backward() override { set(mFrom); }
+
+private:
+    void set(const coco::Rle& mask)
+    {
+        mSession.mDocument->replaceMask(*mHandle, mask);
+        mSession.mLayers.remove(*mHandle);
+        emit mSession.annotationsChanged(mSession.imagePathOfAnnotation(*mHandle));
+    }
+    std::shared_ptr<qint64> mHandle;
+    coco::Rle mFrom, mTo;
+};
+
+AnnotationSession::AnnotationSession(QObject* parent) : QObject(parent), mUndo(new QUndoStack(this)) {}
 
 AnnotationSession::~AnnotationSession() = default;
 
@@ -53,6 +164,8 @@ bool AnnotationSession::openFolder(const QString& folder, QString* error)
 
 void AnnotationSession::close()
 {
+    mUndo->clear(); // its commands refer to this project
+    mHandles.clear();
     mDocument.reset(); // its journal keeps every edit that was not saved
     mProjectPath.clear();
     mLayers.clear();
@@ -106,7 +219,9 @@ qint64 AnnotationSession::addModelMask(const QString& imagePath, const QString& 
         a.score = outcome.score;
         a.prompt = outcome.prompt.toStdString();
         a.created = nowIso();
-        const int64_t id = document.addAnnotation(a);
+        auto* command = new AddCommand(*this, a, tr("Mask for “%1”").arg(outcome.prompt));
+        if (!push(command, error)) return 0;
+        const qint64 id = command->annotationId();
 
         annotation::PromptRecord record;
         record.prompt = a.prompt;
@@ -116,7 +231,6 @@ qint64 AnnotationSession::addModelMask(const QString& imagePath, const QString& 
         record.area = static_cast<int64_t>(coco::area(a.mask));
         record.model = modelName.toStdString();
         document.addPrompt(imageId, record);
-        emit annotationsChanged(imagePath);
         return id;
     } catch (const std::exception& e) {
         if (error) *error = tr("Cannot add the mask: %1").arg(QString::fromStdString(e.what()));
@@ -124,22 +238,117 @@ qint64 AnnotationSession::addModelMask(const QString& imagePath, const QString& 
     }
 }
 
+bool AnnotationSession::push(Command* command, QString* error)
+{
+    try {
+        command->apply();
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        delete command;
+        return false;
+    }
+    command->markApplied();
+    mUndo->push(command);
+    return true;
+}
+
+std::shared_ptr<qint64> AnnotationSession::handleOf(qint64 id)
+{
+    auto& handle = mHandles[id];
+    if (!handle) handle = std::make_shared<qint64>(id);
+    return handle;
+}
+
+void AnnotationSession::follow(qint64 oldId, qint64 newId)
+{
+    if (auto handle = mHandles.take(oldId)) {
+        *handle = newId;
+        mHandles.insert(newId, handle);
+    }
+    emit idChanged(oldId, newId);
+}
+
+QString AnnotationSession::imagePathOfAnnotation(qint64 id) const
+{
+    const auto* a = mDocument ? mDocument->project().annotation(id) : nullptr;
+    const auto* image = a ? mDocument->project().image(a->imageId) : nullptr;
+    return image ? mRoot.absoluteFilePath(QString::fromStdString(image->path)) : QString();
+}
+
+qint64 AnnotationSession::insertAnnotation(const annotation::Annotation& a)
+{
+    const qint64 id = mDocument->addAnnotation(a);
+    emit annotationsChanged(imagePathOfAnnotation(id));
+    return id;
+}
+
+void AnnotationSession::eraseAnnotation(qint64 id)
+{
+    const QString imagePath = imagePathOfAnnotation(id);
+    mDocument->removeAnnotation(id);
+    mLayers.remove(id);
+    emit annotationsChanged(imagePath);
+}
+
 bool AnnotationSession::removeAnnotation(qint64 id, QString* error)
 {
-    if (!mDocument) return false;
+    if (!mDocument || !mDocument->project().annotation(id)) {
+        if (error) *error = tr("There is no annotation %1.").arg(id);
+        return false;
+    }
+    return push(new RemoveCommand(*this, id, tr("Delete mask")), error);
+}
+
+bool AnnotationSession::setCategory(qint64 id, const QString& category, QString* error)
+{
+    const auto* a = mDocument ? mDocument->project().annotation(id) : nullptr;
+    const QString name = category.simplified();
+    if (!a || name.isEmpty()) {
+        if (error) *error = a ? tr("A category needs a name.") : tr("There is no annotation %1.").arg(id);
+        return false;
+    }
     try {
-        const auto* a = mDocument->project().annotation(id);
-        if (!a) return false;
-        const auto* image = mDocument->project().image(a->imageId);
-        const QString imagePath = image ? mRoot.absoluteFilePath(QString::fromStdString(image->path)) : QString();
-        mDocument->removeAnnotation(id);
-        mLayers.remove(id);
-        emit annotationsChanged(imagePath);
-        return true;
+        const auto* existing = mDocument->project().categoryByName(name.toStdString());
+        const int to = existing ? existing->id : mDocument->addCategory(name.toStdString());
+        if (to == a->categoryId) return true;
+        return push(new CategoryCommand(*this, id, a->categoryId, to, tr("Category “%1”").arg(name)), error);
     } catch (const std::exception& e) {
         if (error) *error = QString::fromStdString(e.what());
         return false;
     }
+}
+
+bool AnnotationSession::replaceMask(qint64 id, const cv::Mat& mask, const QString& what, QString* error)
+{
+    const auto* a = mDocument ? mDocument->project().annotation(id) : nullptr;
+    if (!a) {
+        if (error) *error = tr("There is no annotation %1.").arg(id);
+        return false;
+    }
+    if (mask.type() != CV_8UC1 || mask.cols != a->mask.width || mask.rows != a->mask.height) {
+        if (error) *error = tr("The new mask does not have the image's size.");
+        return false;
+    }
+    return push(new MaskCommand(*this, id, a->mask, coco::encode(mask), what), error);
+}
+
+QString AnnotationSession::categoryOf(qint64 id) const
+{
+    const auto* a = mDocument ? mDocument->project().annotation(id) : nullptr;
+    const auto* c = a ? mDocument->project().category(a->categoryId) : nullptr;
+    return c ? QString::fromStdString(c->name) : QString();
+}
+
+QString AnnotationSession::promptOf(qint64 id) const
+{
+    const auto* a = mDocument ? mDocument->project().annotation(id) : nullptr;
+    return a ? QString::fromStdString(a->prompt) : QString();
+}
+
+double AnnotationSession::scoreOf(qint64 id) const
+{
+    const auto* a = mDocument ? mDocument->project().annotation(id) : nullptr;
+    return a ? a->score : -1.0;
 }
 
 QList<qint64> AnnotationSession::annotationsOf(const QString& imagePath) const
@@ -156,7 +365,7 @@ cv::Mat AnnotationSession::maskOf(qint64 annotationId) const
 {
     if (!mDocument) return {};
     const auto* a = mDocument->project().annotation(annotationId);
-    return a ? coco::decode(a->mask) : cv::Mat();
+    return a ? cv::Mat(coco::decode(a->mask) * 255) : cv::Mat();
 }
 
 QVector<MaskLayer> AnnotationSession::layersFor(const QString& imagePath) const

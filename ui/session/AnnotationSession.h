@@ -2,6 +2,10 @@
 // The annotations of the folder being worked on: the studio's side of core's Document (a project
 // file whose every edit is journaled before it returns, so a crash loses nothing).
 //
+// Every change goes through the undo stack (one command per edit), so undo and redo replay
+// journaled edits too. An annotation that undo brings back gets a new id from the project; the
+// commands follow it, and idChanged() tells the views.
+//
 // The project of a folder is `<folder>/rlfseg-project.json`. It is opened when the folder is
 // (unsaved edits of a session that crashed are replayed at once, and recoveredEdits() says how
 // many), and created only by the first edit, so looking at a folder writes nothing into it.
@@ -14,6 +18,7 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
+#include <QUndoStack>
 #include <QVector>
 
 #include <memory>
@@ -21,11 +26,18 @@
 namespace rlfseg::annotation {
 class Document;
 class Project;
+struct Annotation;
 } // namespace rlfseg::annotation
 
 namespace rlfseg::ui {
 
 class AnnotationSession : public QObject {
+    class Command;
+    class AddCommand;
+    class RemoveCommand;
+    class CategoryCommand;
+    class MaskCommand;
+
     Q_OBJECT
 
 public:
@@ -48,6 +60,14 @@ public:
     qint64 addModelMask(const QString& imagePath, const QString& category, const SegmentOutcome& outcome,
                         const QString& modelName, QString* error);
     bool removeAnnotation(qint64 id, QString* error);
+    bool setCategory(qint64 id, const QString& category, QString* error);
+    // Replaces the mask (clean-up, brush, eraser): `what` names the step in the undo history.
+    bool replaceMask(qint64 id, const cv::Mat& mask, const QString& what, QString* error);
+
+    QUndoStack* undoStack() const { return mUndo; }
+    QString categoryOf(qint64 annotationId) const;
+    QString promptOf(qint64 annotationId) const;
+    double scoreOf(qint64 annotationId) const;
 
     QVector<MaskLayer> layersFor(const QString& imagePath) const;
     QList<qint64> annotationsOf(const QString& imagePath) const;
@@ -61,16 +81,29 @@ public:
 
 signals:
     void annotationsChanged(const QString& imagePath);
+    void idChanged(qint64 oldId, qint64 newId);
+    void editFailed(const QString& message); // an undo or redo the project refused
 
 private:
     QString relativePath(const QString& imagePath) const;
     bool ensureDocument(QString* error);
+    QString imagePathOfAnnotation(qint64 id) const;
+    // The edits the commands make (they throw rlfseg::Error).
+    qint64 insertAnnotation(const annotation::Annotation& a);
+    void eraseAnnotation(qint64 id);
+    void follow(qint64 oldId, qint64 newId);
+    std::shared_ptr<qint64> handleOf(qint64 id);
+    bool push(Command* command, QString* error);
 
     QString mProjectPath;
     QDir mRoot;
     std::unique_ptr<annotation::Document> mDocument;
     int mRecoveredEdits = 0;
-    mutable QHash<qint64, MaskLayer> mLayers; // by annotation id; masks do not change under an id here
+    mutable QHash<qint64, MaskLayer> mLayers; // by annotation id; dropped when its mask changes
+    QUndoStack* mUndo = nullptr;
+    // The id of each annotation the undo history refers to, shared by its commands, so that an
+    // annotation re-created by undo (with a new id) is still found by the later commands.
+    QHash<qint64, std::shared_ptr<qint64>> mHandles;
 };
 
 } // namespace rlfseg::ui

@@ -1,0 +1,167 @@
+// Edits on the folder's project through AnnotationSession and the main window: every edit is one
+// undo step, undo brings deleted masks back (under a new id the commands follow), and clean-up
+// runs core's refinement. No model needed: the masks are drawn here.
+
+#include "ui/MainWindow.h"
+#include "ui/canvas/ImageCanvas.h"
+#include "ui/session/AnnotationSession.h"
+
+#include <QImage>
+#include <QRandomGenerator>
+#include <QListWidget>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+#include <opencv2/imgproc.hpp>
+
+using namespace rlfseg::ui;
+
+namespace {
+
+// A 200 x 160 image: a dark disc on a light, slightly grainy background (as photographs are).
+QString writeDiscImage(const QTemporaryDir& dir)
+{
+    QImage image(200, 160, QImage::Format_RGB888);
+    QRandomGenerator grain(5);
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) {
+            const int g = grain.bounded(-12, 13);
+            const bool disc = (x - 100) * (x - 100) + (y - 80) * (y - 80) <= 40 * 40;
+            image.setPixelColor(x, y, disc ? QColor(30 + 12 + g, 40 + 12 + g, 160 + g) : QColor(220 + g, 220 + g, 210 + g));
+        }
+    const QString path = dir.filePath(QStringLiteral("disc.png"));
+    image.save(path);
+    return path;
+}
+
+cv::Mat discMask(int radius)
+{
+    cv::Mat mask = cv::Mat::zeros(160, 200, CV_8UC1);
+    cv::circle(mask, {100, 80}, radius, 255, cv::FILLED);
+    return mask;
+}
+
+SegmentOutcome outcomeOf(const QString& imagePath, const cv::Mat& mask, const QString& prompt)
+{
+    SegmentOutcome o;
+    o.imagePath = imagePath;
+    o.prompt = prompt;
+    o.mask = mask;
+    o.score = 0.9;
+    return o;
+}
+
+bool same(const cv::Mat& a, const cv::Mat& b) { return !a.empty() && !b.empty() && cv::countNonZero(a != b) == 0; }
+
+} // namespace
+
+class EditingTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void everyEditIsOneUndoStep();
+    void lookingAtAFolderWritesNothing();
+    void cleanUpRemovesSpecksKeepsTheObjectAndUndoes();
+};
+
+void EditingTest::everyEditIsOneUndoStep()
+{
+    QTemporaryDir dir;
+    const QString image = writeDiscImage(dir);
+    AnnotationSession session;
+    QString error;
+    QVERIFY(session.openFolder(dir.path(), &error));
+    const qint64 id = session.addModelMask(image, QStringLiteral("disc"), outcomeOf(image, discMask(40), QStringLiteral("the disc")),
+                                           QStringLiteral("test"), &error);
+    QVERIFY2(id > 0, qPrintable(error));
+    QUndoStack* undo = session.undoStack();
+    QCOMPARE(undo->count(), 1);
+
+    QVERIFY(session.setCategory(id, QStringLiteral("ball"), &error));
+    QVERIFY(session.replaceMask(id, discMask(30), QStringLiteral("Brush"), &error));
+    QVERIFY(session.removeAnnotation(id, &error));
+    QCOMPARE(undo->count(), 4);
+    QVERIFY(session.annotationsOf(image).isEmpty());
+
+    QSignalSpy followed(&session, &AnnotationSession::idChanged);
+    undo->undo(); // the delete: back, under a new id
+    QCOMPARE(session.annotationsOf(image).size(), 1);
+    const qint64 back = session.annotationsOf(image).first();
+    QCOMPARE(followed.size(), 1);
+    QCOMPARE(followed.first().at(1).toLongLong(), back);
+    QVERIFY(same(session.maskOf(back), discMask(30)));
+    QCOMPARE(session.categoryOf(back), QStringLiteral("ball"));
+
+    undo->undo(); // the brush
+    QVERIFY(same(session.maskOf(back), discMask(40)));
+    undo->undo(); // the category
+    QCOMPARE(session.categoryOf(back), QStringLiteral("disc"));
+    undo->undo(); // the mask itself
+    QVERIFY(session.annotationsOf(image).isEmpty());
+
+    for (int i = 0; i < 4; ++i) undo->redo();
+    QVERIFY(session.annotationsOf(image).isEmpty()); // deleted again
+    undo->undo();
+    const qint64 again = session.annotationsOf(image).first();
+    QVERIFY(same(session.maskOf(again), discMask(30)));
+    QCOMPARE(session.categoryOf(again), QStringLiteral("ball"));
+    QCOMPARE(session.promptHistory(image), QStringList{QStringLiteral("the disc")});
+
+    // Everything is in the journal: a new session on the folder recovers it without a save.
+    AnnotationSession other;
+    QVERIFY(other.openFolder(dir.path(), &error));
+    QCOMPARE(other.recoveredEdits() > 0, true);
+    QCOMPARE(other.annotationsOf(image).size(), 1);
+    QVERIFY(same(other.maskOf(other.annotationsOf(image).first()), discMask(30)));
+}
+
+void EditingTest::lookingAtAFolderWritesNothing()
+{
+    QTemporaryDir dir;
+    writeDiscImage(dir);
+    MainWindow window;
+    QVERIFY(window.openFolder(dir.path()));
+    QVERIFY(!QFile::exists(AnnotationSession::projectFileFor(dir.path())));
+    QVERIFY(window.saveProject()); // nothing to save is not an error
+    QVERIFY(!QFile::exists(AnnotationSession::projectFileFor(dir.path())));
+}
+
+void EditingTest::cleanUpRemovesSpecksKeepsTheObjectAndUndoes()
+{
+    QTemporaryDir dir;
+    const QString image = writeDiscImage(dir);
+    MainWindow window;
+    QVERIFY(window.openFolder(dir.path()));
+    // The disc, 3 px too large, with two specks far off.
+    cv::Mat rough = discMask(43);
+    cv::circle(rough, {15, 15}, 2, 255, cv::FILLED);
+    cv::circle(rough, {185, 140}, 2, 255, cv::FILLED);
+    QString error;
+    const qint64 id = window.session()->addModelMask(image, QStringLiteral("disc"), outcomeOf(image, rough, QStringLiteral("the disc")),
+                                                     QStringLiteral("test"), &error);
+    QVERIFY(id > 0);
+    window.selectAnnotation(id);
+    QCOMPARE(window.annotationList()->count(), 1);
+    QCOMPARE(window.canvas()->maskLayers().size(), 1);
+    QVERIFY(window.canvas()->maskLayers().first().selected);
+
+    QVERIFY2(window.cleanUpMask(id), qPrintable(window.lastError()));
+    const cv::Mat cleaned = window.session()->maskOf(id);
+    const cv::Mat truth = discMask(40);
+    QCOMPARE(cleaned.at<uchar>(15, 15), uchar(0));   // specks gone
+    QCOMPARE(cleaned.at<uchar>(140, 185), uchar(0));
+    const double iouBefore = double(cv::countNonZero(rough & truth)) / cv::countNonZero(rough | truth);
+    const double iouAfter = double(cv::countNonZero(cleaned & truth)) / cv::countNonZero(cleaned | truth);
+    QVERIFY2(iouAfter > iouBefore, qPrintable(QStringLiteral("%1 -> %2").arg(iouBefore).arg(iouAfter)));
+
+    window.session()->undoStack()->undo();
+    QVERIFY(same(window.session()->maskOf(id), rough));
+    QVERIFY(window.deleteMask(id));
+    QCOMPARE(window.annotationList()->count(), 0);
+    QCOMPARE(window.canvas()->maskLayers().size(), 0);
+}
+
+QTEST_MAIN(EditingTest)
+#include "EditingTest.moc"
