@@ -178,6 +178,23 @@ void MainWindow::createActions()
     mSaveAction->setToolTip(tr("Write the project file now (every edit is already kept in its journal)"));
     connect(mSaveAction, &QAction::triggered, this, &MainWindow::saveProject);
 
+    mExportCocoAction = new QAction(tr("&Export COCO…"), this);
+    mExportCocoAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    connect(mExportCocoAction, &QAction::triggered, this, [this] {
+        if (!mSession->isOpen()) {
+            fail(tr("Open a folder of images first."));
+            return;
+        }
+        const QString suggested = QFileInfo(mSession->projectPath()).absoluteDir().filePath(QStringLiteral("instances.json"));
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export COCO"), suggested, tr("COCO JSON (*.json)"));
+        if (path.isEmpty()) return;
+        const bool ok = exportCoco(path);
+        QMessageBox box(ok ? QMessageBox::Information : QMessageBox::Warning, tr("Export COCO"),
+                        ok ? tr("Exported.") : mLastError, QMessageBox::Ok, this);
+        box.setDetailedText(mLastReport);
+        box.exec();
+    });
+
     mLoadModelAction = new QAction(tr("&Load Model Folder…"), this);
     mLoadModelAction->setToolTip(tr("A diffusers-layout Stable Diffusion 1.5/2.1 folder fine-tuned by rlfseg train, "
                                     "or any RLFSeg model folder"));
@@ -224,6 +241,7 @@ void MainWindow::createMenus()
     fileMenu->addAction(mOpenImageAction);
     fileMenu->addAction(mOpenFolderAction);
     fileMenu->addAction(mSaveAction);
+    fileMenu->addAction(mExportCocoAction);
     fileMenu->addSeparator();
     fileMenu->addAction(mQuitAction);
 
@@ -900,6 +918,15 @@ bool MainWindow::saveProject()
     QString error;
     if (!mSession->save(&error)) return fail(error);
     if (mSession->project()) statusBar()->showMessage(tr("Project saved."), kInfoMessageTimeoutMs);
+    return true;
+}
+
+bool MainWindow::exportCoco(const QString& path)
+{
+    mLastReport.clear();
+    QString error;
+    if (!mSession->exportCoco(path, &mLastReport, &error)) return fail(error);
+    statusBar()->showMessage(mLastReport.section(QLatin1Char('\n'), 0, 0), kInfoMessageTimeoutMs);
     return true;
 }
 

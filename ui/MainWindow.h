@@ -56,6 +56,9 @@ public:
     bool runPrompt(const QString& prompt, const QString& category = {});
     // Saves the project of the open folder (atomically). False with lastError() on failure.
     bool saveProject();
+    // Exports the folder's project as COCO JSON and validates it; the report goes to lastReport().
+    bool exportCoco(const QString& path);
+    QString lastReport() const { return mLastReport; }
     // The selected mask (0: none); selecting highlights it on the canvas and in the list.
     qint64 selectedAnnotation() const { return mSelectedAnnotation; }
     void selectAnnotation(qint64 id);
@@ -161,6 +164,7 @@ private:
     QAction* mAboutAction = nullptr;
     QAction* mAboutQtAction = nullptr;
     QAction* mSaveAction = nullptr;
+    QAction* mExportCocoAction = nullptr;
     QAction* mLoadModelAction = nullptr;
     QAction* mDefaultModelAction = nullptr;
     QAction* mModelInfoAction = nullptr;
@@ -175,6 +179,7 @@ private:
 
     QString mCurrentImagePath;
     QString mLastError;
+    QString mLastReport;
 };
 
 } // namespace rlfseg::ui

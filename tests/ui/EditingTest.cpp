@@ -2,6 +2,9 @@
 // undo step, undo brings deleted masks back (under a new id the commands follow), and clean-up
 // runs core's refinement. No model needed: the masks are drawn here.
 
+#include "core/annotation/CocoFormat.h"
+#include "core/annotation/Project.h"
+#include "core/coco/Rle.h"
 #include "ui/MainWindow.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/session/AnnotationSession.h"
@@ -158,6 +161,16 @@ void EditingTest::cleanUpRemovesSpecksKeepsTheObjectAndUndoes()
 
     window.session()->undoStack()->undo();
     QVERIFY(same(window.session()->maskOf(id), rough));
+
+    // Export: a valid COCO file that holds the mask (read back through core's importer).
+    const QString coco = dir.filePath(QStringLiteral("instances.json"));
+    QVERIFY2(window.exportCoco(coco), qPrintable(window.lastError()));
+    QVERIFY(window.lastReport().contains(QStringLiteral("no problems")));
+    rlfseg::annotation::Project imported;
+    rlfseg::annotation::importCocoFile(imported, coco.toStdString());
+    QCOMPARE(imported.annotations().size(), size_t(1));
+    const cv::Mat exported = rlfseg::coco::decode(imported.annotations().begin()->second.mask) * 255;
+    QVERIFY(double(cv::countNonZero(exported & rough)) / cv::countNonZero(exported | rough) >= 0.98);
     QVERIFY(window.deleteMask(id));
     QCOMPARE(window.annotationList()->count(), 0);
     QCOMPARE(window.canvas()->maskLayers().size(), 0);

@@ -1,5 +1,7 @@
 #include "ui/session/AnnotationSession.h"
 
+#include "core/annotation/CocoFormat.h"
+#include "core/annotation/CocoValidator.h"
 #include "core/annotation/Document.h"
 #include "core/coco/Rle.h"
 
@@ -398,6 +400,43 @@ QStringList AnnotationSession::categoryNames() const
     if (!mDocument) return names;
     for (const auto& [id, category] : mDocument->project().categories()) names.append(QString::fromStdString(category.name));
     return names;
+}
+
+bool AnnotationSession::exportCoco(const QString& path, QString* report, QString* error) const
+{
+    if (!mDocument || mDocument->project().annotations().empty()) {
+        if (error) *error = tr("There are no annotations to export yet.");
+        return false;
+    }
+    try {
+        annotation::writeCoco(mDocument->project(), path.toStdString());
+        // The images are where the project's relative paths point: its folder.
+        const auto validation = annotation::validateCocoFile(path.toStdString(), mRoot.absolutePath().toStdString());
+        if (report) {
+            *report = tr("%1 images, %2 annotations, %3 categories written to “%4”.")
+                          .arg(validation.images)
+                          .arg(validation.annotations)
+                          .arg(validation.categories)
+                          .arg(QDir::toNativeSeparators(path));
+            *report += QLatin1Char('\n') + (validation.problems.empty()
+                                                ? tr("Validation: no problems.")
+                                                : tr("Validation: %1 errors, %2 warnings.")
+                                                      .arg(validation.errors())
+                                                      .arg(validation.warnings()));
+            for (const auto& p : validation.problems)
+                *report += QStringLiteral("\n%1 %2: %3")
+                               .arg(p.error ? tr("error") : tr("warning"), QString::fromStdString(p.path),
+                                    QString::fromStdString(p.message));
+        }
+        if (validation.errors() > 0) {
+            if (error) *error = tr("The exported file did not validate; see the report.");
+            return false;
+        }
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = tr("Cannot export COCO: %1").arg(QString::fromStdString(e.what()));
+        return false;
+    }
 }
 
 bool AnnotationSession::save(QString* error)

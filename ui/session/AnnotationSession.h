@@ -76,6 +76,10 @@ public:
     QStringList categoryNames() const;
     const annotation::Project* project() const;
 
+    // Writes COCO instances JSON atomically (auto: simplified polygons, RLE where there are holes)
+    // and validates what was written; `report` gets the validation in words. False with `error`.
+    bool exportCoco(const QString& path, QString* report, QString* error) const;
+
     // Writes the project file atomically and empties the journal.
     bool save(QString* error);
 
