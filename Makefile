@@ -20,7 +20,7 @@ all: build
 help:
 	@echo "make run    install what is missing, build, open RLFSeg Studio on the sample images"
 	@echo "make test   install what is missing, build, run every test"
-	@echo "make bench  build, run the benchmarks, write docs/BENCHMARKS.md and $(BUILD_DIR)/benchmarks.json"
+	@echo "make bench  build, run the benchmarks, write docs/BENCHMARKS.md, docs/STUDIO-BENCHMARKS.md and their JSON in $(BUILD_DIR)"
 	@echo "make deps   install the missing Debian packages listed in deps/debian-packages.txt"
 	@echo "make fuzz   build the libFuzzer targets (clang, ASan, UBSan) and run each for FUZZ_SECONDS (60)"
 	@echo "make default-model  generate the shapes data and train resources/models/default (resumable)"
@@ -62,6 +62,7 @@ test: build
 
 bench: build
 	$(BUILD_DIR)/bench/rlfseg-bench --out $(BUILD_DIR)/benchmarks.json --markdown docs/BENCHMARKS.md
+	$(BUILD_DIR)/bench/rlfseg-studio-bench --out $(BUILD_DIR)/studio-benchmarks.json --markdown docs/STUDIO-BENCHMARKS.md
 
 # Fuzzing: the readers of untrusted files (COCO JSON, COCO RLE, RefCOCO pickles), each for
 # FUZZ_SECONDS, starting from the test files. A finding stops with its input saved under

@@ -13,6 +13,8 @@ namespace rlfseg::ui {
 
 namespace {
 constexpr auto kProjectFileName = "rlfseg-project.json";
+// Steps kept for undo: each holds at most two RLE masks, so memory stays small and bounded.
+constexpr int kUndoLimit = 500;
 
 std::string nowIso()
 {
@@ -130,7 +132,10 @@ private:
     coco::Rle mFrom, mTo;
 };
 
-AnnotationSession::AnnotationSession(QObject* parent) : QObject(parent), mUndo(new QUndoStack(this)) {}
+AnnotationSession::AnnotationSession(QObject* parent) : QObject(parent), mUndo(new QUndoStack(this))
+{
+    mUndo->setUndoLimit(kUndoLimit);
+}
 
 AnnotationSession::~AnnotationSession() = default;
 

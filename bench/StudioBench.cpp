@@ -1,0 +1,206 @@
+// rlfseg-studio-bench: the studio's own figures, through the real UI code path, offscreen
+// (QT_QPA_PLATFORM=offscreen is set here unless the caller set a platform).
+//
+//  - latency: prompt typed to mask on screen (MainWindow::runPrompt -> worker -> annotation ->
+//    canvas repainted), default model, 256 px input, the image latent cached (every prompt after
+//    the first on an image); and the first prompt on an image (latent computed).
+//  - memory: resident set with the default model loaded, a folder of 1,000 images listed and an
+//    8000 x 6000 image open; then after 100 and after 1,000 prompts in a row.
+// Figures go to a JSON file and a Markdown table (docs/STUDIO-BENCHMARKS.md from `make bench`).
+
+#include "core/data/ReferringDataset.h"
+#include "core/data/ShapesGenerator.h"
+#include "rlfseg/BuildInfo.h"
+#include "ui/MainWindow.h"
+#include "ui/canvas/ImageCanvas.h"
+#include "ui/inference/InferenceService.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QImage>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <numeric>
+#include <string>
+#include <vector>
+
+using namespace rlfseg;
+using json = nlohmann::json;
+
+namespace {
+
+double residentMiB()
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+    return 0;
+}
+
+// Waits for `signal` of `sender` (or the timeout); returns false on timeout.
+template <typename Sender, typename Signal> bool waitFor(Sender* sender, Signal signal, int timeoutMs)
+{
+    QEventLoop loop;
+    bool fired = false;
+    auto connection = QObject::connect(sender, signal, &loop, [&] {
+        fired = true;
+        loop.quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    QObject::disconnect(connection);
+    return fired;
+}
+
+// One prompt through the window: from the call to the repainted canvas, in ms; < 0 on failure.
+double promptToScreenMs(ui::MainWindow& window, const QString& prompt)
+{
+    QElapsedTimer clock;
+    clock.start();
+    if (!window.runPrompt(prompt)) return -1;
+    if (!waitFor(&window, &ui::MainWindow::maskShown, 60'000)) return -1;
+    window.canvas()->repaint(); // synchronous: the mask is on screen when this returns
+    return static_cast<double>(clock.nsecsElapsed()) / 1e6;
+}
+
+json stats(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    const double mean = std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
+    return {{"n", v.size()}, {"median", v[v.size() / 2]}, {"mean", mean}, {"p90", v[v.size() * 9 / 10]}, {"max", v.back()}};
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    CLI::App cli{"RLFSeg Studio benchmarks: prompt-to-screen latency and memory through the real UI"};
+    std::string out = "build/studio-benchmarks.json", markdown;
+    int prompts = 1000;
+    cli.add_option("--out", out, "JSON report")->capture_default_str();
+    cli.add_option("--markdown", markdown, "Markdown report");
+    cli.add_option("--prompts", prompts, "Prompts in a row for the memory figure")->capture_default_str();
+    CLI11_PARSE(cli, argc, argv);
+
+    QApplication app(argc, argv);
+    QTemporaryDir scratch;
+    const QString dataDir = scratch.filePath(QStringLiteral("shapes"));
+    data::ShapesOptions options;
+    options.images = 10;
+    options.seed = 7;
+    options.valFraction = options.testFraction = 0;
+    options.unseenPairs.clear();
+    data::generateShapesDataset(dataDir.toStdString(), options);
+    const auto samples = data::ReferringDataset::open(dataDir.toStdString()).samples("train");
+
+    json report = {{"version", buildinfo::kVersion}};
+    ui::MainWindow window;
+    window.resize(1280, 800);
+    window.show();
+    const double rssStart = residentMiB();
+    window.loadModel();
+    if (!waitFor(window.inference(), &ui::InferenceService::modelLoaded, 120'000)) {
+        std::cerr << "the model did not load\n";
+        return 1;
+    }
+    report["device"] = window.inference()->modelInfo().device.toStdString();
+    report["model"] = window.inference()->modelInfo().name.toStdString();
+
+    // Latency: per image, the first prompt computes the latent; the others reuse it.
+    std::vector<double> first, cached;
+    for (int image = 0; image < 5; ++image) {
+        const auto& s = samples[size_t(image) * 3];
+        if (!window.openImage(QString::fromStdString(s.imagePath))) return 1;
+        first.push_back(promptToScreenMs(window, QString::fromStdString(s.sentence)));
+        for (const char* p : {"the circle", "the red shape", "the shape at the bottom", "the largest shape",
+                              "the green ellipse", "the object on the left"})
+            cached.push_back(promptToScreenMs(window, QString::fromLatin1(p)));
+    }
+    if (std::min(*std::min_element(first.begin(), first.end()), *std::min_element(cached.begin(), cached.end())) < 0) {
+        std::cerr << "a prompt failed: " << window.lastError().toStdString() << "\n";
+        return 1;
+    }
+    report["latency_ms_cached_latent"] = stats(cached);
+    report["latency_ms_first_prompt"] = stats(first);
+    std::cerr << "prompt to screen, latent cached: median " << report["latency_ms_cached_latent"]["median"] << " ms\n";
+
+    // Memory: 1,000 images listed, an 8000 x 6000 image open.
+    const QString bigFolder = scratch.filePath(QStringLiteral("folder"));
+    QDir().mkpath(bigFolder);
+    {
+        QImage small(320, 240, QImage::Format_RGB888);
+        for (int i = 0; i < 1000; ++i) {
+            small.fill(QColor::fromHsv(i % 360, 120, 200));
+            small.save(QDir(bigFolder).filePath(QStringLiteral("img%1.png").arg(i, 4, 10, QLatin1Char('0'))));
+        }
+        QImage big(8000, 6000, QImage::Format_RGB888);
+        big.fill(QColor(90, 140, 200));
+        for (int y = 2000; y < 4000; ++y)
+            for (int x = 3000; x < 5000; ++x) big.setPixelColor(x, y, QColor(220, 40, 40));
+        big.save(QDir(bigFolder).filePath(QStringLiteral("big.png")));
+    }
+    if (!window.openFolder(bigFolder) || !window.openImage(QDir(bigFolder).filePath(QStringLiteral("big.png")))) {
+        std::cerr << "cannot open the big folder: " << window.lastError().toStdString() << "\n";
+        return 1;
+    }
+    QCoreApplication::processEvents();
+    const double bigLatency = promptToScreenMs(window, QStringLiteral("the red square"));
+    report["latency_ms_8000x6000_first_prompt"] = bigLatency;
+    const double rssBig = residentMiB();
+    report["rss_mib_at_start"] = rssStart;
+    report["rss_mib_model_1000_images_8000x6000_open"] = rssBig;
+    std::cerr << "resident with the model, 1,000 images listed and 8000 x 6000 open: " << rssBig << " MiB\n";
+
+    // Prompts in a row on a shapes image: memory after 100 and after all. Every result becomes an
+    // annotation, which is then deleted (the annotator rejects it), as exploring prompts goes: the
+    // history, the journal and the undo stack grow as in real use, the canvas does not.
+    if (!window.openImage(QString::fromStdString(samples[0].imagePath))) return 1;
+    const char* words[] = {"the circle", "the red shape", "the square", "the star", "the blue object", "the shape on the left"};
+    double rss100 = 0;
+    std::vector<double> all;
+    for (int i = 0; i < prompts; ++i) {
+        const double ms = promptToScreenMs(window, QString::fromLatin1(words[i % 6]) + QStringLiteral(" %1").arg(i));
+        if (ms < 0) return 1;
+        all.push_back(ms);
+        window.deleteMask(window.selectedAnnotation());
+        if (i + 1 == std::min(100, prompts)) rss100 = residentMiB();
+    }
+    const double rssEnd = residentMiB();
+    report["prompts_in_a_row"] = prompts;
+    report["rss_mib_after_100_prompts"] = rss100;
+    report["rss_mib_after_all_prompts"] = rssEnd;
+    report["latency_ms_prompts_in_a_row"] = stats(all);
+
+    std::ofstream(out) << report.dump(2) << "\n";
+    std::cerr << report.dump(2) << "\n";
+    if (!markdown.empty()) {
+        std::ofstream md(markdown);
+        const auto f = [](double v) { char b[32]; std::snprintf(b, sizeof b, "%.0f", v); return std::string(b); };
+        md << "# RLFSeg Studio benchmarks\n\nWritten by `rlfseg-studio-bench` (`make bench`), through the real UI "
+              "code path, offscreen. Device: "
+           << report["device"].get<std::string>() << "; model: " << report["model"].get<std::string>() << ".\n\n"
+           << "| what | measured | goal |\n|---|---|---|\n"
+           << "| prompt to mask on screen, 256 px, image latent cached (median of " << cached.size() << ") | "
+           << f(report["latency_ms_cached_latent"]["median"]) << " ms (p90 " << f(report["latency_ms_cached_latent"]["p90"])
+           << ") | under 150 ms |\n"
+           << "| first prompt on an image (latent computed), median | " << f(report["latency_ms_first_prompt"]["median"])
+           << " ms | |\n"
+           << "| first prompt on an 8000 x 6000 image | " << f(bigLatency) << " ms | |\n"
+           << "| resident memory: model, 1,000 images listed, 8000 x 6000 open | " << f(rssBig) << " MiB | under 1.5 GB |\n"
+           << "| resident memory after 100 prompts / after " << prompts << " | " << f(rss100) << " / " << f(rssEnd)
+           << " MiB | no larger after " << prompts << " than after 100 |\n";
+    }
+    return 0;
+}
