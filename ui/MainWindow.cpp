@@ -1,6 +1,7 @@
 #include "ui/MainWindow.h"
 
 #include "rlfseg/BuildInfo.h"
+#include "core/annotation/BatchAnnotation.h"
 #include "core/annotation/Project.h"
 #include "core/refine/Refinement.h"
 #include "ui/canvas/ImageCanvas.h"
@@ -29,6 +30,12 @@
 #include <QMimeData>
 #include <QPainter>
 #include <QProgressBar>
+#include <QProgressDialog>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QPlainTextEdit>
+#include <QRadioButton>
+#include <QVBoxLayout>
 #include <QScrollBar>
 #include <QSettings>
 #include <QStatusBar>
@@ -105,6 +112,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     mSession = new AnnotationSession(this);
     connect(mSession, &AnnotationSession::annotationsChanged, this, [this](const QString& path) {
         if (path == mCurrentImagePath) refreshOverlays();
+        updateImageStates();
     });
     connect(mSession, &AnnotationSession::idChanged, this, [this](qint64 from, qint64 to) {
         if (mSelectedAnnotation == from) mSelectedAnnotation = to;
@@ -222,6 +230,17 @@ void MainWindow::createActions()
         if (mSelectedAnnotation && !mSession->setCategory(mSelectedAnnotation, mPromptBar->category(), &error)) fail(error);
     });
 
+    mAutoAnnotateAction = new QAction(tr("&Auto-Annotate…"), this);
+    mAutoAnnotateAction->setToolTip(tr("Run a list of “category: prompt” pairs on this image or on all images"));
+    connect(mAutoAnnotateAction, &QAction::triggered, this, &MainWindow::chooseAutoAnnotate);
+    mNextToReviewAction = new QAction(tr("&Next to Review"), this);
+    mNextToReviewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+    mNextToReviewAction->setToolTip(tr("The auto-annotated image with the lowest-scoring mask"));
+    connect(mNextToReviewAction, &QAction::triggered, this, &MainWindow::openNextToReview);
+    mMarkReviewedAction = new QAction(tr("&Mark Reviewed"), this);
+    mMarkReviewedAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    connect(mMarkReviewedAction, &QAction::triggered, this, &MainWindow::markCurrentReviewed);
+
     mModelInfoAction = new QAction(tr("&About This Model…"), this);
     connect(mModelInfoAction, &QAction::triggered, this, &MainWindow::showModelInfo);
 
@@ -257,6 +276,10 @@ void MainWindow::createMenus()
     modelMenu->setObjectName(QStringLiteral("modelMenu"));
     modelMenu->addAction(mLoadModelAction);
     modelMenu->addAction(mDefaultModelAction);
+    modelMenu->addSeparator();
+    modelMenu->addAction(mAutoAnnotateAction);
+    modelMenu->addAction(mNextToReviewAction);
+    modelMenu->addAction(mMarkReviewedAction);
     modelMenu->addSeparator();
     modelMenu->addAction(mModelInfoAction);
 
@@ -809,10 +832,17 @@ void MainWindow::connectInference()
     });
     connect(mInference, &InferenceService::resultReady, this, &MainWindow::onSegmentResult);
     connect(mInference, &InferenceService::requestFailed, this, [this](quint64 id, const QString& message) {
+        if (mBatch.categories.contains(id)) {
+            onBatchResult(id, nullptr, message);
+            return;
+        }
         mRequestCategories.remove(id);
         fail(tr("Segmentation failed: %1").arg(message));
     });
-    connect(mInference, &InferenceService::requestDropped, this, [this](quint64 id) { mRequestCategories.remove(id); });
+    connect(mInference, &InferenceService::requestDropped, this, [this](quint64 id) {
+        mRequestCategories.remove(id);
+        if (mBatch.categories.remove(id) && mBatch.categories.isEmpty()) finishBatch();
+    });
     connect(mInference, &InferenceService::busyChanged, mPromptBar, &PromptBar::setBusy);
 }
 
@@ -865,6 +895,10 @@ void MainWindow::onPromptSubmitted(const QString& category, const QString& promp
 
 void MainWindow::onSegmentResult(const SegmentOutcome& outcome)
 {
+    if (mBatch.categories.contains(outcome.id)) {
+        onBatchResult(outcome.id, &outcome, {});
+        return;
+    }
     const QString category = mRequestCategories.take(outcome.id);
     QString error;
     const qint64 id = mSession->addModelMask(outcome.imagePath, category, outcome, mInference->modelInfo().name, &error);
@@ -907,6 +941,7 @@ void MainWindow::openSessionFor(const QString& imagePath)
         return;
     }
     mPromptBar->setCategories(mSession->categoryNames());
+    updateImageStates();
     if (mSession->recoveredEdits() > 0)
         statusBar()->showMessage(tr("Recovered %n unsaved edit(s) from the last session.", nullptr,
                                     mSession->recoveredEdits()),
@@ -919,6 +954,164 @@ bool MainWindow::saveProject()
     if (!mSession->save(&error)) return fail(error);
     if (mSession->project()) statusBar()->showMessage(tr("Project saved."), kInfoMessageTimeoutMs);
     return true;
+}
+
+bool MainWindow::autoAnnotate(const QStringList& imagePaths, const QList<QPair<QString, QString>>& prompts)
+{
+    if (autoAnnotating()) return fail(tr("An auto-annotation run is still going."));
+    if (!mInference->modelReady()) return fail(tr("No model is loaded."));
+    if (imagePaths.isEmpty() || prompts.isEmpty()) return fail(tr("Nothing to auto-annotate."));
+    // The project of the first image's folder collects the results (the image list is one folder).
+    openSessionFor(imagePaths.constFirst());
+    mBatch = Batch{};
+    for (const QString& image : imagePaths)
+        for (const auto& [category, prompt] : prompts) {
+            const quint64 id = mInference->segmentInBatch(image, prompt);
+            if (id) mBatch.categories.insert(id, category);
+        }
+    mBatch.total = static_cast<int>(mBatch.categories.size());
+    mBatch.clock.start();
+    mBatch.dialog = new QProgressDialog(tr("Auto-annotating…"), tr("Cancel"), 0, mBatch.total, this);
+    mBatch.dialog->setObjectName(QStringLiteral("autoAnnotateProgress"));
+    mBatch.dialog->setWindowTitle(tr("Auto-Annotate"));
+    mBatch.dialog->setMinimumDuration(0);
+    mBatch.dialog->setAutoClose(false);
+    mBatch.dialog->setAutoReset(false);
+    mBatch.dialog->setValue(0);
+    connect(mBatch.dialog, &QProgressDialog::canceled, this, &MainWindow::cancelAutoAnnotate);
+    mBatch.dialog->show();
+    return true;
+}
+
+void MainWindow::cancelAutoAnnotate()
+{
+    if (!autoAnnotating()) return;
+    mBatch.cancelled = true;
+    mInference->cancelBatch(); // requestDropped for each; the last one finishes the batch
+}
+
+void MainWindow::onBatchResult(quint64 id, const SegmentOutcome* outcome, const QString& error)
+{
+    const QString category = mBatch.categories.take(id);
+    ++mBatch.done;
+    if (outcome) {
+        QString why;
+        const int added = mSession->addBatchResult(outcome->imagePath, category, *outcome, mInference->modelInfo().name, &why);
+        if (added < 0) ++mBatch.failures, mLastError = why;
+        else mBatch.masks += added;
+    } else {
+        ++mBatch.failures;
+        mLastError = error;
+    }
+    if (mBatch.dialog) {
+        mBatch.dialog->setValue(mBatch.done);
+        const double perRequest = double(mBatch.clock.elapsed()) / mBatch.done;
+        const int secondsLeft = int(perRequest * (mBatch.total - mBatch.done) / 1000.0 + 0.5);
+        mBatch.dialog->setLabelText(tr("Auto-annotating: %1 of %2 done, %3 masks; about %4:%5 left")
+                                        .arg(mBatch.done)
+                                        .arg(mBatch.total)
+                                        .arg(mBatch.masks)
+                                        .arg(secondsLeft / 60)
+                                        .arg(secondsLeft % 60, 2, 10, QLatin1Char('0')));
+    }
+    if (mBatch.categories.isEmpty()) finishBatch();
+}
+
+void MainWindow::finishBatch()
+{
+    if (mBatch.dialog) {
+        mBatch.dialog->disconnect(this);
+        mBatch.dialog->close();
+        mBatch.dialog->deleteLater();
+        mBatch.dialog = nullptr;
+    }
+    const QString summary =
+        mBatch.cancelled
+            ? tr("Auto-annotation cancelled after %1 of %2 requests: %3 masks.").arg(mBatch.done).arg(mBatch.total).arg(mBatch.masks)
+            : tr("Auto-annotation done: %1 masks from %2 requests.").arg(mBatch.masks).arg(mBatch.total);
+    statusBar()->showMessage(mBatch.failures > 0 ? summary + QLatin1Char(' ') + tr("%n failed (last: %1)", nullptr, mBatch.failures).arg(mLastError)
+                                                 : summary,
+                             kInfoMessageTimeoutMs);
+    refreshOverlays();
+    emit autoAnnotateFinished(mBatch.done, mBatch.masks, mBatch.cancelled);
+}
+
+void MainWindow::chooseAutoAnnotate()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Auto-Annotate"));
+    auto* layout = new QVBoxLayout(&dialog);
+    layout->addWidget(new QLabel(tr("One “category: prompt” per line, for example\n"
+                                    "circle: the circles\nstar: every star"),
+                                 &dialog));
+    auto* text = new QPlainTextEdit(&dialog);
+    QSettings settings;
+    text->setPlainText(settings.value(QStringLiteral("AutoAnnotate/prompts")).toString());
+    layout->addWidget(text);
+    auto* all = new QRadioButton(tr("All %n image(s) in the list", nullptr, std::max(1, mImageList->count())), &dialog);
+    auto* current = new QRadioButton(tr("This image only"), &dialog);
+    (mImageList->count() > 1 ? all : current)->setChecked(true);
+    layout->addWidget(all);
+    layout->addWidget(current);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    if (dialog.exec() != QDialog::Accepted) return;
+    settings.setValue(QStringLiteral("AutoAnnotate/prompts"), text->toPlainText());
+
+    QList<QPair<QString, QString>> prompts;
+    try {
+        for (const auto& entry : annotation::parsePrompts(text->toPlainText().toStdString(), tr("the prompt list").toStdString()))
+            prompts.append({QString::fromStdString(entry.category), QString::fromStdString(entry.prompt)});
+    } catch (const std::exception& e) {
+        fail(QString::fromStdString(e.what()));
+        return;
+    }
+    QStringList images;
+    if (all->isChecked() && mImageList->count() > 0)
+        for (int row = 0; row < mImageList->count(); ++row) images.append(mImageList->item(row)->data(kPathRole).toString());
+    else if (!mCurrentImagePath.isEmpty())
+        images.append(mCurrentImagePath);
+    autoAnnotate(images, prompts);
+}
+
+bool MainWindow::openNextToReview()
+{
+    const QStringList queue = mSession->reviewQueue();
+    for (const QString& path : queue)
+        if (path != mCurrentImagePath) return openImage(path);
+    if (!queue.isEmpty()) return true; // only the current one is left
+    statusBar()->showMessage(tr("Nothing left to review."), kInfoMessageTimeoutMs);
+    return false;
+}
+
+bool MainWindow::markCurrentReviewed()
+{
+    if (mCurrentImagePath.isEmpty()) return fail(tr("Open an image first."));
+    QString error;
+    if (!mSession->markReviewed(mCurrentImagePath, &error)) return fail(error);
+    return true;
+}
+
+void MainWindow::updateImageStates()
+{
+    for (int row = 0; row < mImageList->count(); ++row) {
+        QListWidgetItem* item = mImageList->item(row);
+        const QString path = item->data(kPathRole).toString();
+        const QString state = mSession->isOpen() ? mSession->reviewState(path) : QStringLiteral("new");
+        const QString name = displayName(path);
+        if (state == QLatin1String("auto")) {
+            item->setText(tr("%1 (auto)").arg(name));
+            item->setForeground(QColor(0x1f, 0x5f, 0xbf));
+        } else if (state == QLatin1String("reviewed")) {
+            item->setText(tr("%1 ✓").arg(name));
+            item->setForeground(QColor(0x2e, 0x7d, 0x32));
+        } else {
+            item->setText(name);
+            item->setForeground(palette().color(QPalette::Text));
+        }
+    }
 }
 
 bool MainWindow::exportCoco(const QString& path)

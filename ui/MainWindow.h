@@ -7,7 +7,9 @@
 
 #include "ui/inference/InferenceTypes.h"
 
+#include <QElapsedTimer>
 #include <QHash>
+#include <QPair>
 #include <QImage>
 #include <QMainWindow>
 #include <QSize>
@@ -20,6 +22,7 @@ class QLabel;
 class QListWidget;
 class QMenu;
 class QProgressBar;
+class QProgressDialog;
 class QTimer;
 
 namespace rlfseg::ui {
@@ -67,6 +70,16 @@ public:
     bool cleanUpMask(qint64 id);
     bool deleteMask(qint64 id);
 
+    // Auto-annotates images in the background with "category: prompt" pairs (one request per
+    // image and prompt; each mask split into its instances); a progress dialog shows the ETA and
+    // cancels. Results are marked auto-annotated, for review. False when it cannot start.
+    bool autoAnnotate(const QStringList& imagePaths, const QList<QPair<QString, QString>>& prompts);
+    bool autoAnnotating() const { return !mBatch.categories.isEmpty(); }
+    void cancelAutoAnnotate();
+    // The auto-annotated image with the lowest-scoring mask that is not reviewed yet; false when none.
+    bool openNextToReview();
+    bool markCurrentReviewed();
+
     QString lastError() const { return mLastError; }
     QString currentImagePath() const { return mCurrentImagePath; }
     ImageCanvas* canvas() const { return mCanvas; }
@@ -90,6 +103,7 @@ public:
 signals:
     // A model result became an annotation and is on the canvas (tests and benchmarks wait for it).
     void maskShown(qint64 annotationId, double latencyMs);
+    void autoAnnotateFinished(int requests, int masks, bool cancelled);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -115,6 +129,10 @@ private:
     void refreshOverlays();
     void openSessionFor(const QString& imagePath);
     void autosave();
+    void chooseAutoAnnotate();
+    void onBatchResult(quint64 id, const SegmentOutcome* outcome, const QString& error);
+    void finishBatch();
+    void updateImageStates();
 
     void chooseImage();
     void chooseFolder();
@@ -153,6 +171,16 @@ private:
     // The category each request's mask will get, by request id.
     QHash<quint64, QString> mRequestCategories;
     InferenceSettings mInferenceSettings;
+    struct Batch {
+        QHash<quint64, QString> categories; // pending request -> category
+        int total = 0, done = 0, masks = 0, failures = 0;
+        bool cancelled = false;
+        QElapsedTimer clock;
+        QProgressDialog* dialog = nullptr;
+    } mBatch;
+    QAction* mAutoAnnotateAction = nullptr;
+    QAction* mNextToReviewAction = nullptr;
+    QAction* mMarkReviewedAction = nullptr;
 
     QAction* mOpenImageAction = nullptr;
     QAction* mOpenFolderAction = nullptr;

@@ -12,6 +12,8 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
+#include <QUndoStack>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -59,6 +61,8 @@ private slots:
 
     // The studio: type a prompt, get an annotation.
     void typedPromptBecomesAnAnnotationOnTheCanvas();
+    void autoAnnotateMarksImagesForReviewLowestScoreFirst();
+    void autoAnnotateCanBeCancelled();
 
 private:
     QString imagePathOf(const rlfseg::data::ReferringSample& s) const { return qs(s.imagePath); }
@@ -331,6 +335,81 @@ void InferenceTest::typedPromptBecomesAnAnnotationOnTheCanvas()
     QVERIFY(reopened.openFolder(mDir.filePath(QStringLiteral("images")), &error));
     QCOMPARE(reopened.annotationsOf(imagePathOf(sample)).size(), 1);
     QCOMPARE(iou(reopened.maskOf(reopened.annotationsOf(imagePathOf(sample)).first()), mask), 1.0);
+}
+
+void InferenceTest::autoAnnotateMarksImagesForReviewLowestScoreFirst()
+{
+    QTemporaryDir copy; // a folder of its own: a fresh project
+    QStringList images;
+    for (int i = 0; i < 4; ++i) {
+        const QString from = imagePathOf(mSamples[size_t(i) * 3]);
+        const QString to = copy.filePath(QFileInfo(from).fileName());
+        QVERIFY(QFile::copy(from, to));
+        images.append(to);
+    }
+    MainWindow window;
+    QVERIFY(window.openFolder(copy.path()));
+    QSignalSpy loaded(window.inference(), &InferenceService::modelLoaded);
+    window.loadModel();
+    QVERIFY(loaded.wait(60'000));
+    QSignalSpy finished(&window, &MainWindow::autoAnnotateFinished);
+    QVERIFY(window.autoAnnotate(images, {{QStringLiteral("circle"), QStringLiteral("the circle")},
+                                         {QStringLiteral("shape"), QStringLiteral("the red shape")}}));
+    QVERIFY(window.autoAnnotating());
+    // Looking at another image meanwhile does not cancel the batch.
+    QVERIFY(window.openImage(images[2]));
+    QVERIFY(finished.wait(120'000));
+    QCOMPARE(finished.first().at(0).toInt(), 8);
+    QVERIFY(!finished.first().at(2).toBool());
+    QVERIFY(!window.autoAnnotating());
+
+    const AnnotationSession& session = *window.session();
+    for (const QString& image : images) QCOMPARE(session.reviewState(image), QStringLiteral("auto"));
+    const QStringList queue = session.reviewQueue();
+    QCOMPARE(queue.size(), 4);
+    // Lowest-scoring mask first.
+    double previous = -1;
+    for (const QString& image : queue) {
+        double lowest = 1;
+        for (qint64 id : session.annotationsOf(image)) lowest = std::min(lowest, session.scoreOf(id));
+        QVERIFY(lowest >= previous);
+        previous = lowest;
+    }
+    QVERIFY(window.openNextToReview());
+    const QString first = window.currentImagePath();
+    QCOMPARE(first, queue.first() == images[2] ? queue[1] : queue.first());
+    QVERIFY(window.markCurrentReviewed());
+    QCOMPARE(session.reviewState(first), QStringLiteral("reviewed"));
+    QCOMPARE(session.reviewQueue().size(), 3);
+    // Auto-annotated masks are one undo step per prompt and image.
+    QVERIFY(window.session()->undoStack()->count() >= 1);
+}
+
+void InferenceTest::autoAnnotateCanBeCancelled()
+{
+    MainWindow window;
+    QVERIFY(window.openFolder(mDir.filePath(QStringLiteral("images"))));
+    QSignalSpy loaded(window.inference(), &InferenceService::modelLoaded);
+    window.loadModel();
+    QVERIFY(loaded.wait(60'000));
+    QStringList images;
+    for (const auto& s : mSamples) images.append(imagePathOf(s));
+    images.removeDuplicates();
+    QSignalSpy finished(&window, &MainWindow::autoAnnotateFinished);
+    QSignalSpy results(window.inference(), &InferenceService::resultReady);
+    QVERIFY(window.autoAnnotate(images, {{QStringLiteral("circle"), QStringLiteral("the circle")},
+                                         {QStringLiteral("star"), QStringLiteral("the star")},
+                                         {QStringLiteral("square"), QStringLiteral("the square")}}));
+    QVERIFY(results.wait(60'000)); // one result in, then the user cancels
+    window.cancelAutoAnnotate();
+    QVERIFY(finished.count() == 1 || finished.wait(30'000));
+    QVERIFY(finished.first().at(2).toBool());
+    const int done = finished.first().at(0).toInt();
+    QVERIFY(done >= 1 && done < images.size() * 3);
+    const int resultsAtCancel = int(results.size());
+    QTest::qWait(500);
+    QVERIFY(results.size() <= resultsAtCancel + 1); // at most the one that was running when cancelled
+    QVERIFY(!window.autoAnnotating());
 }
 
 QTEST_MAIN(InferenceTest)

@@ -6,11 +6,13 @@
 
 namespace rlfseg::ui {
 
-quint64 InferenceQueue::push(const QString& imagePath, const QString& prompt, QList<quint64>* superseded)
+quint64 InferenceQueue::push(const QString& imagePath, const QString& prompt, QList<quint64>* superseded,
+                             bool supersede)
 {
     QMutexLocker lock(&mMutex);
-    const auto stale = std::stable_partition(mWaiting.begin(), mWaiting.end(),
-                                             [&](const InferenceRequest& r) { return r.imagePath != imagePath; });
+    const auto stale = std::stable_partition(mWaiting.begin(), mWaiting.end(), [&](const InferenceRequest& r) {
+        return !supersede || !r.supersede || r.imagePath != imagePath;
+    });
     for (auto it = stale; it != mWaiting.end(); ++it) {
         if (superseded) superseded->append(it->id);
     }
@@ -19,6 +21,7 @@ quint64 InferenceQueue::push(const QString& imagePath, const QString& prompt, QL
     request.id = mNextId++;
     request.imagePath = imagePath;
     request.prompt = prompt;
+    request.supersede = supersede;
     request.queued.start();
     mWaiting.push_back(request);
     return request.id;
@@ -45,13 +48,23 @@ void InferenceQueue::finish(quint64 id)
 
 QList<quint64> InferenceQueue::cancelImage(const QString& imagePath)
 {
+    return cancelWhere([&](const InferenceRequest& r) { return r.supersede && r.imagePath == imagePath; });
+}
+
+QList<quint64> InferenceQueue::cancelBatch()
+{
+    return cancelWhere([](const InferenceRequest& r) { return !r.supersede; });
+}
+
+QList<quint64> InferenceQueue::cancelWhere(const std::function<bool(const InferenceRequest&)>& doomed)
+{
     QMutexLocker lock(&mMutex);
     QList<quint64> dropped;
     const auto stale = std::stable_partition(mWaiting.begin(), mWaiting.end(),
-                                             [&](const InferenceRequest& r) { return r.imagePath != imagePath; });
+                                             [&](const InferenceRequest& r) { return !doomed(r); });
     for (auto it = stale; it != mWaiting.end(); ++it) dropped.append(it->id);
     mWaiting.erase(stale, mWaiting.end());
-    if (mRunning && mRunning->imagePath == imagePath && !mRunningCancelled) {
+    if (mRunning && doomed(*mRunning) && !mRunningCancelled) {
         mRunningCancelled = true;
         dropped.append(mRunning->id);
     }

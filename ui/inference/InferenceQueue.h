@@ -15,6 +15,7 @@
 #include <QString>
 
 #include <deque>
+#include <functional>
 #include <optional>
 
 namespace rlfseg::ui {
@@ -23,20 +24,25 @@ struct InferenceRequest {
     quint64 id = 0;
     QString imagePath;
     QString prompt;
+    bool supersede = true;
     QElapsedTimer queued; // started when the request was made: latency is measured from here
 };
 
 class InferenceQueue {
 public:
-    // Adds a request; the ids of the waiting requests it superseded go to `superseded`.
-    quint64 push(const QString& imagePath, const QString& prompt, QList<quint64>* superseded = nullptr);
+    // Adds a request; the ids of the waiting requests it superseded go to `superseded`. Batch
+    // requests (supersede false) neither supersede nor get superseded: each of them is wanted.
+    quint64 push(const QString& imagePath, const QString& prompt, QList<quint64>* superseded = nullptr,
+                 bool supersede = true);
     // The oldest waiting request, now running; nothing when none waits.
     std::optional<InferenceRequest> takeNext();
     // The running request ended (whatever its outcome).
     void finish(quint64 id);
 
-    // Each returns the ids it dropped or flagged.
+    // Each returns the ids it dropped or flagged. cancelImage leaves batch requests alone (the
+    // user may look at other images while a batch runs); cancelBatch cancels only those.
     QList<quint64> cancelImage(const QString& imagePath);
+    QList<quint64> cancelBatch();
     QList<quint64> cancelAll();
     bool cancel(quint64 id);
 
@@ -47,6 +53,8 @@ public:
     std::optional<quint64> running() const;
 
 private:
+    QList<quint64> cancelWhere(const std::function<bool(const InferenceRequest&)>& doomed);
+
     mutable QMutex mMutex;
     quint64 mNextId = 1;
     std::deque<InferenceRequest> mWaiting;

@@ -61,12 +61,22 @@ void InferenceService::loadModel(const InferenceSettings& settings)
 
 quint64 InferenceService::segment(const QString& imagePath, const QString& prompt)
 {
+    return enqueue(imagePath, prompt, true);
+}
+
+quint64 InferenceService::segmentInBatch(const QString& imagePath, const QString& prompt)
+{
+    return enqueue(imagePath, prompt, false);
+}
+
+quint64 InferenceService::enqueue(const QString& imagePath, const QString& prompt, bool supersede)
+{
     if (!mModelReady) {
         emit requestFailed(0, mLoading ? tr("The model is still loading.") : tr("No model is loaded."));
         return 0;
     }
     QList<quint64> superseded;
-    const quint64 id = mQueue.push(imagePath, prompt, &superseded);
+    const quint64 id = mQueue.push(imagePath, prompt, &superseded, supersede);
     unwant(superseded);
     const bool wasBusy = busy();
     mWanted.insert(id);
@@ -78,6 +88,8 @@ quint64 InferenceService::segment(const QString& imagePath, const QString& promp
 void InferenceService::cancelImage(const QString& imagePath) { unwant(mQueue.cancelImage(imagePath)); }
 
 void InferenceService::cancelAll() { unwant(mQueue.cancelAll()); }
+
+void InferenceService::cancelBatch() { unwant(mQueue.cancelBatch()); }
 
 bool InferenceService::cancel(quint64 id)
 {

@@ -34,8 +34,11 @@ public:
 
     // Queues image + prompt; returns the request's id (0 and requestFailed when no model is ready).
     quint64 segment(const QString& imagePath, const QString& prompt);
+    // A request of a batch run: never superseded, run after what waits already.
+    quint64 segmentInBatch(const QString& imagePath, const QString& prompt);
     void cancelImage(const QString& imagePath);
     void cancelAll();
+    void cancelBatch();
     bool cancel(quint64 id);
 
     bool busy() const { return !mWanted.isEmpty(); }
@@ -55,6 +58,7 @@ private:
     void onSegmented(const SegmentOutcome& outcome);
     void onSegmentFailed(quint64 id, const QString& message);
     void onStopped(quint64 id);
+    quint64 enqueue(const QString& imagePath, const QString& prompt, bool supersede);
     void unwant(const QList<quint64>& ids);
     void finished(quint64 id);
 

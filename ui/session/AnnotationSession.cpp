@@ -1,5 +1,6 @@
 #include "ui/session/AnnotationSession.h"
 
+#include "core/annotation/BatchAnnotation.h"
 #include "core/annotation/CocoFormat.h"
 #include "core/annotation/CocoValidator.h"
 #include "core/annotation/Document.h"
@@ -7,7 +8,12 @@
 
 #include <QDateTime>
 #include <QFileInfo>
+#include <QImageReader>
 #include <QUndoCommand>
+
+#include <opencv2/core.hpp>
+
+#include <algorithm>
 
 namespace rlfseg::ui {
 
@@ -243,6 +249,102 @@ qint64 AnnotationSession::addModelMask(const QString& imagePath, const QString& 
         if (error) *error = tr("Cannot add the mask: %1").arg(QString::fromStdString(e.what()));
         return 0;
     }
+}
+
+int AnnotationSession::addBatchResult(const QString& imagePath, const QString& category, const SegmentOutcome& outcome,
+                                      const QString& modelName, QString* error)
+{
+    if (!ensureDocument(error)) return -1;
+    try {
+        auto& document = *mDocument;
+        const std::string relative = relativePath(imagePath).toStdString();
+        const auto* image = document.project().imageByPath(relative);
+        const int64_t imageId = image ? image->id : document.addImage(relative, outcome.mask.cols, outcome.mask.rows);
+        const std::string name = category.isEmpty() ? std::string("object") : category.toStdString();
+        const auto* existing = document.project().categoryByName(name);
+        const int categoryId = existing ? existing->id : document.addCategory(name);
+        const auto instances = annotation::splitInstances(outcome.mask, annotation::BatchOptions{});
+        const std::string created = nowIso();
+        int added = 0;
+        if (!instances.empty()) {
+            mUndo->beginMacro(tr("Auto-annotate “%1”").arg(outcome.prompt));
+            for (const auto& instance : instances) {
+                annotation::Annotation a;
+                a.imageId = imageId;
+                a.categoryId = categoryId;
+                a.mask = coco::encode(instance);
+                a.source = annotation::Source::Model;
+                a.score = outcome.score;
+                a.prompt = outcome.prompt.toStdString();
+                a.created = created;
+                if (push(new AddCommand(*this, a, tr("Mask for “%1”").arg(outcome.prompt)), error)) ++added;
+            }
+            mUndo->endMacro();
+        }
+        annotation::PromptRecord record;
+        record.prompt = outcome.prompt.toStdString();
+        record.time = created;
+        record.latencyMs = outcome.latencyMs;
+        record.score = outcome.score;
+        record.area = cv::countNonZero(outcome.mask);
+        record.model = modelName.toStdString();
+        document.addPrompt(imageId, record);
+        if (document.project().image(imageId)->state != annotation::ReviewState::Reviewed)
+            document.setState(imageId, annotation::ReviewState::AutoAnnotated);
+        return added;
+    } catch (const std::exception& e) {
+        if (error) *error = tr("Cannot add the masks: %1").arg(QString::fromStdString(e.what()));
+        return -1;
+    }
+}
+
+QString AnnotationSession::reviewState(const QString& imagePath) const
+{
+    const auto* image = mDocument ? mDocument->project().imageByPath(relativePath(imagePath).toStdString()) : nullptr;
+    if (!image) return QStringLiteral("new");
+    switch (image->state) {
+    case annotation::ReviewState::AutoAnnotated: return QStringLiteral("auto");
+    case annotation::ReviewState::Reviewed: return QStringLiteral("reviewed");
+    default: return QStringLiteral("new");
+    }
+}
+
+bool AnnotationSession::markReviewed(const QString& imagePath, QString* error)
+{
+    if (!ensureDocument(error)) return false;
+    try {
+        const std::string relative = relativePath(imagePath).toStdString();
+        const auto* image = mDocument->project().imageByPath(relative);
+        if (!image) {
+            const QSize size = QImageReader(imagePath).size(); // from the header, without decoding
+            const int64_t id = mDocument->addImage(relative, std::max(1, size.width()), std::max(1, size.height()));
+            mDocument->setState(id, annotation::ReviewState::Reviewed);
+        } else if (image->state != annotation::ReviewState::Reviewed) {
+            mDocument->setState(image->id, annotation::ReviewState::Reviewed);
+        }
+        emit annotationsChanged(imagePath);
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
+}
+
+QStringList AnnotationSession::reviewQueue() const
+{
+    std::vector<std::pair<double, QString>> queue;
+    if (!mDocument) return {};
+    for (const auto& [id, image] : mDocument->project().images()) {
+        if (image.state != annotation::ReviewState::AutoAnnotated) continue;
+        double lowest = 1.0;
+        for (const auto* a : mDocument->project().annotationsOf(id))
+            if (a->score >= 0) lowest = std::min(lowest, a->score);
+        queue.emplace_back(lowest, mRoot.absoluteFilePath(QString::fromStdString(image.path)));
+    }
+    std::stable_sort(queue.begin(), queue.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    QStringList paths;
+    for (const auto& entry : queue) paths.append(entry.second);
+    return paths;
 }
 
 bool AnnotationSession::push(Command* command, QString* error)

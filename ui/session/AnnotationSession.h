@@ -59,6 +59,11 @@ public:
     // the prompt in the image's history. Returns the annotation's id, or 0 with `error` set.
     qint64 addModelMask(const QString& imagePath, const QString& category, const SegmentOutcome& outcome,
                         const QString& modelName, QString* error);
+    // A batch (auto-annotate) result: the mask split into its 8-connected components (holes kept),
+    // one annotation each, all one undo step; the image becomes "auto-annotated" unless it was
+    // reviewed. Returns how many masks were added (0: the model found nothing), -1 with `error`.
+    int addBatchResult(const QString& imagePath, const QString& category, const SegmentOutcome& outcome,
+                       const QString& modelName, QString* error);
     bool removeAnnotation(qint64 id, QString* error);
     bool setCategory(qint64 id, const QString& category, QString* error);
     // Replaces the mask (clean-up, brush, eraser): `what` names the step in the undo history.
@@ -73,6 +78,11 @@ public:
     QList<qint64> annotationsOf(const QString& imagePath) const;
     cv::Mat maskOf(qint64 annotationId) const; // CV_8UC1 0/255; empty when there is none
     QStringList promptHistory(const QString& imagePath) const;
+    // Review state of an image: "new", "auto" or "reviewed" (what the image list shows).
+    QString reviewState(const QString& imagePath) const;
+    bool markReviewed(const QString& imagePath, QString* error);
+    // Auto-annotated images not yet reviewed, the lowest-scoring mask first (where to look first).
+    QStringList reviewQueue() const;
     QStringList categoryNames() const;
     const annotation::Project* project() const;
 
