@@ -5,6 +5,8 @@
 #include "core/annotation/Project.h"
 #include "core/refine/Refinement.h"
 #include "ui/canvas/ImageCanvas.h"
+#include "ui/explore/PromptHistoryPanel.h"
+#include "ui/explore/PromptPlots.h"
 #include "ui/inference/InferenceService.h"
 #include "ui/prompt/PromptBar.h"
 #include "ui/session/AnnotationSession.h"
@@ -36,7 +38,10 @@
 #include <QPlainTextEdit>
 #include <QRadioButton>
 #include <QVBoxLayout>
+#include <QScrollArea>
 #include <QScrollBar>
+#include <QSplitter>
+#include <QTabWidget>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
@@ -119,6 +124,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     });
     connect(mSession, &AnnotationSession::editFailed, this, [this](const QString& message) { fail(message); });
     createAnnotationDock();
+    createExploreDock();
     mAutosaveTimer = new QTimer(this);
     mAutosaveTimer->setInterval(kAutosaveIntervalMs);
     connect(mAutosaveTimer, &QTimer::timeout, this, &MainWindow::autosave);
@@ -426,6 +432,7 @@ bool MainWindow::openImage(const QString& path)
     mCanvas->setImage(image);
     refreshOverlays();
     mPromptBar->setImageHistory(mSession->promptHistory(absolute));
+    refreshExplore();
     selectListedImage(mCurrentImagePath);
     statusBar()->clearMessage();
     updateStatusBar();
@@ -791,6 +798,9 @@ bool MainWindow::cleanUpMask(qint64 id)
     try {
         const auto result = refine::refineMask(rgb, mask);
         if (!result.best()) return fail(tr("Clean up found no object in the mask."));
+        QVector<CandidatePoint> candidates;
+        for (const auto& c : result.candidates) candidates.append({QString::fromStdString(c.name), c.score});
+        mPlots->setCandidates(candidates, result.selected);
         QString error;
         if (!mSession->replaceMask(id, result.selectedMask(), tr("Clean up"), &error)) return fail(error);
         statusBar()->showMessage(tr("Cleaned up: %1").arg(QString::fromStdString(result.reason)), kInfoMessageTimeoutMs);
@@ -798,6 +808,106 @@ bool MainWindow::cleanUpMask(qint64 id)
     } catch (const std::exception& e) {
         return fail(tr("Clean up failed: %1").arg(QString::fromStdString(e.what())));
     }
+}
+
+void MainWindow::createExploreDock()
+{
+    mHistory = new PromptHistoryPanel(this);
+    mPlots = new PromptPlots(this);
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(mHistory);
+    splitter->addWidget(mPlots);
+    mExploreDock = new QDockWidget(tr("Prompts"), this);
+    mExploreDock->setObjectName(QStringLiteral("exploreDock"));
+    mExploreDock->setWidget(splitter);
+    addDockWidget(Qt::RightDockWidgetArea, mExploreDock);
+    mViewMenu->addAction(mExploreDock->toggleViewAction());
+    connect(mHistory, &PromptHistoryPanel::runAgain, this, [this](const QString& prompt) {
+        mPromptBar->setPrompt(prompt);
+        runPrompt(prompt, mPromptBar->category());
+    });
+    connect(mHistory, &PromptHistoryPanel::compare, this, &MainWindow::showCompare);
+    connect(mHistory, &PromptHistoryPanel::exportPlot, this, &MainWindow::chooseExportPlot);
+}
+
+void MainWindow::refreshExplore()
+{
+    const auto rows = mSession->promptRecords(mCurrentImagePath);
+    mHistory->setRows(rows);
+    const QSize size = mCanvas->image().size();
+    const double pixels = std::max(1.0, double(size.width()) * size.height());
+    QVector<PromptPoint> points;
+    for (const auto& r : rows) points.append({r.prompt, r.score, double(r.area) / pixels});
+    mPlots->setPrompts(points);
+}
+
+QImage MainWindow::compareImage(const QStringList& prompts) const
+{
+    const QImage& image = mCanvas->image();
+    if (image.isNull() || prompts.isEmpty()) return {};
+    constexpr int kTileHeight = 320, kCaption = 28;
+    const QImage base = image.scaledToHeight(kTileHeight, Qt::SmoothTransformation).convertToFormat(QImage::Format_RGB32);
+    const double scale = double(base.height()) / image.height();
+    const int n = static_cast<int>(std::min<qsizetype>(prompts.size(), 4));
+    QImage out(base.width() * n + 8 * (n - 1), kTileHeight + kCaption, QImage::Format_RGB32);
+    out.fill(palette().color(QPalette::Window));
+    QPainter painter(&out);
+    painter.setRenderHint(QPainter::Antialiasing);
+    for (int i = 0; i < n; ++i) {
+        const int x = i * (base.width() + 8);
+        painter.drawImage(x, 0, base);
+        const qint64 id = mSession->latestAnnotationFor(mCurrentImagePath, prompts[i]);
+        QString caption = prompts[i];
+        if (id != 0) {
+            const MaskLayer layer = makeMaskLayer(mSession->maskOf(id), QColor(30, 200, 90), id);
+            painter.save();
+            painter.translate(x, 0);
+            painter.scale(scale, scale);
+            painter.drawImage(layer.offset, layer.tint);
+            QPen pen(QColor(10, 120, 50), 2.0);
+            pen.setCosmetic(true);
+            painter.setPen(pen);
+            painter.drawPath(layer.outline);
+            painter.restore();
+            caption += tr(" (score %1)").arg(mSession->scoreOf(id), 0, 'f', 2);
+        } else {
+            caption += tr(" (no mask left)");
+        }
+        painter.setPen(palette().color(QPalette::WindowText));
+        painter.drawText(QRect(x, kTileHeight, base.width(), kCaption), Qt::AlignCenter | Qt::TextSingleLine,
+                         painter.fontMetrics().elidedText(caption, Qt::ElideRight, base.width()));
+    }
+    return out;
+}
+
+void MainWindow::showCompare(const QStringList& prompts)
+{
+    const QImage image = compareImage(prompts);
+    if (image.isNull()) return;
+    auto* dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Compare prompts"));
+    auto* layout = new QVBoxLayout(dialog);
+    auto* label = new QLabel(dialog);
+    label->setPixmap(QPixmap::fromImage(image));
+    auto* scroll = new QScrollArea(dialog);
+    scroll->setWidget(label);
+    layout->addWidget(scroll);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+    layout->addWidget(buttons);
+    dialog->resize(std::min(image.width() + 40, 1400), image.height() + 90);
+    dialog->show();
+}
+
+void MainWindow::chooseExportPlot()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Plot"), lastDirectory(),
+                                                      tr("PNG image (*.png);;PDF document (*.pdf)"));
+    if (path.isEmpty()) return;
+    const int tab = mPlots->findChild<QTabWidget*>()->currentIndex();
+    if (!mPlots->exportPlot(static_cast<PromptPlots::Plot>(tab), path))
+        fail(tr("Cannot write “%1”.").arg(QDir::toNativeSeparators(path)));
 }
 
 void MainWindow::createPromptBar()
@@ -916,6 +1026,11 @@ void MainWindow::onSegmentResult(const SegmentOutcome& outcome)
                                   .arg(outcome.latencyMs, 0, 'f', 0)
                                   .arg(outcome.computeMs, 0, 'f', 0)
                                   .arg(outcome.imageLatentCached ? tr("cached") : tr("computed")));
+    mPlots->addLatency(outcome.latencyMs);
+    if (outcome.imagePath == mCurrentImagePath) {
+        mPlots->setSoftMask(outcome.soft, mInferenceSettings.threshold, outcome.prompt);
+        refreshExplore();
+    }
     if (cv::countNonZero(outcome.mask) == 0)
         statusBar()->showMessage(tr("“%1”: the model found nothing.").arg(outcome.prompt), kInfoMessageTimeoutMs);
     emit maskShown(id, outcome.latencyMs);

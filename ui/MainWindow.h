@@ -30,6 +30,8 @@ namespace rlfseg::ui {
 class AnnotationSession;
 class ImageCanvas;
 class InferenceService;
+class PromptHistoryPanel;
+class PromptPlots;
 class PromptBar;
 
 class MainWindow : public QMainWindow {
@@ -76,6 +78,11 @@ public:
     bool autoAnnotate(const QStringList& imagePaths, const QList<QPair<QString, QString>>& prompts);
     bool autoAnnotating() const { return !mBatch.categories.isEmpty(); }
     void cancelAutoAnnotate();
+    // Two to four prompts' masks on the current image, side by side, captioned (the compare view).
+    QImage compareImage(const QStringList& prompts) const;
+    PromptHistoryPanel* promptHistory() const { return mHistory; }
+    PromptPlots* plots() const { return mPlots; }
+
     // The auto-annotated image with the lowest-scoring mask that is not reviewed yet; false when none.
     bool openNextToReview();
     bool markCurrentReviewed();
@@ -119,6 +126,10 @@ private:
     void createPromptBar();
     void createAnnotationDock();
     void refreshAnnotationList();
+    void createExploreDock();
+    void refreshExplore();
+    void showCompare(const QStringList& prompts);
+    void chooseExportPlot();
     void connectInference();
 
     void onPromptSubmitted(const QString& category, const QString& prompt);
@@ -178,6 +189,9 @@ private:
         QElapsedTimer clock;
         QProgressDialog* dialog = nullptr;
     } mBatch;
+    PromptHistoryPanel* mHistory = nullptr;
+    PromptPlots* mPlots = nullptr;
+    QDockWidget* mExploreDock = nullptr;
     QAction* mAutoAnnotateAction = nullptr;
     QAction* mNextToReviewAction = nullptr;
     QAction* mMarkReviewedAction = nullptr;

@@ -5,6 +5,8 @@
 #include "core/data/ShapesGenerator.h"
 #include "ui/MainWindow.h"
 #include "ui/canvas/ImageCanvas.h"
+#include "ui/explore/PromptHistoryPanel.h"
+#include "ui/explore/PromptPlots.h"
 #include "ui/inference/InferenceQueue.h"
 #include "ui/inference/InferenceService.h"
 #include "ui/prompt/PromptBar.h"
@@ -15,6 +17,7 @@
 #include <QFileInfo>
 #include <QUndoStack>
 #include <QLineEdit>
+#include <QTableWidget>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -329,12 +332,33 @@ void InferenceTest::typedPromptBecomesAnAnnotationOnTheCanvas()
     QVERIFY(window.saveProject());
     QVERIFY(QFile::exists(window.session()->projectPath()));
 
+    // Prompt exploration: history, plots, compare, export.
+    QSignalSpy second(&window, &MainWindow::maskShown);
+    QVERIFY(window.runPrompt(QStringLiteral("the circle")));
+    QVERIFY(second.wait(60'000));
+    QCOMPARE(window.promptHistory()->table()->rowCount(), 2);
+    QCOMPARE(window.promptHistory()->table()->item(0, 1)->text(), QStringLiteral("the circle")); // newest first
+    QCOMPARE(window.plots()->points(PromptPlots::ScoreAndArea), 4);   // score and area of two prompts
+    QCOMPARE(window.plots()->points(PromptPlots::AreaByThreshold), 101);
+    QCOMPARE(window.plots()->points(PromptPlots::Latency), 2);
+    const QImage compared = window.compareImage({QStringLiteral("the red shape"), QStringLiteral("the circle")});
+    QVERIFY(compared.width() > 2 * 300 && compared.height() > 320);
+    for (const QString name : {QStringLiteral("plot.png"), QStringLiteral("plot.pdf")}) {
+        const QString path = mDir.filePath(name);
+        QVERIFY(window.plots()->exportPlot(PromptPlots::ScoreAndArea, path));
+        QVERIFY(QFileInfo(path).size() > 1000);
+    }
+    QVERIFY(window.cleanUpMask(id));
+    QVERIFY(window.plots()->points(PromptPlots::Candidates) >= 2);
+    window.session()->undoStack()->undo(); // the clean-up
+    QVERIFY(window.saveProject());
+
     // A second window on the same folder sees the saved annotation.
     AnnotationSession reopened;
     QString error;
     QVERIFY(reopened.openFolder(mDir.filePath(QStringLiteral("images")), &error));
-    QCOMPARE(reopened.annotationsOf(imagePathOf(sample)).size(), 1);
-    QCOMPARE(iou(reopened.maskOf(reopened.annotationsOf(imagePathOf(sample)).first()), mask), 1.0);
+    QCOMPARE(reopened.annotationsOf(imagePathOf(sample)).size(), 2);
+    QCOMPARE(iou(reopened.maskOf(reopened.latestAnnotationFor(imagePathOf(sample), QStringLiteral("the red shape"))), mask), 1.0);
 }
 
 void InferenceTest::autoAnnotateMarksImagesForReviewLowestScoreFirst()

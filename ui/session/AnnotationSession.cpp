@@ -501,6 +501,31 @@ QStringList AnnotationSession::promptHistory(const QString& imagePath) const
     return prompts;
 }
 
+QVector<PromptHistoryRow> AnnotationSession::promptRecords(const QString& imagePath) const
+{
+    QVector<PromptHistoryRow> rows;
+    const auto* image = mDocument ? mDocument->project().imageByPath(relativePath(imagePath).toStdString()) : nullptr;
+    if (!image) return rows;
+    for (const auto& r : image->prompts) {
+        PromptHistoryRow row;
+        row.prompt = QString::fromStdString(r.prompt);
+        row.time = QDateTime::fromString(QString::fromStdString(r.time), Qt::ISODate);
+        row.latencyMs = r.latencyMs;
+        row.score = r.score;
+        row.area = r.area;
+        rows.append(row);
+    }
+    return rows;
+}
+
+qint64 AnnotationSession::latestAnnotationFor(const QString& imagePath, const QString& prompt) const
+{
+    qint64 latest = 0;
+    for (qint64 id : annotationsOf(imagePath))
+        if (promptOf(id) == prompt) latest = std::max(latest, id);
+    return latest;
+}
+
 QStringList AnnotationSession::categoryNames() const
 {
     QStringList names;

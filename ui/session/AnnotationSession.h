@@ -11,6 +11,7 @@
 // many), and created only by the first edit, so looking at a folder writes nothing into it.
 
 #include "ui/canvas/MaskLayer.h"
+#include "ui/explore/PromptHistoryPanel.h"
 #include "ui/inference/InferenceTypes.h"
 
 #include <QDir>
@@ -78,6 +79,9 @@ public:
     QList<qint64> annotationsOf(const QString& imagePath) const;
     cv::Mat maskOf(qint64 annotationId) const; // CV_8UC1 0/255; empty when there is none
     QStringList promptHistory(const QString& imagePath) const;
+    QVector<PromptHistoryRow> promptRecords(const QString& imagePath) const;
+    // The newest annotation of the image made by `prompt` (0: none left).
+    qint64 latestAnnotationFor(const QString& imagePath, const QString& prompt) const;
     // Review state of an image: "new", "auto" or "reviewed" (what the image list shows).
     QString reviewState(const QString& imagePath) const;
     bool markReviewed(const QString& imagePath, QString* error);
