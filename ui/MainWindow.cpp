@@ -38,6 +38,11 @@
 #include <QPlainTextEdit>
 #include <QRadioButton>
 #include <QVBoxLayout>
+#include <QActionGroup>
+#include <QHeaderView>
+#include <QTableWidget>
+
+#include <opencv2/imgproc.hpp>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSplitter>
@@ -125,6 +130,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(mSession, &AnnotationSession::editFailed, this, [this](const QString& message) { fail(message); });
     createAnnotationDock();
     createExploreDock();
+    createToolActions();
     mAutosaveTimer = new QTimer(this);
     mAutosaveTimer->setInterval(kAutosaveIntervalMs);
     connect(mAutosaveTimer, &QTimer::timeout, this, &MainWindow::autosave);
@@ -808,6 +814,198 @@ bool MainWindow::cleanUpMask(qint64 id)
     } catch (const std::exception& e) {
         return fail(tr("Clean up failed: %1").arg(QString::fromStdString(e.what())));
     }
+}
+
+void MainWindow::createToolActions()
+{
+    auto* group = new QActionGroup(this);
+    const struct {
+        Tool tool;
+        QString text, tip;
+        Qt::Key key;
+    } tools[] = {
+        {Tool::Select, tr("&Select"), tr("Click a mask to select it"), Qt::Key_S},
+        {Tool::Brush, tr("&Brush"), tr("Paint onto the selected mask (or a new one); one stroke is one undo step"), Qt::Key_B},
+        {Tool::Eraser, tr("&Eraser"), tr("Erase from the selected mask; one stroke is one undo step"), Qt::Key_E},
+        {Tool::FillHole, tr("&Fill Hole"), tr("Click inside a hole of the selected mask to fill it"), Qt::Key_F},
+    };
+    auto* toolBar = new QToolBar(tr("Tools"), this);
+    toolBar->setObjectName(QStringLiteral("toolsToolBar"));
+    QMenu* toolMenu = menuBar()->addMenu(tr("&Tools"));
+    toolMenu->setObjectName(QStringLiteral("toolsMenu"));
+    menuBar()->insertMenu(mViewMenu->menuAction(), toolMenu);
+    for (const auto& t : tools) {
+        auto* action = new QAction(t.text, group);
+        action->setCheckable(true);
+        action->setShortcut(QKeySequence(t.key));
+        action->setToolTip(t.tip);
+        action->setChecked(t.tool == mTool);
+        const Tool tool = t.tool;
+        connect(action, &QAction::triggered, this, [this, tool] { setTool(tool); });
+        mToolActions[static_cast<int>(tool)] = action;
+        toolBar->addAction(action);
+        toolMenu->addAction(action);
+    }
+    toolMenu->addSeparator();
+    auto* larger = new QAction(tr("Larger Brush"), this);
+    larger->setShortcut(QKeySequence(Qt::Key_BracketRight));
+    connect(larger, &QAction::triggered, this, [this] { setBrushRadius(std::max(mBrushRadius + 1, mBrushRadius * 5 / 4)); });
+    auto* smaller = new QAction(tr("Smaller Brush"), this);
+    smaller->setShortcut(QKeySequence(Qt::Key_BracketLeft));
+    connect(smaller, &QAction::triggered, this, [this] { setBrushRadius(std::min(mBrushRadius - 1, mBrushRadius * 4 / 5)); });
+    toolMenu->addAction(larger);
+    toolMenu->addAction(smaller);
+    addToolBar(Qt::LeftToolBarArea, toolBar);
+
+    connect(mCanvas, &ImageCanvas::pointerPressed, this, &MainWindow::onPointerPressed);
+    connect(mCanvas, &ImageCanvas::pointerDragged, this, &MainWindow::onPointerDragged);
+    connect(mCanvas, &ImageCanvas::pointerReleased, this, &MainWindow::onPointerReleased);
+
+    mShortcutsAction = new QAction(tr("&Keyboard Shortcuts…"), this);
+    mShortcutsAction->setShortcut(QKeySequence(Qt::Key_F1));
+    connect(mShortcutsAction, &QAction::triggered, this, &MainWindow::showShortcuts);
+    if (QMenu* help = findChild<QMenu*>(QStringLiteral("helpMenu"))) help->insertAction(mAboutAction, mShortcutsAction);
+}
+
+void MainWindow::setTool(Tool tool)
+{
+    mTool = tool;
+    if (QAction* action = mToolActions[static_cast<int>(tool)]) action->setChecked(true);
+    const bool painting = tool == Tool::Brush || tool == Tool::Eraser;
+    mCanvas->setBrushCursor(painting ? mBrushRadius : 0);
+    mCanvas->setCursor(tool == Tool::Select ? Qt::ArrowCursor : Qt::CrossCursor);
+}
+
+void MainWindow::setBrushRadius(int radius)
+{
+    mBrushRadius = std::clamp(radius, 1, 500);
+    if (mTool == Tool::Brush || mTool == Tool::Eraser) mCanvas->setBrushCursor(mBrushRadius);
+    statusBar()->showMessage(tr("Brush radius: %1 px").arg(mBrushRadius), kInfoMessageTimeoutMs);
+}
+
+void MainWindow::onPointerPressed(const QPointF& imagePos)
+{
+    switch (mTool) {
+    case Tool::Select:
+        selectAnnotation(mCanvas->layerAt(imagePos));
+        return;
+    case Tool::FillHole: {
+        if (mSelectedAnnotation == 0) {
+            fail(tr("Select a mask first."));
+            return;
+        }
+        cv::Mat mask = mSession->maskOf(mSelectedAnnotation);
+        const cv::Point seed(int(std::floor(imagePos.x())), int(std::floor(imagePos.y())));
+        if (!cv::Rect(0, 0, mask.cols, mask.rows).contains(seed) || mask.at<uchar>(seed) != 0) return;
+        // The background component under the click, if it is enclosed (a hole, not the outside).
+        cv::Mat filled = mask.clone();
+        cv::Rect box;
+        cv::floodFill(filled, seed, 255, &box, 0, 0, 4);
+        if (box.x == 0 || box.y == 0 || box.br().x == mask.cols || box.br().y == mask.rows) {
+            fail(tr("That is outside the mask, not a hole in it."));
+            return;
+        }
+        QString error;
+        if (!mSession->replaceMask(mSelectedAnnotation, filled, tr("Fill hole"), &error)) fail(error);
+        return;
+    }
+    case Tool::Brush:
+    case Tool::Eraser: {
+        if (mTool == Tool::Eraser && mSelectedAnnotation == 0) {
+            fail(tr("Select a mask to erase from."));
+            return;
+        }
+        const QSize size = mCanvas->image().size();
+        mStroke.active = true;
+        mStroke.id = mSelectedAnnotation;
+        mStroke.mask = mStroke.id ? mSession->maskOf(mStroke.id) : cv::Mat::zeros(size.height(), size.width(), CV_8UC1);
+        mStroke.last = imagePos;
+        paintStroke(imagePos);
+        return;
+    }
+    }
+}
+
+void MainWindow::onPointerDragged(const QPointF& imagePos)
+{
+    if (mStroke.active) paintStroke(imagePos);
+}
+
+void MainWindow::paintStroke(const QPointF& to)
+{
+    const int value = mTool == Tool::Eraser ? 0 : 255;
+    const cv::Point a(int(std::lround(mStroke.last.x() - 0.5)), int(std::lround(mStroke.last.y() - 0.5)));
+    const cv::Point b(int(std::lround(to.x() - 0.5)), int(std::lround(to.y() - 0.5)));
+    cv::line(mStroke.mask, a, b, value, 2 * mBrushRadius + 1, cv::LINE_8);
+    cv::circle(mStroke.mask, b, mBrushRadius, value, cv::FILLED, cv::LINE_8);
+    mStroke.last = to;
+    // The stroke shows live: the mask being painted replaces its layer (or is added on top).
+    auto layers = mCanvas->maskLayers();
+    const QColor color = mStroke.id ? categoryColor(mSession->project()->annotation(mStroke.id)->categoryId)
+                                    : QColor(255, 255, 255);
+    MaskLayer live = makeMaskLayer(mStroke.mask, color, mStroke.id);
+    live.selected = true;
+    auto it = std::find_if(layers.begin(), layers.end(), [&](const MaskLayer& l) { return mStroke.id && l.id == mStroke.id; });
+    if (it != layers.end()) *it = live;
+    else layers.append(live);
+    mCanvas->setMaskLayers(layers);
+}
+
+void MainWindow::onPointerReleased(const QPointF& imagePos)
+{
+    if (!mStroke.active) return;
+    paintStroke(imagePos);
+    mStroke.active = false;
+    QString error;
+    if (mStroke.id) {
+        const bool empty = cv::countNonZero(mStroke.mask) == 0;
+        const bool ok = empty ? mSession->removeAnnotation(mStroke.id, &error)
+                              : mSession->replaceMask(mStroke.id, mStroke.mask,
+                                                      mTool == Tool::Eraser ? tr("Eraser stroke") : tr("Brush stroke"), &error);
+        if (!ok) fail(error);
+    } else {
+        const qint64 id = mSession->addManualMask(mCurrentImagePath, mPromptBar->category(), mStroke.mask, &error);
+        if (id == 0) fail(error);
+        else selectAnnotation(id);
+    }
+    mStroke.mask.release();
+    refreshOverlays();
+}
+
+void MainWindow::showShortcuts()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Keyboard Shortcuts"));
+    auto* layout = new QVBoxLayout(&dialog);
+    auto* table = new QTableWidget(0, 2, &dialog);
+    table->setHorizontalHeaderLabels({tr("Action"), tr("Shortcut")});
+    table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    QList<QPair<QString, QString>> rows;
+    for (const QAction* action : findChildren<QAction*>()) {
+        if (action->shortcuts().isEmpty() || action->text().isEmpty()) continue;
+        QStringList keys;
+        for (const auto& key : action->shortcuts()) keys.append(key.toString(QKeySequence::NativeText));
+        rows.append({QString(action->text()).remove(QLatin1Char('&')), keys.join(QStringLiteral(", "))});
+    }
+    rows.append({tr("Pan"), tr("Space + drag, or the middle button")});
+    rows.append({tr("Zoom about the pointer"), tr("Wheel")});
+    rows.append({tr("Run the prompt"), tr("Enter in the prompt box")});
+    rows.append({tr("Cancel the running prompt"), tr("Esc in the prompt box")});
+    std::sort(rows.begin(), rows.end());
+    for (const auto& [name, keys] : rows) {
+        const int row = table->rowCount();
+        table->insertRow(row);
+        table->setItem(row, 0, new QTableWidgetItem(name));
+        table->setItem(row, 1, new QTableWidgetItem(keys));
+    }
+    layout->addWidget(table);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    dialog.resize(520, 560);
+    dialog.exec();
 }
 
 void MainWindow::createExploreDock()

@@ -38,6 +38,9 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
+    // What the left button does on the canvas.
+    enum class Tool { Select, Brush, Eraser, FillHole };
+
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -71,6 +74,11 @@ public:
     // lastError() when it cannot run.
     bool cleanUpMask(qint64 id);
     bool deleteMask(qint64 id);
+    void setTool(Tool tool);
+    Tool tool() const { return mTool; }
+    // Brush and eraser radius in image pixels (1..500).
+    void setBrushRadius(int radius);
+    int brushRadius() const { return mBrushRadius; }
 
     // Auto-annotates images in the background with "category: prompt" pairs (one request per
     // image and prompt; each mask split into its instances); a progress dialog shows the ETA and
@@ -144,6 +152,12 @@ private:
     void onBatchResult(quint64 id, const SegmentOutcome* outcome, const QString& error);
     void finishBatch();
     void updateImageStates();
+    void createToolActions();
+    void onPointerPressed(const QPointF& imagePos);
+    void onPointerDragged(const QPointF& imagePos);
+    void onPointerReleased(const QPointF& imagePos);
+    void paintStroke(const QPointF& to);
+    void showShortcuts();
 
     void chooseImage();
     void chooseFolder();
@@ -192,6 +206,16 @@ private:
     PromptHistoryPanel* mHistory = nullptr;
     PromptPlots* mPlots = nullptr;
     QDockWidget* mExploreDock = nullptr;
+    Tool mTool = Tool::Select;
+    int mBrushRadius = 8;
+    struct Stroke {
+        bool active = false;
+        qint64 id = 0;   // the mask painted on; 0: a new mask
+        cv::Mat mask;    // the mask being painted (CV_8UC1 0/255, image size)
+        QPointF last;
+    } mStroke;
+    QAction* mToolActions[4] = {};
+    QAction* mShortcutsAction = nullptr;
     QAction* mAutoAnnotateAction = nullptr;
     QAction* mNextToReviewAction = nullptr;
     QAction* mMarkReviewedAction = nullptr;

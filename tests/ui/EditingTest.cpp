@@ -67,6 +67,7 @@ private slots:
     void everyEditIsOneUndoStep();
     void lookingAtAFolderWritesNothing();
     void cleanUpRemovesSpecksKeepsTheObjectAndUndoes();
+    void brushEraserAndFillAreOneUndoStepEach();
 };
 
 void EditingTest::everyEditIsOneUndoStep()
@@ -174,6 +175,76 @@ void EditingTest::cleanUpRemovesSpecksKeepsTheObjectAndUndoes()
     QVERIFY(window.deleteMask(id));
     QCOMPARE(window.annotationList()->count(), 0);
     QCOMPARE(window.canvas()->maskLayers().size(), 0);
+}
+
+void EditingTest::brushEraserAndFillAreOneUndoStepEach()
+{
+    QTemporaryDir dir;
+    const QString image = writeDiscImage(dir);
+    MainWindow window;
+    window.resize(900, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openFolder(dir.path()));
+    ImageCanvas* canvas = window.canvas();
+    QString error;
+    const qint64 id = window.session()->addModelMask(image, QStringLiteral("disc"), outcomeOf(image, discMask(30), QStringLiteral("the disc")),
+                                                     QStringLiteral("test"), &error);
+    QVERIFY(id > 0);
+    QUndoStack* undo = window.session()->undoStack();
+    const auto at = [&](double x, double y) { return canvas->mapFromImage(QPointF(x, y)).toPoint(); };
+    const auto stroke = [&](QPointF from, QPointF to) {
+        QTest::mousePress(canvas, Qt::LeftButton, {}, at(from.x(), from.y()));
+        for (int i = 1; i <= 8; ++i) {
+            const QPointF p = from + (to - from) * (i / 8.0);
+            QTest::mouseMove(canvas, at(p.x(), p.y()));
+        }
+        QTest::mouseRelease(canvas, Qt::LeftButton, {}, at(to.x(), to.y()));
+    };
+
+    // Select by clicking on the mask.
+    window.setTool(MainWindow::Tool::Select);
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, at(100.5, 80.5));
+    QCOMPARE(window.selectedAnnotation(), id);
+
+    // A brush stroke out to the right: one undo step, however many moves it had.
+    window.setTool(MainWindow::Tool::Brush);
+    window.setBrushRadius(5);
+    int steps = undo->index();
+    stroke({100.5, 80.5}, {145.5, 80.5});
+    QCOMPARE(undo->index(), steps + 1);
+    QCOMPARE(window.session()->maskOf(id).at<uchar>(80, 143), uchar(255));
+    QCOMPARE(window.session()->maskOf(id).at<uchar>(95, 143), uchar(0));
+    undo->undo();
+    QVERIFY(same(window.session()->maskOf(id), discMask(30)));
+
+    // The eraser cuts through the middle.
+    window.setTool(MainWindow::Tool::Eraser);
+    steps = undo->index();
+    stroke({100.5, 55.5}, {100.5, 105.5});
+    QCOMPARE(undo->index(), steps + 1);
+    QCOMPARE(window.session()->maskOf(id).at<uchar>(80, 100), uchar(0));
+    QCOMPARE(window.session()->maskOf(id).at<uchar>(80, 80), uchar(255));
+    undo->undo();
+
+    // Fill a hole; a click outside the mask changes nothing.
+    cv::Mat ring = discMask(30);
+    cv::circle(ring, {100, 80}, 8, 0, cv::FILLED);
+    QVERIFY(window.session()->replaceMask(id, ring, QStringLiteral("test"), &error));
+    window.setTool(MainWindow::Tool::FillHole);
+    steps = undo->index();
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, at(10.5, 10.5));
+    QCOMPARE(undo->index(), steps);
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, at(100.5, 80.5));
+    QCOMPARE(undo->index(), steps + 1);
+    QVERIFY(same(window.session()->maskOf(id), discMask(30)));
+
+    // The brush with nothing selected draws a new mask.
+    window.selectAnnotation(0);
+    window.setTool(MainWindow::Tool::Brush);
+    stroke({20.5, 20.5}, {40.5, 20.5});
+    QCOMPARE(window.session()->annotationsOf(image).size(), 2);
+    QVERIFY(window.selectedAnnotation() != id && window.selectedAnnotation() != 0);
 }
 
 QTEST_MAIN(EditingTest)

@@ -190,6 +190,29 @@ void ImageCanvas::setTintsVisible(bool visible)
     update();
 }
 
+void ImageCanvas::setBrushCursor(double radius)
+{
+    mBrushRadius = radius;
+    update();
+}
+
+qint64 ImageCanvas::layerAt(const QPointF& imagePos) const
+{
+    const QPoint p(int(std::floor(imagePos.x())), int(std::floor(imagePos.y())));
+    for (auto it = mMaskLayers.crbegin(); it != mMaskLayers.crend(); ++it) {
+        const QPoint local = p - it->offset;
+        if (!it->tint.isNull() && it->tint.rect().contains(local) && qAlpha(it->tint.pixel(local)) > 0) return it->id;
+    }
+    return 0;
+}
+
+void ImageCanvas::leaveEvent(QEvent* event)
+{
+    mPointer = QPointF(-1, -1);
+    update();
+    QWidget::leaveEvent(event);
+}
+
 void ImageCanvas::paintOverlays(QPainter& painter)
 {
     painter.save();
@@ -202,6 +225,17 @@ void ImageCanvas::paintOverlays(QPainter& painter)
         painter.setPen(pen);
         painter.setBrush(Qt::NoBrush);
         painter.drawPath(layer.outline);
+    }
+    if (mBrushRadius > 0 && mPointer.x() >= 0) {
+        QPen pen(Qt::white, 1.5);
+        pen.setCosmetic(true);
+        painter.setPen(pen);
+        painter.setBrush(Qt::NoBrush);
+        painter.drawEllipse(mPointer, mBrushRadius, mBrushRadius);
+        pen.setColor(Qt::black);
+        pen.setStyle(Qt::DashLine);
+        painter.setPen(pen);
+        painter.drawEllipse(mPointer, mBrushRadius, mBrushRadius);
     }
     painter.restore();
 }
@@ -277,6 +311,12 @@ void ImageCanvas::mousePressEvent(QMouseEvent* event)
 {
     const bool pan = event->button() == Qt::MiddleButton ||
                      (event->button() == Qt::LeftButton && mSpaceHeld);
+    if (!pan && event->button() == Qt::LeftButton && !mImage.isNull()) {
+        mDrawing = true;
+        emit pointerPressed(mapToImage(event->position()));
+        event->accept();
+        return;
+    }
     if (!pan || mImage.isNull()) {
         QWidget::mousePressEvent(event);
         return;
@@ -290,6 +330,15 @@ void ImageCanvas::mousePressEvent(QMouseEvent* event)
 
 void ImageCanvas::mouseMoveEvent(QMouseEvent* event)
 {
+    if (!mImage.isNull()) {
+        mPointer = mapToImage(event->position());
+        if (mBrushRadius > 0) update();
+    }
+    if (mDrawing) {
+        emit pointerDragged(mPointer);
+        event->accept();
+        return;
+    }
     if (!mPanning) {
         QWidget::mouseMoveEvent(event);
         return;
@@ -303,6 +352,12 @@ void ImageCanvas::mouseMoveEvent(QMouseEvent* event)
 
 void ImageCanvas::mouseReleaseEvent(QMouseEvent* event)
 {
+    if (mDrawing && event->button() == Qt::LeftButton) {
+        mDrawing = false;
+        emit pointerReleased(mapToImage(event->position()));
+        event->accept();
+        return;
+    }
     if (!mPanning) {
         QWidget::mouseReleaseEvent(event);
         return;

@@ -50,6 +50,11 @@ public:
     const QVector<MaskLayer>& maskLayers() const { return mMaskLayers; }
     // Shows or hides the tints (outlines stay), e.g. to judge a boundary against the image.
     void setTintsVisible(bool visible);
+    // A circle of this radius (image pixels) follows the pointer, for the brush and the eraser;
+    // 0 hides it.
+    void setBrushCursor(double radius);
+    // The topmost mask layer covering an image point, or 0.
+    qint64 layerAt(const QPointF& imagePos) const;
 
 public slots:
     // Zooms about the widget centre.
@@ -63,6 +68,11 @@ public slots:
 
 signals:
     void zoomChanged(double zoom);
+    // The left button on the image (not while panning), in image pixel coordinates: what the
+    // editing tools (select, brush, eraser, fill) work with.
+    void pointerPressed(const QPointF& imagePos);
+    void pointerDragged(const QPointF& imagePos);
+    void pointerReleased(const QPointF& imagePos);
 
 protected:
     // Hook for what later layers draw over the image (masks, boxes, brush cursor). `painter` is
@@ -78,6 +88,7 @@ protected:
     void keyPressEvent(QKeyEvent* event) override;
     void keyReleaseEvent(QKeyEvent* event) override;
     void focusOutEvent(QFocusEvent* event) override;
+    void leaveEvent(QEvent* event) override;
 
 private:
     // Logical widget units per image pixel.
@@ -92,6 +103,9 @@ private:
     QImage mImage;
     QVector<MaskLayer> mMaskLayers;
     bool mTintsVisible = true;
+    double mBrushRadius = 0;
+    QPointF mPointer{-1, -1}; // last pointer position in image pixels
+    bool mDrawing = false;
     // mLevels[0] is mImage in a format that paints fast; each further level halves the previous
     // one, so zoomed-out views are drawn from a level close to screen size (smooth and cheap).
     QVector<QImage> mLevels;

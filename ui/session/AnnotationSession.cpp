@@ -251,6 +251,36 @@ qint64 AnnotationSession::addModelMask(const QString& imagePath, const QString& 
     }
 }
 
+qint64 AnnotationSession::addManualMask(const QString& imagePath, const QString& category, const cv::Mat& mask,
+                                        QString* error)
+{
+    if (!ensureDocument(error)) return 0;
+    if (mask.type() != CV_8UC1 || cv::countNonZero(mask) == 0) {
+        if (error) *error = tr("The mask is empty.");
+        return 0;
+    }
+    try {
+        auto& document = *mDocument;
+        const std::string relative = relativePath(imagePath).toStdString();
+        const auto* image = document.project().imageByPath(relative);
+        const int64_t imageId = image ? image->id : document.addImage(relative, mask.cols, mask.rows);
+        const std::string name = category.isEmpty() ? std::string("object") : category.toStdString();
+        const auto* existing = document.project().categoryByName(name);
+        annotation::Annotation a;
+        a.imageId = imageId;
+        a.categoryId = existing ? existing->id : document.addCategory(name);
+        a.mask = coco::encode(mask);
+        a.source = annotation::Source::Manual;
+        a.created = nowIso();
+        auto* command = new AddCommand(*this, a, tr("Draw mask"));
+        if (!push(command, error)) return 0;
+        return command->annotationId();
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return 0;
+    }
+}
+
 int AnnotationSession::addBatchResult(const QString& imagePath, const QString& category, const SegmentOutcome& outcome,
                                       const QString& modelName, QString* error)
 {

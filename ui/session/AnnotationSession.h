@@ -60,6 +60,8 @@ public:
     // the prompt in the image's history. Returns the annotation's id, or 0 with `error` set.
     qint64 addModelMask(const QString& imagePath, const QString& category, const SegmentOutcome& outcome,
                         const QString& modelName, QString* error);
+    // A mask drawn by hand (the brush with nothing selected): a new annotation of `category`.
+    qint64 addManualMask(const QString& imagePath, const QString& category, const cv::Mat& mask, QString* error);
     // A batch (auto-annotate) result: the mask split into its 8-connected components (holes kept),
     // one annotation each, all one undo step; the image becomes "auto-annotated" unless it was
     // reviewed. Returns how many masks were added (0: the model found nothing), -1 with `error`.
