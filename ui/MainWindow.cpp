@@ -10,6 +10,7 @@
 #include "ui/inference/InferenceService.h"
 #include "ui/prompt/PromptBar.h"
 #include "ui/session/AnnotationSession.h"
+#include "ui/settings/SettingsDialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -735,6 +736,25 @@ void MainWindow::createAnnotationDock()
     editMenu->addAction(mCleanUpAction);
     editMenu->addAction(mSetCategoryAction);
     editMenu->addAction(mDeleteMaskAction);
+    editMenu->addSeparator();
+    auto* settingsAction = new QAction(tr("Se&ttings…"), this);
+    settingsAction->setShortcut(QKeySequence::Preferences);
+    settingsAction->setMenuRole(QAction::PreferencesRole);
+    connect(settingsAction, &QAction::triggered, this, [this] {
+        const StudioSettings before = StudioSettings::load();
+        SettingsDialog dialog(before, this);
+        if (dialog.exec() != QDialog::Accepted) return;
+        const StudioSettings after = dialog.settings();
+        after.save();
+        const auto& a = after.inference;
+        const auto& b = before.inference;
+        if (a.modelDirectory != b.modelDirectory || a.device != b.device || a.threads != b.threads ||
+            a.sampler != b.sampler || a.threshold != b.threshold || !mInference->modelReady())
+            loadModel(a);
+        if (after.language != before.language)
+            statusBar()->showMessage(tr("The language changes at the next start."), kInfoMessageTimeoutMs);
+    });
+    editMenu->addAction(settingsAction);
     menuBar()->insertMenu(mViewMenu->menuAction(), editMenu);
 
     mAnnotationList = new QListWidget(this);

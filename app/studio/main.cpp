@@ -3,6 +3,7 @@
 #include "rlfseg/BuildInfo.h"
 #include "ui/MainWindow.h"
 #include "ui/inference/InferenceService.h"
+#include "ui/settings/SettingsDialog.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -111,9 +112,14 @@ int main(int argc, char* argv[])
 
     // Translators before process(), so that --help and errors come out in the chosen language
     // where Qt has one.
+    // The language: --lang, else the one chosen in Settings, else the system's.
+    const rlfseg::ui::StudioSettings saved = rlfseg::ui::StudioSettings::load();
     QLocale locale = QLocale::system();
     if (parser.isSet(langOption)) {
         locale = QLocale(parser.value(langOption));
+        QLocale::setDefault(locale);
+    } else if (!saved.language.isEmpty()) {
+        locale = QLocale(saved.language);
         QLocale::setDefault(locale);
     }
     const bool translated = installTranslators(*app, locale);
@@ -130,9 +136,10 @@ int main(int argc, char* argv[])
     if (!paths.isEmpty() && !window.openPaths(paths))
         std::fprintf(stderr, "rlfseg-studio: %s\n", qPrintable(window.lastError()));
 
-    rlfseg::ui::InferenceSettings settings;
-    settings.modelDirectory = parser.value(modelOption);
-    settings.device = parser.value(deviceOption);
+    // The model: the saved settings, with --model and --device on top.
+    rlfseg::ui::InferenceSettings settings = saved.inference;
+    if (parser.isSet(modelOption)) settings.modelDirectory = parser.value(modelOption);
+    if (parser.isSet(deviceOption)) settings.device = parser.value(deviceOption);
     const QString prompt = parser.value(promptOption);
     if (!prompt.isEmpty()) {
         QObject::connect(window.inference(), &rlfseg::ui::InferenceService::modelLoaded, &window,

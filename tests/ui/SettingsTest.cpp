@@ -1,0 +1,65 @@
+// Settings: saved and loaded through QSettings (test mode: a scratch location), and the dialog
+// hands back what it was given, changed where the user changed it.
+
+#include "ui/settings/SettingsDialog.h"
+
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDoubleSpinBox>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace rlfseg::ui;
+
+class SettingsTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("RLFSegTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("SettingsTest"));
+    }
+
+    void savedSettingsComeBack()
+    {
+        StudioSettings s;
+        s.inference.modelDirectory = QStringLiteral("/models/sd15-refcoco");
+        s.inference.device = QStringLiteral("cuda");
+        s.inference.threads = 6;
+        s.inference.sampler = QStringLiteral("adaptive");
+        s.inference.threshold = 0.35f;
+        s.language = QStringLiteral("de");
+        s.save();
+        const StudioSettings back = StudioSettings::load();
+        QCOMPARE(back.inference.modelDirectory, s.inference.modelDirectory);
+        QCOMPARE(back.inference.device, s.inference.device);
+        QCOMPARE(back.inference.threads, 6);
+        QCOMPARE(back.inference.sampler, QStringLiteral("adaptive"));
+        QCOMPARE(back.inference.threshold, 0.35f);
+        QCOMPARE(back.language, QStringLiteral("de"));
+    }
+
+    void dialogReturnsWhatTheUserChose()
+    {
+        StudioSettings s;
+        s.inference.sampler = QStringLiteral("euler:4");
+        s.language = QStringLiteral("zh_CN");
+        SettingsDialog dialog(s);
+        QCOMPARE(dialog.settings().inference.sampler, QStringLiteral("euler:4"));
+        QCOMPARE(dialog.settings().language, QStringLiteral("zh_CN"));
+        QCOMPARE(dialog.settings().inference.modelDirectory, QString()); // the default model
+        auto* threshold = dialog.findChild<QDoubleSpinBox*>();
+        threshold->setValue(0.7);
+        auto* threads = dialog.findChild<QSpinBox*>();
+        threads->setValue(3);
+        QCOMPARE(dialog.settings().inference.threshold, 0.7f);
+        QCOMPARE(dialog.settings().inference.threads, 3);
+    }
+};
+
+QTEST_MAIN(SettingsTest)
+#include "SettingsTest.moc"

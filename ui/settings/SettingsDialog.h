@@ -1,0 +1,42 @@
+#pragma once
+// Settings: the model folder, device, threads, sampler and threshold the worker uses, and the
+// language of the interface. Stored with QSettings; load() and save() are what the app and this
+// dialog share.
+
+#include "ui/inference/InferenceTypes.h"
+
+#include <QDialog>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLineEdit;
+class QSpinBox;
+
+namespace rlfseg::ui {
+
+struct StudioSettings {
+    InferenceSettings inference;
+    QString language; // "" = the system's; else en, de, es, zh_CN
+
+    static StudioSettings load();
+    void save() const;
+};
+
+class SettingsDialog : public QDialog {
+    Q_OBJECT
+
+public:
+    explicit SettingsDialog(const StudioSettings& settings, QWidget* parent = nullptr);
+    StudioSettings settings() const;
+
+private:
+    QLineEdit* mModel = nullptr;
+    QComboBox* mDevice = nullptr;
+    QSpinBox* mThreads = nullptr;
+    QComboBox* mSampler = nullptr;
+    QDoubleSpinBox* mThreshold = nullptr;
+    QComboBox* mLanguage = nullptr;
+    QString mPrecision;
+};
+
+} // namespace rlfseg::ui
