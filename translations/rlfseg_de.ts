@@ -2,6 +2,131 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>rlfseg::ui::AnnotationSession</name>
+    <message>
+        <source>Cannot open the project “%1”: %2</source>
+        <translation>Das Projekt „%1“ kann nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <source>No folder is open, so there is no project to add annotations to.</source>
+        <translation>Es ist kein Ordner geöffnet, daher gibt es kein Projekt, dem Annotationen hinzugefügt werden können.</translation>
+    </message>
+    <message>
+        <source>Cannot create the project “%1”: %2</source>
+        <translation>Das Projekt „%1“ kann nicht erstellt werden: %2</translation>
+    </message>
+    <message>
+        <source>Mask for “%1”</source>
+        <translation>Maske für „%1“</translation>
+    </message>
+    <message>
+        <source>Cannot add the mask: %1</source>
+        <translation>Die Maske kann nicht hinzugefügt werden: %1</translation>
+    </message>
+    <message>
+        <source>Auto-annotate “%1”</source>
+        <translation>„%1“ automatisch annotieren</translation>
+    </message>
+    <message>
+        <source>Cannot add the masks: %1</source>
+        <translation>Die Masken können nicht hinzugefügt werden: %1</translation>
+    </message>
+    <message>
+        <source>There is no annotation %1.</source>
+        <translation>Es gibt keine Annotation %1.</translation>
+    </message>
+    <message>
+        <source>Delete mask</source>
+        <translation>Maske löschen</translation>
+    </message>
+    <message>
+        <source>A category needs a name.</source>
+        <translation>Eine Kategorie braucht einen Namen.</translation>
+    </message>
+    <message>
+        <source>Category “%1”</source>
+        <translation>Kategorie „%1“</translation>
+    </message>
+    <message>
+        <source>The new mask does not have the image&apos;s size.</source>
+        <translation>Die neue Maske hat nicht die Größe des Bildes.</translation>
+    </message>
+    <message>
+        <source>There are no annotations to export yet.</source>
+        <translation>Es gibt noch keine Annotationen zum Exportieren.</translation>
+    </message>
+    <message>
+        <source>%1 images, %2 annotations, %3 categories written to “%4”.</source>
+        <translation>%1 Bilder, %2 Annotationen, %3 Kategorien nach „%4“ geschrieben.</translation>
+    </message>
+    <message>
+        <source>Validation: no problems.</source>
+        <translation>Validierung: keine Probleme.</translation>
+    </message>
+    <message>
+        <source>Validation: %1 errors, %2 warnings.</source>
+        <translation>Validierung: %1 Fehler, %2 Warnungen.</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>The exported file did not validate; see the report.</source>
+        <translation>Die exportierte Datei hat die Validierung nicht bestanden; siehe Bericht.</translation>
+    </message>
+    <message>
+        <source>Cannot export COCO: %1</source>
+        <translation>COCO kann nicht exportiert werden: %1</translation>
+    </message>
+    <message>
+        <source>Cannot save the project: %1</source>
+        <translation>Das Projekt kann nicht gespeichert werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::InferenceService</name>
+    <message>
+        <source>The model is still loading.</source>
+        <translation>Das Modell wird noch geladen.</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>Es ist kein Modell geladen.</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::InferenceWorker</name>
+    <message>
+        <source>Finding the model</source>
+        <translation>Modell wird gesucht</translation>
+    </message>
+    <message>
+        <source>CUDA was requested but is not available here; running on the CPU.</source>
+        <translation>CUDA wurde angefordert, ist hier aber nicht verfügbar; die Ausführung erfolgt auf der CPU.</translation>
+    </message>
+    <message>
+        <source>Loading the networks</source>
+        <translation>Netze werden geladen</translation>
+    </message>
+    <message>
+        <source>Warming up</source>
+        <translation>Aufwärmen</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>Es ist kein Modell geladen.</translation>
+    </message>
+</context>
+<context>
     <name>rlfseg::ui::MainWindow</name>
     <message>
         <source>&amp;Open Image…</source>
@@ -133,6 +258,486 @@
     <message>
         <source>&lt;h3&gt;RLFSeg Studio %1&lt;/h3&gt;&lt;p&gt;Text-prompted segmentation for annotating image data sets.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;RLFSeg Studio %1&lt;/h3&gt;&lt;p&gt;Textgesteuerte Segmentierung zum Annotieren von Bilddatensätzen.&lt;/p&gt;&lt;p&gt;Erstellt mit Qt %2.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Save Project</source>
+        <translation>Projekt &amp;speichern</translation>
+    </message>
+    <message>
+        <source>Write the project file now (every edit is already kept in its journal)</source>
+        <translation>Projektdatei jetzt schreiben (jede Änderung ist bereits im Journal festgehalten)</translation>
+    </message>
+    <message>
+        <source>&amp;Export COCO…</source>
+        <translation>COCO &amp;exportieren…</translation>
+    </message>
+    <message>
+        <source>Open a folder of images first.</source>
+        <translation>Öffnen Sie zuerst einen Ordner mit Bildern.</translation>
+    </message>
+    <message>
+        <source>Export COCO</source>
+        <translation>COCO exportieren</translation>
+    </message>
+    <message>
+        <source>COCO JSON (*.json)</source>
+        <translation>COCO-JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Exported.</source>
+        <translation>Exportiert.</translation>
+    </message>
+    <message>
+        <source>&amp;Load Model Folder…</source>
+        <translation>Modellordner &amp;laden…</translation>
+    </message>
+    <message>
+        <source>A diffusers-layout Stable Diffusion 1.5/2.1 folder fine-tuned by rlfseg train, or any RLFSeg model folder</source>
+        <translation>Ein mit rlfseg train feinabgestimmter Stable-Diffusion-1.5/2.1-Ordner im diffusers-Layout oder ein beliebiger RLFSeg-Modellordner</translation>
+    </message>
+    <message>
+        <source>Use the &amp;Default Model</source>
+        <translation>&amp;Standardmodell verwenden</translation>
+    </message>
+    <message>
+        <source>&amp;Delete Mask</source>
+        <translation>Maske &amp;löschen</translation>
+    </message>
+    <message>
+        <source>&amp;Clean Up Mask</source>
+        <translation>Maske &amp;bereinigen</translation>
+    </message>
+    <message>
+        <source>Refinement and dynamic selection: snap the boundary to image edges, remove specks and fill small holes (real holes stay)</source>
+        <translation>Verfeinerung und dynamische Auswahl: Rand an Bildkanten ausrichten, Sprenkel entfernen und kleine Löcher füllen (echte Löcher bleiben erhalten)</translation>
+    </message>
+    <message>
+        <source>Set &amp;Category</source>
+        <translation>&amp;Kategorie festlegen</translation>
+    </message>
+    <message>
+        <source>Give the selected mask the category chosen in the prompt bar</source>
+        <translation>Der ausgewählten Maske die in der Prompt-Leiste gewählte Kategorie zuweisen</translation>
+    </message>
+    <message>
+        <source>&amp;Auto-Annotate…</source>
+        <translation>&amp;Automatisch annotieren…</translation>
+    </message>
+    <message>
+        <source>Run a list of “category: prompt” pairs on this image or on all images</source>
+        <translation>Eine Liste von „Kategorie: Prompt“-Paaren auf dieses Bild oder auf alle Bilder anwenden</translation>
+    </message>
+    <message>
+        <source>&amp;Next to Review</source>
+        <translation>&amp;Nächstes zur Prüfung</translation>
+    </message>
+    <message>
+        <source>The auto-annotated image with the lowest-scoring mask</source>
+        <translation>Das automatisch annotierte Bild mit der am niedrigsten bewerteten Maske</translation>
+    </message>
+    <message>
+        <source>&amp;Mark Reviewed</source>
+        <translation>Als &amp;geprüft markieren</translation>
+    </message>
+    <message>
+        <source>&amp;About This Model…</source>
+        <translation>&amp;Über dieses Modell…</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>&amp;Modell</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>Kein Modell</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Wiederholen</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>Masks</source>
+        <translation>Masken</translation>
+    </message>
+    <message>
+        <source> (score %1)</source>
+        <translation> (Score %1)</translation>
+    </message>
+    <message>
+        <source>Select a mask first.</source>
+        <translation>Wählen Sie zuerst eine Maske aus.</translation>
+    </message>
+    <message>
+        <source>There is no mask %1.</source>
+        <translation>Es gibt keine Maske %1.</translation>
+    </message>
+    <message>
+        <source>The image on screen does not have the mask&apos;s size; reopen it.</source>
+        <translation>Das angezeigte Bild hat nicht die Größe der Maske; öffnen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>Clean up found no object in the mask.</source>
+        <translation>Beim Bereinigen wurde kein Objekt in der Maske gefunden.</translation>
+    </message>
+    <message>
+        <source>Clean up</source>
+        <translation>Bereinigen</translation>
+    </message>
+    <message>
+        <source>Cleaned up: %1</source>
+        <translation>Bereinigt: %1</translation>
+    </message>
+    <message>
+        <source>Clean up failed: %1</source>
+        <translation>Bereinigen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Prompts</source>
+        <translation>Prompts</translation>
+    </message>
+    <message>
+        <source> (no mask left)</source>
+        <translation> (keine Maske übrig)</translation>
+    </message>
+    <message>
+        <source>Compare prompts</source>
+        <translation>Prompts vergleichen</translation>
+    </message>
+    <message>
+        <source>Export Plot</source>
+        <translation>Diagramm exportieren</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;PDF document (*.pdf)</source>
+        <translation>PNG-Bild (*.png);;PDF-Dokument (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Cannot write “%1”.</source>
+        <translation>„%1“ kann nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Model: %1…</source>
+        <translation>Modell: %1…</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>Modell: %1</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded: %1</source>
+        <translation>Das Modell konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Segmentation failed: %1</source>
+        <translation>Segmentierung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Model: loading…</source>
+        <translation>Modell: wird geladen…</translation>
+    </message>
+    <message>
+        <source>%1
+Folder: %2</source>
+        <translation>%1
+Ordner: %2</translation>
+    </message>
+    <message>
+        <source>
+Trained on: %1</source>
+        <translation>
+Trainiert mit: %1</translation>
+    </message>
+    <message>
+        <source>
+A plain Stable Diffusion folder: not trained for segmentation.</source>
+        <translation>
+Ein einfacher Stable-Diffusion-Ordner: nicht für Segmentierung trainiert.</translation>
+    </message>
+    <message>
+        <source>⚠ %1</source>
+        <translation>⚠ %1</translation>
+    </message>
+    <message>
+        <source>Model “%1” loaded in %2 s on %3.</source>
+        <translation>Modell „%1“ in %2 s auf %3 geladen.</translation>
+    </message>
+    <message>
+        <source>Open an image first.</source>
+        <translation>Öffnen Sie zuerst ein Bild.</translation>
+    </message>
+    <message>
+        <source>The model is still loading.</source>
+        <translation>Das Modell wird noch geladen.</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>Es ist kein Modell geladen.</translation>
+    </message>
+    <message>
+        <source>Type what to segment first.</source>
+        <translation>Geben Sie zuerst ein, was segmentiert werden soll.</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Prompt to mask: %1 ms (the model: %2 ms; image latent %3)</source>
+        <translation>Prompt bis Maske: %1 ms (Modell: %2 ms; Bild-Latent %3)</translation>
+    </message>
+    <message>
+        <source>cached</source>
+        <translation>zwischengespeichert</translation>
+    </message>
+    <message>
+        <source>computed</source>
+        <translation>berechnet</translation>
+    </message>
+    <message>
+        <source>“%1”: the model found nothing.</source>
+        <translation>„%1“: Das Modell hat nichts gefunden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recovered %n unsaved edit(s) from the last session.</source>
+        <translation>
+            <numerusform>%n nicht gespeicherte Änderung aus der letzten Sitzung wiederhergestellt.</numerusform>
+            <numerusform>%n nicht gespeicherte Änderungen aus der letzten Sitzung wiederhergestellt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Project saved.</source>
+        <translation>Projekt gespeichert.</translation>
+    </message>
+    <message>
+        <source>An auto-annotation run is still going.</source>
+        <translation>Eine automatische Annotation läuft noch.</translation>
+    </message>
+    <message>
+        <source>Nothing to auto-annotate.</source>
+        <translation>Es gibt nichts automatisch zu annotieren.</translation>
+    </message>
+    <message>
+        <source>Auto-annotating…</source>
+        <translation>Automatische Annotation läuft…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Auto-Annotate</source>
+        <translation>Automatisch annotieren</translation>
+    </message>
+    <message>
+        <source>Auto-annotating: %1 of %2 done, %3 masks; about %4:%5 left</source>
+        <translation>Automatische Annotation: %1 von %2 erledigt, %3 Masken; noch etwa %4:%5</translation>
+    </message>
+    <message>
+        <source>Auto-annotation cancelled after %1 of %2 requests: %3 masks.</source>
+        <translation>Automatische Annotation nach %1 von %2 Anfragen abgebrochen: %3 Masken.</translation>
+    </message>
+    <message>
+        <source>Auto-annotation done: %1 masks from %2 requests.</source>
+        <translation>Automatische Annotation abgeschlossen: %1 Masken aus %2 Anfragen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed (last: %1)</source>
+        <translation>
+            <numerusform>%n fehlgeschlagen (zuletzt: %1)</numerusform>
+            <numerusform>%n fehlgeschlagen (zuletzt: %1)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>One “category: prompt” per line, for example
+circle: the circles
+star: every star</source>
+        <translation>Ein „Kategorie: Prompt“ pro Zeile, zum Beispiel
+Kreis: die Kreise
+Stern: jeder Stern</translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n image(s) in the list</source>
+        <translation>
+            <numerusform>Das %n Bild in der Liste</numerusform>
+            <numerusform>Alle %n Bilder in der Liste</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This image only</source>
+        <translation>Nur dieses Bild</translation>
+    </message>
+    <message>
+        <source>the prompt list</source>
+        <translation>die Prompt-Liste</translation>
+    </message>
+    <message>
+        <source>Nothing left to review.</source>
+        <translation>Nichts mehr zu prüfen.</translation>
+    </message>
+    <message>
+        <source>%1 (auto)</source>
+        <translation>%1 (automatisch)</translation>
+    </message>
+    <message>
+        <source>%1 ✓</source>
+        <translation>%1 ✓</translation>
+    </message>
+    <message>
+        <source>Load Model Folder</source>
+        <translation>Modellordner laden</translation>
+    </message>
+    <message>
+        <source>About This Model</source>
+        <translation>Über dieses Modell</translation>
+    </message>
+    <message>
+        <source>No model is loaded yet.</source>
+        <translation>Es ist noch kein Modell geladen.</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Folder: %2&lt;/p&gt;&lt;p&gt;Runs on: %3 (input %4 px)&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Ordner: %2&lt;/p&gt;&lt;p&gt;Läuft auf: %3 (Eingabe %4 px)&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Trained on: %1&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Trainiert mit: %1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;To use another model, choose Model › Load Model Folder… and pick a diffusers-layout folder (for example a Stable Diffusion 1.5 or 2.1 folder fine-tuned with &lt;code&gt;rlfseg train --init&lt;/code&gt;).&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Um ein anderes Modell zu verwenden, wählen Sie Modell › Modellordner laden… und dann einen Ordner im diffusers-Layout (zum Beispiel einen mit &lt;code&gt;rlfseg train --init&lt;/code&gt; feinabgestimmten Stable-Diffusion-1.5- oder -2.1-Ordner).&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::PromptBar</name>
+    <message>
+        <source>Category:</source>
+        <translation>Kategorie:</translation>
+    </message>
+    <message>
+        <source>The category the next mask gets. Type a new name to add one.</source>
+        <translation>Die Kategorie, die die nächste Maske erhält. Geben Sie einen neuen Namen ein, um eine hinzuzufügen.</translation>
+    </message>
+    <message>
+        <source>Type what to segment, e.g. &quot;the red circle on the left&quot;, and press Enter</source>
+        <translation>Geben Sie ein, was segmentiert werden soll, z. B. „der rote Kreis links“, und drücken Sie die Eingabetaste</translation>
+    </message>
+    <message>
+        <source>Segment</source>
+        <translation>Segmentieren</translation>
+    </message>
+    <message>
+        <source>Segment what the prompt says (Enter)</source>
+        <translation>Segmentieren, was der Prompt beschreibt (Eingabetaste)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel the running request (Esc)</source>
+        <translation>Laufende Anfrage abbrechen (Esc)</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::PromptHistoryPanel</name>
+    <message>
+        <source>Time</source>
+        <translation>Uhrzeit</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>Fläche</translation>
+    </message>
+    <message>
+        <source>Run Again</source>
+        <translation>Erneut ausführen</translation>
+    </message>
+    <message>
+        <source>Compare…</source>
+        <translation>Vergleichen…</translation>
+    </message>
+    <message>
+        <source>Select two to four prompts to see their masks side by side</source>
+        <translation>Wählen Sie zwei bis vier Prompts aus, um ihre Masken nebeneinander zu sehen</translation>
+    </message>
+    <message>
+        <source>Export Plot…</source>
+        <translation>Diagramm exportieren…</translation>
+    </message>
+    <message>
+        <source>Save the plot shown below as PNG or PDF</source>
+        <translation>Das unten angezeigte Diagramm als PNG oder PDF speichern</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::PromptPlots</name>
+    <message>
+        <source>Score and area</source>
+        <translation>Score und Fläche</translation>
+    </message>
+    <message>
+        <source>Area by threshold</source>
+        <translation>Fläche nach Schwellenwert</translation>
+    </message>
+    <message>
+        <source>Clean-up candidates</source>
+        <translation>Bereinigungskandidaten</translation>
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation>Latenz</translation>
+    </message>
+    <message>
+        <source>score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>area (share of the image)</source>
+        <translation>Fläche (Anteil am Bild)</translation>
+    </message>
+    <message>
+        <source>area</source>
+        <translation>Fläche</translation>
+    </message>
+    <message>
+        <source>threshold</source>
+        <translation>Schwellenwert</translation>
+    </message>
+    <message>
+        <source>result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>ms, prompt to mask</source>
+        <translation>ms, Prompt bis Maske</translation>
+    </message>
+    <message>
+        <source>“%1”, threshold %2</source>
+        <translation>„%1“, Schwellenwert %2</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,131 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>rlfseg::ui::AnnotationSession</name>
+    <message>
+        <source>Cannot open the project “%1”: %2</source>
+        <translation>Cannot open the project “%1”: %2</translation>
+    </message>
+    <message>
+        <source>No folder is open, so there is no project to add annotations to.</source>
+        <translation>No folder is open, so there is no project to add annotations to.</translation>
+    </message>
+    <message>
+        <source>Cannot create the project “%1”: %2</source>
+        <translation>Cannot create the project “%1”: %2</translation>
+    </message>
+    <message>
+        <source>Mask for “%1”</source>
+        <translation>Mask for “%1”</translation>
+    </message>
+    <message>
+        <source>Cannot add the mask: %1</source>
+        <translation>Cannot add the mask: %1</translation>
+    </message>
+    <message>
+        <source>Auto-annotate “%1”</source>
+        <translation>Auto-annotate “%1”</translation>
+    </message>
+    <message>
+        <source>Cannot add the masks: %1</source>
+        <translation>Cannot add the masks: %1</translation>
+    </message>
+    <message>
+        <source>There is no annotation %1.</source>
+        <translation>There is no annotation %1.</translation>
+    </message>
+    <message>
+        <source>Delete mask</source>
+        <translation>Delete mask</translation>
+    </message>
+    <message>
+        <source>A category needs a name.</source>
+        <translation>A category needs a name.</translation>
+    </message>
+    <message>
+        <source>Category “%1”</source>
+        <translation>Category “%1”</translation>
+    </message>
+    <message>
+        <source>The new mask does not have the image&apos;s size.</source>
+        <translation>The new mask does not have the image&apos;s size.</translation>
+    </message>
+    <message>
+        <source>There are no annotations to export yet.</source>
+        <translation>There are no annotations to export yet.</translation>
+    </message>
+    <message>
+        <source>%1 images, %2 annotations, %3 categories written to “%4”.</source>
+        <translation>%1 images, %2 annotations, %3 categories written to “%4”.</translation>
+    </message>
+    <message>
+        <source>Validation: no problems.</source>
+        <translation>Validation: no problems.</translation>
+    </message>
+    <message>
+        <source>Validation: %1 errors, %2 warnings.</source>
+        <translation>Validation: %1 errors, %2 warnings.</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>error</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>warning</translation>
+    </message>
+    <message>
+        <source>The exported file did not validate; see the report.</source>
+        <translation>The exported file did not validate; see the report.</translation>
+    </message>
+    <message>
+        <source>Cannot export COCO: %1</source>
+        <translation>Cannot export COCO: %1</translation>
+    </message>
+    <message>
+        <source>Cannot save the project: %1</source>
+        <translation>Cannot save the project: %1</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::InferenceService</name>
+    <message>
+        <source>The model is still loading.</source>
+        <translation>The model is still loading.</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>No model is loaded.</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::InferenceWorker</name>
+    <message>
+        <source>Finding the model</source>
+        <translation>Finding the model</translation>
+    </message>
+    <message>
+        <source>CUDA was requested but is not available here; running on the CPU.</source>
+        <translation>CUDA was requested but is not available here; running on the CPU.</translation>
+    </message>
+    <message>
+        <source>Loading the networks</source>
+        <translation>Loading the networks</translation>
+    </message>
+    <message>
+        <source>Warming up</source>
+        <translation>Warming up</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Ready</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>No model is loaded.</translation>
+    </message>
+</context>
+<context>
     <name>rlfseg::ui::MainWindow</name>
     <message>
         <source>&amp;Open Image…</source>
@@ -133,6 +258,486 @@
     <message>
         <source>&lt;h3&gt;RLFSeg Studio %1&lt;/h3&gt;&lt;p&gt;Text-prompted segmentation for annotating image data sets.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;RLFSeg Studio %1&lt;/h3&gt;&lt;p&gt;Text-prompted segmentation for annotating image data sets.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Save Project</source>
+        <translation>&amp;Save Project</translation>
+    </message>
+    <message>
+        <source>Write the project file now (every edit is already kept in its journal)</source>
+        <translation>Write the project file now (every edit is already kept in its journal)</translation>
+    </message>
+    <message>
+        <source>&amp;Export COCO…</source>
+        <translation>&amp;Export COCO…</translation>
+    </message>
+    <message>
+        <source>Open a folder of images first.</source>
+        <translation>Open a folder of images first.</translation>
+    </message>
+    <message>
+        <source>Export COCO</source>
+        <translation>Export COCO</translation>
+    </message>
+    <message>
+        <source>COCO JSON (*.json)</source>
+        <translation>COCO JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Exported.</source>
+        <translation>Exported.</translation>
+    </message>
+    <message>
+        <source>&amp;Load Model Folder…</source>
+        <translation>&amp;Load Model Folder…</translation>
+    </message>
+    <message>
+        <source>A diffusers-layout Stable Diffusion 1.5/2.1 folder fine-tuned by rlfseg train, or any RLFSeg model folder</source>
+        <translation>A diffusers-layout Stable Diffusion 1.5/2.1 folder fine-tuned by rlfseg train, or any RLFSeg model folder</translation>
+    </message>
+    <message>
+        <source>Use the &amp;Default Model</source>
+        <translation>Use the &amp;Default Model</translation>
+    </message>
+    <message>
+        <source>&amp;Delete Mask</source>
+        <translation>&amp;Delete Mask</translation>
+    </message>
+    <message>
+        <source>&amp;Clean Up Mask</source>
+        <translation>&amp;Clean Up Mask</translation>
+    </message>
+    <message>
+        <source>Refinement and dynamic selection: snap the boundary to image edges, remove specks and fill small holes (real holes stay)</source>
+        <translation>Refinement and dynamic selection: snap the boundary to image edges, remove specks and fill small holes (real holes stay)</translation>
+    </message>
+    <message>
+        <source>Set &amp;Category</source>
+        <translation>Set &amp;Category</translation>
+    </message>
+    <message>
+        <source>Give the selected mask the category chosen in the prompt bar</source>
+        <translation>Give the selected mask the category chosen in the prompt bar</translation>
+    </message>
+    <message>
+        <source>&amp;Auto-Annotate…</source>
+        <translation>&amp;Auto-Annotate…</translation>
+    </message>
+    <message>
+        <source>Run a list of “category: prompt” pairs on this image or on all images</source>
+        <translation>Run a list of “category: prompt” pairs on this image or on all images</translation>
+    </message>
+    <message>
+        <source>&amp;Next to Review</source>
+        <translation>&amp;Next to Review</translation>
+    </message>
+    <message>
+        <source>The auto-annotated image with the lowest-scoring mask</source>
+        <translation>The auto-annotated image with the lowest-scoring mask</translation>
+    </message>
+    <message>
+        <source>&amp;Mark Reviewed</source>
+        <translation>&amp;Mark Reviewed</translation>
+    </message>
+    <message>
+        <source>&amp;About This Model…</source>
+        <translation>&amp;About This Model…</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>&amp;Model</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>No model</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Undo</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Redo</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <source>Masks</source>
+        <translation>Masks</translation>
+    </message>
+    <message>
+        <source> (score %1)</source>
+        <translation> (score %1)</translation>
+    </message>
+    <message>
+        <source>Select a mask first.</source>
+        <translation>Select a mask first.</translation>
+    </message>
+    <message>
+        <source>There is no mask %1.</source>
+        <translation>There is no mask %1.</translation>
+    </message>
+    <message>
+        <source>The image on screen does not have the mask&apos;s size; reopen it.</source>
+        <translation>The image on screen does not have the mask&apos;s size; reopen it.</translation>
+    </message>
+    <message>
+        <source>Clean up found no object in the mask.</source>
+        <translation>Clean up found no object in the mask.</translation>
+    </message>
+    <message>
+        <source>Clean up</source>
+        <translation>Clean up</translation>
+    </message>
+    <message>
+        <source>Cleaned up: %1</source>
+        <translation>Cleaned up: %1</translation>
+    </message>
+    <message>
+        <source>Clean up failed: %1</source>
+        <translation>Clean up failed: %1</translation>
+    </message>
+    <message>
+        <source>Prompts</source>
+        <translation>Prompts</translation>
+    </message>
+    <message>
+        <source> (no mask left)</source>
+        <translation> (no mask left)</translation>
+    </message>
+    <message>
+        <source>Compare prompts</source>
+        <translation>Compare prompts</translation>
+    </message>
+    <message>
+        <source>Export Plot</source>
+        <translation>Export Plot</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;PDF document (*.pdf)</source>
+        <translation>PNG image (*.png);;PDF document (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Cannot write “%1”.</source>
+        <translation>Cannot write “%1”.</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Model: %1…</source>
+        <translation>Model: %1…</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>Model: %1</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded: %1</source>
+        <translation>The model could not be loaded: %1</translation>
+    </message>
+    <message>
+        <source>Segmentation failed: %1</source>
+        <translation>Segmentation failed: %1</translation>
+    </message>
+    <message>
+        <source>Model: loading…</source>
+        <translation>Model: loading…</translation>
+    </message>
+    <message>
+        <source>%1
+Folder: %2</source>
+        <translation>%1
+Folder: %2</translation>
+    </message>
+    <message>
+        <source>
+Trained on: %1</source>
+        <translation>
+Trained on: %1</translation>
+    </message>
+    <message>
+        <source>
+A plain Stable Diffusion folder: not trained for segmentation.</source>
+        <translation>
+A plain Stable Diffusion folder: not trained for segmentation.</translation>
+    </message>
+    <message>
+        <source>⚠ %1</source>
+        <translation>⚠ %1</translation>
+    </message>
+    <message>
+        <source>Model “%1” loaded in %2 s on %3.</source>
+        <translation>Model “%1” loaded in %2 s on %3.</translation>
+    </message>
+    <message>
+        <source>Open an image first.</source>
+        <translation>Open an image first.</translation>
+    </message>
+    <message>
+        <source>The model is still loading.</source>
+        <translation>The model is still loading.</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>No model is loaded.</translation>
+    </message>
+    <message>
+        <source>Type what to segment first.</source>
+        <translation>Type what to segment first.</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Prompt to mask: %1 ms (the model: %2 ms; image latent %3)</source>
+        <translation>Prompt to mask: %1 ms (the model: %2 ms; image latent %3)</translation>
+    </message>
+    <message>
+        <source>cached</source>
+        <translation>cached</translation>
+    </message>
+    <message>
+        <source>computed</source>
+        <translation>computed</translation>
+    </message>
+    <message>
+        <source>“%1”: the model found nothing.</source>
+        <translation>“%1”: the model found nothing.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recovered %n unsaved edit(s) from the last session.</source>
+        <translation>
+            <numerusform>Recovered %n unsaved edit from the last session.</numerusform>
+            <numerusform>Recovered %n unsaved edits from the last session.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Project saved.</source>
+        <translation>Project saved.</translation>
+    </message>
+    <message>
+        <source>An auto-annotation run is still going.</source>
+        <translation>An auto-annotation run is still going.</translation>
+    </message>
+    <message>
+        <source>Nothing to auto-annotate.</source>
+        <translation>Nothing to auto-annotate.</translation>
+    </message>
+    <message>
+        <source>Auto-annotating…</source>
+        <translation>Auto-annotating…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Auto-Annotate</source>
+        <translation>Auto-Annotate</translation>
+    </message>
+    <message>
+        <source>Auto-annotating: %1 of %2 done, %3 masks; about %4:%5 left</source>
+        <translation>Auto-annotating: %1 of %2 done, %3 masks; about %4:%5 left</translation>
+    </message>
+    <message>
+        <source>Auto-annotation cancelled after %1 of %2 requests: %3 masks.</source>
+        <translation>Auto-annotation cancelled after %1 of %2 requests: %3 masks.</translation>
+    </message>
+    <message>
+        <source>Auto-annotation done: %1 masks from %2 requests.</source>
+        <translation>Auto-annotation done: %1 masks from %2 requests.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed (last: %1)</source>
+        <translation>
+            <numerusform>%n failed (last: %1)</numerusform>
+            <numerusform>%n failed (last: %1)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>One “category: prompt” per line, for example
+circle: the circles
+star: every star</source>
+        <translation>One “category: prompt” per line, for example
+circle: the circles
+star: every star</translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n image(s) in the list</source>
+        <translation>
+            <numerusform>The %n image in the list</numerusform>
+            <numerusform>All %n images in the list</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This image only</source>
+        <translation>This image only</translation>
+    </message>
+    <message>
+        <source>the prompt list</source>
+        <translation>the prompt list</translation>
+    </message>
+    <message>
+        <source>Nothing left to review.</source>
+        <translation>Nothing left to review.</translation>
+    </message>
+    <message>
+        <source>%1 (auto)</source>
+        <translation>%1 (auto)</translation>
+    </message>
+    <message>
+        <source>%1 ✓</source>
+        <translation>%1 ✓</translation>
+    </message>
+    <message>
+        <source>Load Model Folder</source>
+        <translation>Load Model Folder</translation>
+    </message>
+    <message>
+        <source>About This Model</source>
+        <translation>About This Model</translation>
+    </message>
+    <message>
+        <source>No model is loaded yet.</source>
+        <translation>No model is loaded yet.</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Folder: %2&lt;/p&gt;&lt;p&gt;Runs on: %3 (input %4 px)&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Folder: %2&lt;/p&gt;&lt;p&gt;Runs on: %3 (input %4 px)&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Trained on: %1&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Trained on: %1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;To use another model, choose Model › Load Model Folder… and pick a diffusers-layout folder (for example a Stable Diffusion 1.5 or 2.1 folder fine-tuned with &lt;code&gt;rlfseg train --init&lt;/code&gt;).&lt;/p&gt;</source>
+        <translation>&lt;p&gt;To use another model, choose Model › Load Model Folder… and pick a diffusers-layout folder (for example a Stable Diffusion 1.5 or 2.1 folder fine-tuned with &lt;code&gt;rlfseg train --init&lt;/code&gt;).&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::PromptBar</name>
+    <message>
+        <source>Category:</source>
+        <translation>Category:</translation>
+    </message>
+    <message>
+        <source>The category the next mask gets. Type a new name to add one.</source>
+        <translation>The category the next mask gets. Type a new name to add one.</translation>
+    </message>
+    <message>
+        <source>Type what to segment, e.g. &quot;the red circle on the left&quot;, and press Enter</source>
+        <translation>Type what to segment, e.g. &quot;the red circle on the left&quot;, and press Enter</translation>
+    </message>
+    <message>
+        <source>Segment</source>
+        <translation>Segment</translation>
+    </message>
+    <message>
+        <source>Segment what the prompt says (Enter)</source>
+        <translation>Segment what the prompt says (Enter)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Cancel the running request (Esc)</source>
+        <translation>Cancel the running request (Esc)</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::PromptHistoryPanel</name>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>Area</translation>
+    </message>
+    <message>
+        <source>Run Again</source>
+        <translation>Run Again</translation>
+    </message>
+    <message>
+        <source>Compare…</source>
+        <translation>Compare…</translation>
+    </message>
+    <message>
+        <source>Select two to four prompts to see their masks side by side</source>
+        <translation>Select two to four prompts to see their masks side by side</translation>
+    </message>
+    <message>
+        <source>Export Plot…</source>
+        <translation>Export Plot…</translation>
+    </message>
+    <message>
+        <source>Save the plot shown below as PNG or PDF</source>
+        <translation>Save the plot shown below as PNG or PDF</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::PromptPlots</name>
+    <message>
+        <source>Score and area</source>
+        <translation>Score and area</translation>
+    </message>
+    <message>
+        <source>Area by threshold</source>
+        <translation>Area by threshold</translation>
+    </message>
+    <message>
+        <source>Clean-up candidates</source>
+        <translation>Clean-up candidates</translation>
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation>Latency</translation>
+    </message>
+    <message>
+        <source>score</source>
+        <translation>score</translation>
+    </message>
+    <message>
+        <source>area (share of the image)</source>
+        <translation>area (share of the image)</translation>
+    </message>
+    <message>
+        <source>area</source>
+        <translation>area</translation>
+    </message>
+    <message>
+        <source>threshold</source>
+        <translation>threshold</translation>
+    </message>
+    <message>
+        <source>result</source>
+        <translation>result</translation>
+    </message>
+    <message>
+        <source>ms, prompt to mask</source>
+        <translation>ms, prompt to mask</translation>
+    </message>
+    <message>
+        <source>“%1”, threshold %2</source>
+        <translation>“%1”, threshold %2</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,131 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es" sourcelanguage="en">
 <context>
+    <name>rlfseg::ui::AnnotationSession</name>
+    <message>
+        <source>Cannot open the project “%1”: %2</source>
+        <translation>No se puede abrir el proyecto «%1»: %2</translation>
+    </message>
+    <message>
+        <source>No folder is open, so there is no project to add annotations to.</source>
+        <translation>No hay ninguna carpeta abierta, así que no hay ningún proyecto al que añadir anotaciones.</translation>
+    </message>
+    <message>
+        <source>Cannot create the project “%1”: %2</source>
+        <translation>No se puede crear el proyecto «%1»: %2</translation>
+    </message>
+    <message>
+        <source>Mask for “%1”</source>
+        <translation>Máscara para «%1»</translation>
+    </message>
+    <message>
+        <source>Cannot add the mask: %1</source>
+        <translation>No se puede añadir la máscara: %1</translation>
+    </message>
+    <message>
+        <source>Auto-annotate “%1”</source>
+        <translation>Anotar automáticamente «%1»</translation>
+    </message>
+    <message>
+        <source>Cannot add the masks: %1</source>
+        <translation>No se pueden añadir las máscaras: %1</translation>
+    </message>
+    <message>
+        <source>There is no annotation %1.</source>
+        <translation>No existe la anotación %1.</translation>
+    </message>
+    <message>
+        <source>Delete mask</source>
+        <translation>Eliminar máscara</translation>
+    </message>
+    <message>
+        <source>A category needs a name.</source>
+        <translation>Una categoría necesita un nombre.</translation>
+    </message>
+    <message>
+        <source>Category “%1”</source>
+        <translation>Categoría «%1»</translation>
+    </message>
+    <message>
+        <source>The new mask does not have the image&apos;s size.</source>
+        <translation>La máscara nueva no tiene el tamaño de la imagen.</translation>
+    </message>
+    <message>
+        <source>There are no annotations to export yet.</source>
+        <translation>Todavía no hay anotaciones que exportar.</translation>
+    </message>
+    <message>
+        <source>%1 images, %2 annotations, %3 categories written to “%4”.</source>
+        <translation>%1 imágenes, %2 anotaciones y %3 categorías escritas en «%4».</translation>
+    </message>
+    <message>
+        <source>Validation: no problems.</source>
+        <translation>Validación: sin problemas.</translation>
+    </message>
+    <message>
+        <source>Validation: %1 errors, %2 warnings.</source>
+        <translation>Validación: %1 errores, %2 advertencias.</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>error</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>advertencia</translation>
+    </message>
+    <message>
+        <source>The exported file did not validate; see the report.</source>
+        <translation>El archivo exportado no superó la validación; consulte el informe.</translation>
+    </message>
+    <message>
+        <source>Cannot export COCO: %1</source>
+        <translation>No se puede exportar a COCO: %1</translation>
+    </message>
+    <message>
+        <source>Cannot save the project: %1</source>
+        <translation>No se puede guardar el proyecto: %1</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::InferenceService</name>
+    <message>
+        <source>The model is still loading.</source>
+        <translation>El modelo todavía se está cargando.</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>No hay ningún modelo cargado.</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::InferenceWorker</name>
+    <message>
+        <source>Finding the model</source>
+        <translation>Buscando el modelo</translation>
+    </message>
+    <message>
+        <source>CUDA was requested but is not available here; running on the CPU.</source>
+        <translation>Se solicitó CUDA, pero no está disponible aquí; se ejecuta en la CPU.</translation>
+    </message>
+    <message>
+        <source>Loading the networks</source>
+        <translation>Cargando las redes</translation>
+    </message>
+    <message>
+        <source>Warming up</source>
+        <translation>Preparando</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Listo</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>No hay ningún modelo cargado.</translation>
+    </message>
+</context>
+<context>
     <name>rlfseg::ui::MainWindow</name>
     <message>
         <source>&amp;Open Image…</source>
@@ -133,6 +258,486 @@
     <message>
         <source>&lt;h3&gt;RLFSeg Studio %1&lt;/h3&gt;&lt;p&gt;Text-prompted segmentation for annotating image data sets.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;RLFSeg Studio %1&lt;/h3&gt;&lt;p&gt;Segmentación guiada por texto para anotar conjuntos de datos de imágenes.&lt;/p&gt;&lt;p&gt;Compilado con Qt %2.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Save Project</source>
+        <translation>&amp;Guardar proyecto</translation>
+    </message>
+    <message>
+        <source>Write the project file now (every edit is already kept in its journal)</source>
+        <translation>Escribir ahora el archivo del proyecto (cada cambio ya se conserva en su registro)</translation>
+    </message>
+    <message>
+        <source>&amp;Export COCO…</source>
+        <translation>&amp;Exportar COCO…</translation>
+    </message>
+    <message>
+        <source>Open a folder of images first.</source>
+        <translation>Abra primero una carpeta de imágenes.</translation>
+    </message>
+    <message>
+        <source>Export COCO</source>
+        <translation>Exportar COCO</translation>
+    </message>
+    <message>
+        <source>COCO JSON (*.json)</source>
+        <translation>JSON de COCO (*.json)</translation>
+    </message>
+    <message>
+        <source>Exported.</source>
+        <translation>Exportado.</translation>
+    </message>
+    <message>
+        <source>&amp;Load Model Folder…</source>
+        <translation>&amp;Cargar carpeta de modelo…</translation>
+    </message>
+    <message>
+        <source>A diffusers-layout Stable Diffusion 1.5/2.1 folder fine-tuned by rlfseg train, or any RLFSeg model folder</source>
+        <translation>Una carpeta de Stable Diffusion 1.5/2.1 con estructura de diffusers ajustada con rlfseg train, o cualquier carpeta de modelo de RLFSeg</translation>
+    </message>
+    <message>
+        <source>Use the &amp;Default Model</source>
+        <translation>Usar el modelo &amp;predeterminado</translation>
+    </message>
+    <message>
+        <source>&amp;Delete Mask</source>
+        <translation>&amp;Eliminar máscara</translation>
+    </message>
+    <message>
+        <source>&amp;Clean Up Mask</source>
+        <translation>&amp;Limpiar máscara</translation>
+    </message>
+    <message>
+        <source>Refinement and dynamic selection: snap the boundary to image edges, remove specks and fill small holes (real holes stay)</source>
+        <translation>Refinamiento y selección dinámica: ajusta el contorno a los bordes de la imagen, elimina motas y rellena agujeros pequeños (los agujeros reales se mantienen)</translation>
+    </message>
+    <message>
+        <source>Set &amp;Category</source>
+        <translation>Asignar &amp;categoría</translation>
+    </message>
+    <message>
+        <source>Give the selected mask the category chosen in the prompt bar</source>
+        <translation>Asignar a la máscara seleccionada la categoría elegida en la barra de prompts</translation>
+    </message>
+    <message>
+        <source>&amp;Auto-Annotate…</source>
+        <translation>&amp;Anotar automáticamente…</translation>
+    </message>
+    <message>
+        <source>Run a list of “category: prompt” pairs on this image or on all images</source>
+        <translation>Ejecutar una lista de pares «categoría: prompt» en esta imagen o en todas las imágenes</translation>
+    </message>
+    <message>
+        <source>&amp;Next to Review</source>
+        <translation>Siguiente por &amp;revisar</translation>
+    </message>
+    <message>
+        <source>The auto-annotated image with the lowest-scoring mask</source>
+        <translation>La imagen anotada automáticamente con la máscara de menor puntuación</translation>
+    </message>
+    <message>
+        <source>&amp;Mark Reviewed</source>
+        <translation>&amp;Marcar como revisada</translation>
+    </message>
+    <message>
+        <source>&amp;About This Model…</source>
+        <translation>Acerca &amp;de este modelo…</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>&amp;Modelo</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>Sin modelo</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Deshacer</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Rehacer</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Editar</translation>
+    </message>
+    <message>
+        <source>Masks</source>
+        <translation>Máscaras</translation>
+    </message>
+    <message>
+        <source> (score %1)</source>
+        <translation> (puntuación %1)</translation>
+    </message>
+    <message>
+        <source>Select a mask first.</source>
+        <translation>Seleccione primero una máscara.</translation>
+    </message>
+    <message>
+        <source>There is no mask %1.</source>
+        <translation>No existe la máscara %1.</translation>
+    </message>
+    <message>
+        <source>The image on screen does not have the mask&apos;s size; reopen it.</source>
+        <translation>La imagen en pantalla no tiene el tamaño de la máscara; vuelva a abrirla.</translation>
+    </message>
+    <message>
+        <source>Clean up found no object in the mask.</source>
+        <translation>La limpieza no encontró ningún objeto en la máscara.</translation>
+    </message>
+    <message>
+        <source>Clean up</source>
+        <translation>Limpiar</translation>
+    </message>
+    <message>
+        <source>Cleaned up: %1</source>
+        <translation>Limpieza realizada: %1</translation>
+    </message>
+    <message>
+        <source>Clean up failed: %1</source>
+        <translation>Error en la limpieza: %1</translation>
+    </message>
+    <message>
+        <source>Prompts</source>
+        <translation>Prompts</translation>
+    </message>
+    <message>
+        <source> (no mask left)</source>
+        <translation> (no queda ninguna máscara)</translation>
+    </message>
+    <message>
+        <source>Compare prompts</source>
+        <translation>Comparar prompts</translation>
+    </message>
+    <message>
+        <source>Export Plot</source>
+        <translation>Exportar gráfico</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;PDF document (*.pdf)</source>
+        <translation>Imagen PNG (*.png);;Documento PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Cannot write “%1”.</source>
+        <translation>No se puede escribir «%1».</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Model: %1…</source>
+        <translation>Modelo: %1…</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>Modelo: %1</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded: %1</source>
+        <translation>No se pudo cargar el modelo: %1</translation>
+    </message>
+    <message>
+        <source>Segmentation failed: %1</source>
+        <translation>Error en la segmentación: %1</translation>
+    </message>
+    <message>
+        <source>Model: loading…</source>
+        <translation>Modelo: cargando…</translation>
+    </message>
+    <message>
+        <source>%1
+Folder: %2</source>
+        <translation>%1
+Carpeta: %2</translation>
+    </message>
+    <message>
+        <source>
+Trained on: %1</source>
+        <translation>
+Entrenado con: %1</translation>
+    </message>
+    <message>
+        <source>
+A plain Stable Diffusion folder: not trained for segmentation.</source>
+        <translation>
+Una carpeta simple de Stable Diffusion: no está entrenada para segmentación.</translation>
+    </message>
+    <message>
+        <source>⚠ %1</source>
+        <translation>⚠ %1</translation>
+    </message>
+    <message>
+        <source>Model “%1” loaded in %2 s on %3.</source>
+        <translation>Modelo «%1» cargado en %2 s; se ejecuta en %3.</translation>
+    </message>
+    <message>
+        <source>Open an image first.</source>
+        <translation>Abra primero una imagen.</translation>
+    </message>
+    <message>
+        <source>The model is still loading.</source>
+        <translation>El modelo todavía se está cargando.</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>No hay ningún modelo cargado.</translation>
+    </message>
+    <message>
+        <source>Type what to segment first.</source>
+        <translation>Escriba primero qué desea segmentar.</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Prompt to mask: %1 ms (the model: %2 ms; image latent %3)</source>
+        <translation>De prompt a máscara: %1 ms (el modelo: %2 ms; latente de la imagen %3)</translation>
+    </message>
+    <message>
+        <source>cached</source>
+        <translation>en caché</translation>
+    </message>
+    <message>
+        <source>computed</source>
+        <translation>calculado</translation>
+    </message>
+    <message>
+        <source>“%1”: the model found nothing.</source>
+        <translation>«%1»: el modelo no encontró nada.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recovered %n unsaved edit(s) from the last session.</source>
+        <translation>
+            <numerusform>Se recuperó %n cambio sin guardar de la última sesión.</numerusform>
+            <numerusform>Se recuperaron %n cambios sin guardar de la última sesión.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Project saved.</source>
+        <translation>Proyecto guardado.</translation>
+    </message>
+    <message>
+        <source>An auto-annotation run is still going.</source>
+        <translation>Todavía hay una anotación automática en curso.</translation>
+    </message>
+    <message>
+        <source>Nothing to auto-annotate.</source>
+        <translation>No hay nada que anotar automáticamente.</translation>
+    </message>
+    <message>
+        <source>Auto-annotating…</source>
+        <translation>Anotando automáticamente…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Auto-Annotate</source>
+        <translation>Anotación automática</translation>
+    </message>
+    <message>
+        <source>Auto-annotating: %1 of %2 done, %3 masks; about %4:%5 left</source>
+        <translation>Anotación automática: %1 de %2 completadas, %3 máscaras; quedan unos %4:%5</translation>
+    </message>
+    <message>
+        <source>Auto-annotation cancelled after %1 of %2 requests: %3 masks.</source>
+        <translation>Anotación automática cancelada tras %1 de %2 solicitudes: %3 máscaras.</translation>
+    </message>
+    <message>
+        <source>Auto-annotation done: %1 masks from %2 requests.</source>
+        <translation>Anotación automática finalizada: %1 máscaras de %2 solicitudes.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed (last: %1)</source>
+        <translation>
+            <numerusform>%n fallida (último error: %1)</numerusform>
+            <numerusform>%n fallidas (último error: %1)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>One “category: prompt” per line, for example
+circle: the circles
+star: every star</source>
+        <translation>Un par «categoría: prompt» por línea, por ejemplo
+círculo: los círculos
+estrella: todas las estrellas</translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n image(s) in the list</source>
+        <translation>
+            <numerusform>La %n imagen de la lista</numerusform>
+            <numerusform>Las %n imágenes de la lista</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This image only</source>
+        <translation>Solo esta imagen</translation>
+    </message>
+    <message>
+        <source>the prompt list</source>
+        <translation>la lista de prompts</translation>
+    </message>
+    <message>
+        <source>Nothing left to review.</source>
+        <translation>No queda nada por revisar.</translation>
+    </message>
+    <message>
+        <source>%1 (auto)</source>
+        <translation>%1 (automática)</translation>
+    </message>
+    <message>
+        <source>%1 ✓</source>
+        <translation>%1 ✓</translation>
+    </message>
+    <message>
+        <source>Load Model Folder</source>
+        <translation>Cargar carpeta de modelo</translation>
+    </message>
+    <message>
+        <source>About This Model</source>
+        <translation>Acerca de este modelo</translation>
+    </message>
+    <message>
+        <source>No model is loaded yet.</source>
+        <translation>Todavía no hay ningún modelo cargado.</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Folder: %2&lt;/p&gt;&lt;p&gt;Runs on: %3 (input %4 px)&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Carpeta: %2&lt;/p&gt;&lt;p&gt;Se ejecuta en: %3 (entrada de %4 px)&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Trained on: %1&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Entrenado con: %1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;To use another model, choose Model › Load Model Folder… and pick a diffusers-layout folder (for example a Stable Diffusion 1.5 or 2.1 folder fine-tuned with &lt;code&gt;rlfseg train --init&lt;/code&gt;).&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Para usar otro modelo, elija Modelo › Cargar carpeta de modelo… y seleccione una carpeta con estructura de diffusers (por ejemplo, una carpeta de Stable Diffusion 1.5 o 2.1 ajustada con &lt;code&gt;rlfseg train --init&lt;/code&gt;).&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::PromptBar</name>
+    <message>
+        <source>Category:</source>
+        <translation>Categoría:</translation>
+    </message>
+    <message>
+        <source>The category the next mask gets. Type a new name to add one.</source>
+        <translation>La categoría que recibirá la siguiente máscara. Escriba un nombre nuevo para añadir una.</translation>
+    </message>
+    <message>
+        <source>Type what to segment, e.g. &quot;the red circle on the left&quot;, and press Enter</source>
+        <translation>Escriba qué desea segmentar, p. ej., «el círculo rojo de la izquierda», y pulse Intro</translation>
+    </message>
+    <message>
+        <source>Segment</source>
+        <translation>Segmentar</translation>
+    </message>
+    <message>
+        <source>Segment what the prompt says (Enter)</source>
+        <translation>Segmentar lo que indica el prompt (Intro)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Cancel the running request (Esc)</source>
+        <translation>Cancelar la solicitud en curso (Esc)</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::PromptHistoryPanel</name>
+    <message>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Puntuación</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>Área</translation>
+    </message>
+    <message>
+        <source>Run Again</source>
+        <translation>Ejecutar de nuevo</translation>
+    </message>
+    <message>
+        <source>Compare…</source>
+        <translation>Comparar…</translation>
+    </message>
+    <message>
+        <source>Select two to four prompts to see their masks side by side</source>
+        <translation>Seleccione entre dos y cuatro prompts para ver sus máscaras una al lado de otra</translation>
+    </message>
+    <message>
+        <source>Export Plot…</source>
+        <translation>Exportar gráfico…</translation>
+    </message>
+    <message>
+        <source>Save the plot shown below as PNG or PDF</source>
+        <translation>Guardar el gráfico mostrado abajo como PNG o PDF</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::PromptPlots</name>
+    <message>
+        <source>Score and area</source>
+        <translation>Puntuación y área</translation>
+    </message>
+    <message>
+        <source>Area by threshold</source>
+        <translation>Área según el umbral</translation>
+    </message>
+    <message>
+        <source>Clean-up candidates</source>
+        <translation>Candidatos de limpieza</translation>
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation>Latencia</translation>
+    </message>
+    <message>
+        <source>score</source>
+        <translation>puntuación</translation>
+    </message>
+    <message>
+        <source>area (share of the image)</source>
+        <translation>área (fracción de la imagen)</translation>
+    </message>
+    <message>
+        <source>area</source>
+        <translation>área</translation>
+    </message>
+    <message>
+        <source>threshold</source>
+        <translation>umbral</translation>
+    </message>
+    <message>
+        <source>result</source>
+        <translation>resultado</translation>
+    </message>
+    <message>
+        <source>ms, prompt to mask</source>
+        <translation>ms, de prompt a máscara</translation>
+    </message>
+    <message>
+        <source>“%1”, threshold %2</source>
+        <translation>«%1», umbral %2</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,131 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>rlfseg::ui::AnnotationSession</name>
+    <message>
+        <source>Cannot open the project “%1”: %2</source>
+        <translation>无法打开项目“%1”：%2</translation>
+    </message>
+    <message>
+        <source>No folder is open, so there is no project to add annotations to.</source>
+        <translation>未打开文件夹，因此没有可添加标注的项目。</translation>
+    </message>
+    <message>
+        <source>Cannot create the project “%1”: %2</source>
+        <translation>无法创建项目“%1”：%2</translation>
+    </message>
+    <message>
+        <source>Mask for “%1”</source>
+        <translation>“%1”的掩码</translation>
+    </message>
+    <message>
+        <source>Cannot add the mask: %1</source>
+        <translation>无法添加掩码：%1</translation>
+    </message>
+    <message>
+        <source>Auto-annotate “%1”</source>
+        <translation>自动标注“%1”</translation>
+    </message>
+    <message>
+        <source>Cannot add the masks: %1</source>
+        <translation>无法添加这些掩码：%1</translation>
+    </message>
+    <message>
+        <source>There is no annotation %1.</source>
+        <translation>不存在标注 %1。</translation>
+    </message>
+    <message>
+        <source>Delete mask</source>
+        <translation>删除掩码</translation>
+    </message>
+    <message>
+        <source>A category needs a name.</source>
+        <translation>类别必须有名称。</translation>
+    </message>
+    <message>
+        <source>Category “%1”</source>
+        <translation>类别“%1”</translation>
+    </message>
+    <message>
+        <source>The new mask does not have the image&apos;s size.</source>
+        <translation>新掩码的尺寸与图像不一致。</translation>
+    </message>
+    <message>
+        <source>There are no annotations to export yet.</source>
+        <translation>尚无可导出的标注。</translation>
+    </message>
+    <message>
+        <source>%1 images, %2 annotations, %3 categories written to “%4”.</source>
+        <translation>已将 %1 张图像、%2 个标注、%3 个类别写入“%4”。</translation>
+    </message>
+    <message>
+        <source>Validation: no problems.</source>
+        <translation>验证：没有问题。</translation>
+    </message>
+    <message>
+        <source>Validation: %1 errors, %2 warnings.</source>
+        <translation>验证：%1 个错误，%2 个警告。</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>The exported file did not validate; see the report.</source>
+        <translation>导出的文件未通过验证；请查看报告。</translation>
+    </message>
+    <message>
+        <source>Cannot export COCO: %1</source>
+        <translation>无法导出 COCO：%1</translation>
+    </message>
+    <message>
+        <source>Cannot save the project: %1</source>
+        <translation>无法保存项目：%1</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::InferenceService</name>
+    <message>
+        <source>The model is still loading.</source>
+        <translation>模型仍在加载中。</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>未加载模型。</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::InferenceWorker</name>
+    <message>
+        <source>Finding the model</source>
+        <translation>正在查找模型</translation>
+    </message>
+    <message>
+        <source>CUDA was requested but is not available here; running on the CPU.</source>
+        <translation>已请求使用 CUDA，但此处不可用；将在 CPU 上运行。</translation>
+    </message>
+    <message>
+        <source>Loading the networks</source>
+        <translation>正在加载网络</translation>
+    </message>
+    <message>
+        <source>Warming up</source>
+        <translation>正在预热</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>未加载模型。</translation>
+    </message>
+</context>
+<context>
     <name>rlfseg::ui::MainWindow</name>
     <message>
         <source>&amp;Open Image…</source>
@@ -132,6 +257,483 @@
     <message>
         <source>&lt;h3&gt;RLFSeg Studio %1&lt;/h3&gt;&lt;p&gt;Text-prompted segmentation for annotating image data sets.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;RLFSeg Studio %1&lt;/h3&gt;&lt;p&gt;基于文本提示的分割，用于标注图像数据集。&lt;/p&gt;&lt;p&gt;使用 Qt %2 构建。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Save Project</source>
+        <translation>保存项目(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Write the project file now (every edit is already kept in its journal)</source>
+        <translation>立即写入项目文件（每次编辑都已记录在其日志中）</translation>
+    </message>
+    <message>
+        <source>&amp;Export COCO…</source>
+        <translation>导出 COCO(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Open a folder of images first.</source>
+        <translation>请先打开一个图像文件夹。</translation>
+    </message>
+    <message>
+        <source>Export COCO</source>
+        <translation>导出 COCO</translation>
+    </message>
+    <message>
+        <source>COCO JSON (*.json)</source>
+        <translation>COCO JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Exported.</source>
+        <translation>已导出。</translation>
+    </message>
+    <message>
+        <source>&amp;Load Model Folder…</source>
+        <translation>加载模型文件夹(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>A diffusers-layout Stable Diffusion 1.5/2.1 folder fine-tuned by rlfseg train, or any RLFSeg model folder</source>
+        <translation>经 rlfseg train 微调、采用 diffusers 目录结构的 Stable Diffusion 1.5/2.1 文件夹，或任意 RLFSeg 模型文件夹</translation>
+    </message>
+    <message>
+        <source>Use the &amp;Default Model</source>
+        <translation>使用默认模型(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Delete Mask</source>
+        <translation>删除掩码(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Clean Up Mask</source>
+        <translation>清理掩码(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Refinement and dynamic selection: snap the boundary to image edges, remove specks and fill small holes (real holes stay)</source>
+        <translation>细化与动态选择：将边界贴合到图像边缘，去除斑点并填补小孔洞（真实的孔洞会保留）</translation>
+    </message>
+    <message>
+        <source>Set &amp;Category</source>
+        <translation>设置类别(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Give the selected mask the category chosen in the prompt bar</source>
+        <translation>为所选掩码设置提示词栏中选择的类别</translation>
+    </message>
+    <message>
+        <source>&amp;Auto-Annotate…</source>
+        <translation>自动标注(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Run a list of “category: prompt” pairs on this image or on all images</source>
+        <translation>在当前图像或所有图像上运行一组“类别: 提示词”对</translation>
+    </message>
+    <message>
+        <source>&amp;Next to Review</source>
+        <translation>下一个待审核(&amp;N)</translation>
+    </message>
+    <message>
+        <source>The auto-annotated image with the lowest-scoring mask</source>
+        <translation>包含得分最低掩码的自动标注图像</translation>
+    </message>
+    <message>
+        <source>&amp;Mark Reviewed</source>
+        <translation>标记为已审核(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;About This Model…</source>
+        <translation>关于此模型(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>无模型</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Masks</source>
+        <translation>掩码</translation>
+    </message>
+    <message>
+        <source> (score %1)</source>
+        <translation>（得分 %1）</translation>
+    </message>
+    <message>
+        <source>Select a mask first.</source>
+        <translation>请先选择一个掩码。</translation>
+    </message>
+    <message>
+        <source>There is no mask %1.</source>
+        <translation>不存在掩码 %1。</translation>
+    </message>
+    <message>
+        <source>The image on screen does not have the mask&apos;s size; reopen it.</source>
+        <translation>屏幕上的图像与掩码尺寸不一致；请重新打开该图像。</translation>
+    </message>
+    <message>
+        <source>Clean up found no object in the mask.</source>
+        <translation>清理时未在掩码中找到任何对象。</translation>
+    </message>
+    <message>
+        <source>Clean up</source>
+        <translation>清理</translation>
+    </message>
+    <message>
+        <source>Cleaned up: %1</source>
+        <translation>已清理：%1</translation>
+    </message>
+    <message>
+        <source>Clean up failed: %1</source>
+        <translation>清理失败：%1</translation>
+    </message>
+    <message>
+        <source>Prompts</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source> (no mask left)</source>
+        <translation>（未剩余掩码）</translation>
+    </message>
+    <message>
+        <source>Compare prompts</source>
+        <translation>比较提示词</translation>
+    </message>
+    <message>
+        <source>Export Plot</source>
+        <translation>导出图表</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;PDF document (*.pdf)</source>
+        <translation>PNG 图像 (*.png);;PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Cannot write “%1”.</source>
+        <translation>无法写入“%1”。</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Model: %1…</source>
+        <translation>模型：%1…</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>模型：%1</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded: %1</source>
+        <translation>无法加载模型：%1</translation>
+    </message>
+    <message>
+        <source>Segmentation failed: %1</source>
+        <translation>分割失败：%1</translation>
+    </message>
+    <message>
+        <source>Model: loading…</source>
+        <translation>模型：正在加载…</translation>
+    </message>
+    <message>
+        <source>%1
+Folder: %2</source>
+        <translation>%1
+文件夹：%2</translation>
+    </message>
+    <message>
+        <source>
+Trained on: %1</source>
+        <translation>
+训练数据：%1</translation>
+    </message>
+    <message>
+        <source>
+A plain Stable Diffusion folder: not trained for segmentation.</source>
+        <translation>
+普通的 Stable Diffusion 文件夹：未针对分割进行训练。</translation>
+    </message>
+    <message>
+        <source>⚠ %1</source>
+        <translation>⚠ %1</translation>
+    </message>
+    <message>
+        <source>Model “%1” loaded in %2 s on %3.</source>
+        <translation>模型“%1”已在 %3 上加载完成，用时 %2 秒。</translation>
+    </message>
+    <message>
+        <source>Open an image first.</source>
+        <translation>请先打开一张图像。</translation>
+    </message>
+    <message>
+        <source>The model is still loading.</source>
+        <translation>模型仍在加载中。</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>未加载模型。</translation>
+    </message>
+    <message>
+        <source>Type what to segment first.</source>
+        <translation>请先输入要分割的内容。</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <source>Prompt to mask: %1 ms (the model: %2 ms; image latent %3)</source>
+        <translation>从提示词到掩码：%1 毫秒（模型：%2 毫秒；图像潜变量：%3）</translation>
+    </message>
+    <message>
+        <source>cached</source>
+        <translation>已缓存</translation>
+    </message>
+    <message>
+        <source>computed</source>
+        <translation>新计算</translation>
+    </message>
+    <message>
+        <source>“%1”: the model found nothing.</source>
+        <translation>“%1”：模型未找到任何内容。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recovered %n unsaved edit(s) from the last session.</source>
+        <translation>
+            <numerusform>已从上次会话中恢复 %n 项未保存的编辑。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Project saved.</source>
+        <translation>项目已保存。</translation>
+    </message>
+    <message>
+        <source>An auto-annotation run is still going.</source>
+        <translation>自动标注仍在进行中。</translation>
+    </message>
+    <message>
+        <source>Nothing to auto-annotate.</source>
+        <translation>没有可自动标注的内容。</translation>
+    </message>
+    <message>
+        <source>Auto-annotating…</source>
+        <translation>正在自动标注…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Auto-Annotate</source>
+        <translation>自动标注</translation>
+    </message>
+    <message>
+        <source>Auto-annotating: %1 of %2 done, %3 masks; about %4:%5 left</source>
+        <translation>正在自动标注：已完成 %1/%2，%3 个掩码；剩余约 %4:%5</translation>
+    </message>
+    <message>
+        <source>Auto-annotation cancelled after %1 of %2 requests: %3 masks.</source>
+        <translation>自动标注已在完成 %1/%2 个请求后取消：%3 个掩码。</translation>
+    </message>
+    <message>
+        <source>Auto-annotation done: %1 masks from %2 requests.</source>
+        <translation>自动标注完成：%2 个请求共生成 %1 个掩码。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed (last: %1)</source>
+        <translation>
+            <numerusform>%n 个失败（最后一个错误：%1）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>One “category: prompt” per line, for example
+circle: the circles
+star: every star</source>
+        <translation>每行一个“类别: 提示词”（使用英文冒号），例如
+圆形: 所有圆形
+星形: 每个星形</translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n image(s) in the list</source>
+        <translation>
+            <numerusform>列表中的全部 %n 张图像</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This image only</source>
+        <translation>仅当前图像</translation>
+    </message>
+    <message>
+        <source>the prompt list</source>
+        <translation>提示词列表</translation>
+    </message>
+    <message>
+        <source>Nothing left to review.</source>
+        <translation>没有待审核的图像了。</translation>
+    </message>
+    <message>
+        <source>%1 (auto)</source>
+        <translation>%1（自动）</translation>
+    </message>
+    <message>
+        <source>%1 ✓</source>
+        <translation>%1 ✓</translation>
+    </message>
+    <message>
+        <source>Load Model Folder</source>
+        <translation>加载模型文件夹</translation>
+    </message>
+    <message>
+        <source>About This Model</source>
+        <translation>关于此模型</translation>
+    </message>
+    <message>
+        <source>No model is loaded yet.</source>
+        <translation>尚未加载模型。</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Folder: %2&lt;/p&gt;&lt;p&gt;Runs on: %3 (input %4 px)&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;文件夹：%2&lt;/p&gt;&lt;p&gt;运行于：%3（输入 %4 像素）&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Trained on: %1&lt;/p&gt;</source>
+        <translation>&lt;p&gt;训练数据：%1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;To use another model, choose Model › Load Model Folder… and pick a diffusers-layout folder (for example a Stable Diffusion 1.5 or 2.1 folder fine-tuned with &lt;code&gt;rlfseg train --init&lt;/code&gt;).&lt;/p&gt;</source>
+        <translation>&lt;p&gt;要使用其他模型，请选择“模型 › 加载模型文件夹…”，然后选取一个 diffusers 目录结构的文件夹（例如使用 &lt;code&gt;rlfseg train --init&lt;/code&gt; 微调的 Stable Diffusion 1.5 或 2.1 文件夹）。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::PromptBar</name>
+    <message>
+        <source>Category:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <source>The category the next mask gets. Type a new name to add one.</source>
+        <translation>下一个掩码将使用的类别。输入新名称即可添加类别。</translation>
+    </message>
+    <message>
+        <source>Type what to segment, e.g. &quot;the red circle on the left&quot;, and press Enter</source>
+        <translation>输入要分割的内容，例如“左边的红色圆形”，然后按 Enter 键</translation>
+    </message>
+    <message>
+        <source>Segment</source>
+        <translation>分割</translation>
+    </message>
+    <message>
+        <source>Segment what the prompt says (Enter)</source>
+        <translation>按提示词进行分割（Enter）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancel the running request (Esc)</source>
+        <translation>取消正在运行的请求（Esc）</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::PromptHistoryPanel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>毫秒</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>面积</translation>
+    </message>
+    <message>
+        <source>Run Again</source>
+        <translation>再次运行</translation>
+    </message>
+    <message>
+        <source>Compare…</source>
+        <translation>比较…</translation>
+    </message>
+    <message>
+        <source>Select two to four prompts to see their masks side by side</source>
+        <translation>选择两到四个提示词，并排查看它们的掩码</translation>
+    </message>
+    <message>
+        <source>Export Plot…</source>
+        <translation>导出图表…</translation>
+    </message>
+    <message>
+        <source>Save the plot shown below as PNG or PDF</source>
+        <translation>将下方显示的图表保存为 PNG 或 PDF</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::PromptPlots</name>
+    <message>
+        <source>Score and area</source>
+        <translation>得分与面积</translation>
+    </message>
+    <message>
+        <source>Area by threshold</source>
+        <translation>面积随阈值变化</translation>
+    </message>
+    <message>
+        <source>Clean-up candidates</source>
+        <translation>清理候选项</translation>
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation>延迟</translation>
+    </message>
+    <message>
+        <source>score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>area (share of the image)</source>
+        <translation>面积（占图像的比例）</translation>
+    </message>
+    <message>
+        <source>area</source>
+        <translation>面积</translation>
+    </message>
+    <message>
+        <source>threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>ms, prompt to mask</source>
+        <translation>毫秒（提示词到掩码）</translation>
+    </message>
+    <message>
+        <source>“%1”, threshold %2</source>
+        <translation>“%1”，阈值 %2</translation>
     </message>
 </context>
 </TS>

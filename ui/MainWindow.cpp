@@ -235,7 +235,7 @@ void MainWindow::createActions()
     mCleanUpAction->setToolTip(tr("Refinement and dynamic selection: snap the boundary to image edges, remove "
                                   "specks and fill small holes (real holes stay)"));
     connect(mCleanUpAction, &QAction::triggered, this, [this] { cleanUpMask(mSelectedAnnotation); });
-    mSetCategoryAction = new QAction(tr("Set &Category"), this);
+    mSetCategoryAction = new QAction(tr("Set Cate&gory"), this);
     mSetCategoryAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     mSetCategoryAction->setToolTip(tr("Give the selected mask the category chosen in the prompt bar"));
     connect(mSetCategoryAction, &QAction::triggered, this, [this] {
@@ -254,7 +254,7 @@ void MainWindow::createActions()
     mMarkReviewedAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     connect(mMarkReviewedAction, &QAction::triggered, this, &MainWindow::markCurrentReviewed);
 
-    mModelInfoAction = new QAction(tr("&About This Model…"), this);
+    mModelInfoAction = new QAction(tr("About &This Model…"), this);
     connect(mModelInfoAction, &QAction::triggered, this, &MainWindow::showModelInfo);
 
     mAboutAction = new QAction(tr("&About RLFSeg Studio…"), this);
@@ -736,6 +736,16 @@ void MainWindow::createAnnotationDock()
     editMenu->addAction(mCleanUpAction);
     editMenu->addAction(mSetCategoryAction);
     editMenu->addAction(mDeleteMaskAction);
+    mMergeAction = new QAction(tr("&Merge Selected Masks"), this);
+    mMergeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    mMergeAction->setToolTip(tr("Select masks in the list (Ctrl+click): all become the current one"));
+    connect(mMergeAction, &QAction::triggered, this, [this] { combineSelectedMasks(false); });
+    mSubtractAction = new QAction(tr("S&ubtract Selected Masks"), this);
+    mSubtractAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+    mSubtractAction->setToolTip(tr("The current mask minus the other selected ones"));
+    connect(mSubtractAction, &QAction::triggered, this, [this] { combineSelectedMasks(true); });
+    editMenu->addAction(mMergeAction);
+    editMenu->addAction(mSubtractAction);
     editMenu->addSeparator();
     auto* settingsAction = new QAction(tr("Se&ttings…"), this);
     settingsAction->setShortcut(QKeySequence::Preferences);
@@ -759,7 +769,7 @@ void MainWindow::createAnnotationDock()
 
     mAnnotationList = new QListWidget(this);
     mAnnotationList->setObjectName(QStringLiteral("annotationList"));
-    mAnnotationList->setSelectionMode(QAbstractItemView::SingleSelection);
+    mAnnotationList->setSelectionMode(QAbstractItemView::ExtendedSelection);
     connect(mAnnotationList, &QListWidget::currentRowChanged, this, [this](int row) {
         QListWidgetItem* item = mAnnotationList->item(row);
         selectAnnotation(item ? item->data(kAnnotationIdRole).toLongLong() : 0);
@@ -801,6 +811,18 @@ void MainWindow::selectAnnotation(qint64 id)
 {
     mSelectedAnnotation = id;
     refreshOverlays();
+}
+
+bool MainWindow::combineSelectedMasks(bool subtract)
+{
+    QList<qint64> others;
+    for (const QListWidgetItem* item : mAnnotationList->selectedItems()) {
+        const qint64 id = item->data(kAnnotationIdRole).toLongLong();
+        if (id != mSelectedAnnotation) others.append(id);
+    }
+    QString error;
+    if (!mSession->mergeMasks(mSelectedAnnotation, others, subtract, &error)) return fail(error);
+    return true;
 }
 
 bool MainWindow::deleteMask(qint64 id)

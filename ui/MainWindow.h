@@ -74,6 +74,9 @@ public:
     // lastError() when it cannot run.
     bool cleanUpMask(qint64 id);
     bool deleteMask(qint64 id);
+    // With several masks selected in the list: the union into the current one, or the current one
+    // minus the others. One undo step.
+    bool combineSelectedMasks(bool subtract);
     void setTool(Tool tool);
     Tool tool() const { return mTool; }
     // Brush and eraser radius in image pixels (1..500).
@@ -216,6 +219,8 @@ private:
     } mStroke;
     QAction* mToolActions[4] = {};
     QAction* mShortcutsAction = nullptr;
+    QAction* mMergeAction = nullptr;
+    QAction* mSubtractAction = nullptr;
     QAction* mAutoAnnotateAction = nullptr;
     QAction* mNextToReviewAction = nullptr;
     QAction* mMarkReviewedAction = nullptr;

@@ -12,6 +12,7 @@
 #include <QImage>
 #include <QRandomGenerator>
 #include <QListWidget>
+#include <QListWidgetItem>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -238,6 +239,31 @@ void EditingTest::brushEraserAndFillAreOneUndoStepEach()
     QTest::mouseClick(canvas, Qt::LeftButton, {}, at(100.5, 80.5));
     QCOMPARE(undo->index(), steps + 1);
     QVERIFY(same(window.session()->maskOf(id), discMask(30)));
+
+    // Merge and subtract: the list's selection, the current mask keeps the result; one step each.
+    cv::Mat right = cv::Mat::zeros(160, 200, CV_8UC1);
+    cv::rectangle(right, cv::Rect(110, 60, 60, 40), 255, cv::FILLED);
+    const qint64 other = window.session()->addModelMask(image, QStringLiteral("box"), outcomeOf(image, right, QStringLiteral("the box")),
+                                                        QStringLiteral("test"), &error);
+    window.selectAnnotation(id);
+    QListWidget* list = window.annotationList();
+    for (int row = 0; row < list->count(); ++row) list->item(row)->setSelected(true);
+    steps = undo->index();
+    QVERIFY2(window.combineSelectedMasks(true), qPrintable(window.lastError()));
+    QCOMPARE(undo->index(), steps + 1);
+    QCOMPARE(window.session()->maskOf(id).at<uchar>(80, 120), uchar(0));   // cut away
+    QCOMPARE(window.session()->maskOf(id).at<uchar>(80, 85), uchar(255));
+    undo->undo();
+    window.selectAnnotation(id);
+    for (int row = 0; row < list->count(); ++row) list->item(row)->setSelected(true);
+    QVERIFY2(window.combineSelectedMasks(false), qPrintable(window.lastError()));
+    QCOMPARE(undo->index(), steps + 1);
+    QCOMPARE(window.session()->annotationsOf(image), QList<qint64>{id});
+    QCOMPARE(window.session()->maskOf(id).at<uchar>(80, 160), uchar(255)); // the box joined
+    undo->undo();
+    QCOMPARE(window.session()->annotationsOf(image).size(), 2);
+    QVERIFY(window.session()->removeAnnotation(window.session()->annotationsOf(image).last(), &error));
+    (void)other;
 
     // The brush with nothing selected draws a new mask.
     window.selectAnnotation(0);

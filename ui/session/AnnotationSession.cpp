@@ -471,6 +471,32 @@ bool AnnotationSession::replaceMask(qint64 id, const cv::Mat& mask, const QStrin
     return push(new MaskCommand(*this, id, a->mask, coco::encode(mask), what), error);
 }
 
+bool AnnotationSession::mergeMasks(qint64 into, const QList<qint64>& others, bool subtract, QString* error)
+{
+    const auto* target = mDocument ? mDocument->project().annotation(into) : nullptr;
+    if (!target || others.isEmpty()) {
+        if (error) *error = tr("Select the mask to keep and at least one other.");
+        return false;
+    }
+    cv::Mat result = maskOf(into);
+    for (qint64 id : others) {
+        const auto* a = mDocument->project().annotation(id);
+        if (!a || a->imageId != target->imageId || id == into) {
+            if (error) *error = tr("Only masks of the same image can be combined.");
+            return false;
+        }
+        const cv::Mat other = maskOf(id);
+        if (subtract) result.setTo(0, other);
+        else result |= other;
+    }
+    mUndo->beginMacro(subtract ? tr("Subtract masks") : tr("Merge masks"));
+    bool ok = replaceMask(into, result, subtract ? tr("Subtract masks") : tr("Merge masks"), error);
+    if (!subtract)
+        for (qint64 id : others) ok = ok && removeAnnotation(id, error);
+    mUndo->endMacro();
+    return ok;
+}
+
 QString AnnotationSession::categoryOf(qint64 id) const
 {
     const auto* a = mDocument ? mDocument->project().annotation(id) : nullptr;

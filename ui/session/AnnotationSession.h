@@ -72,6 +72,10 @@ public:
     // Replaces the mask (clean-up, brush, eraser): `what` names the step in the undo history.
     bool replaceMask(qint64 id, const cv::Mat& mask, const QString& what, QString* error);
 
+    // Union of `others` into `into` (the others are deleted), or `into` minus `others` (the others
+    // stay): one undo step.
+    bool mergeMasks(qint64 into, const QList<qint64>& others, bool subtract, QString* error);
+
     QUndoStack* undoStack() const { return mUndo; }
     QString categoryOf(qint64 annotationId) const;
     QString promptOf(qint64 annotationId) const;
