@@ -53,7 +53,7 @@ run: build
 	else \
 		echo "No display found: starting RLFSeg Studio under a virtual X server and saving a screenshot."; \
 		xvfb-run -a -s "-screen 0 1280x800x24" $(BUILD_DIR)/app/studio/rlfseg-studio \
-			--screenshot $(BUILD_DIR)/rlfseg-studio-screenshot.png resources/samples \
+			--screenshot $(BUILD_DIR)/rlfseg-studio-screenshot.png --prompt "the orange square" resources/samples \
 			&& echo "Screenshot: $(BUILD_DIR)/rlfseg-studio-screenshot.png"; \
 	fi
 

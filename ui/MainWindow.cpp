@@ -1251,13 +1251,16 @@ void MainWindow::onSegmentResult(const SegmentOutcome& outcome)
     }
     const QString category = mRequestCategories.take(outcome.id);
     QString error;
-    const qint64 id = mSession->addModelMask(outcome.imagePath, category, outcome, mInference->modelInfo().name, &error);
-    if (id == 0) {
+    // An empty mask is no annotation; the prompt still goes into the image's history.
+    const bool found = cv::countNonZero(outcome.mask) > 0;
+    const qint64 id = found ? mSession->addModelMask(outcome.imagePath, category, outcome, mInference->modelInfo().name, &error)
+                            : 0;
+    if (found ? id == 0 : !mSession->recordPrompt(outcome.imagePath, outcome, mInference->modelInfo().name, &error)) {
         fail(error);
         return;
     }
     if (outcome.imagePath == mCurrentImagePath) {
-        selectAnnotation(id);
+        if (id) selectAnnotation(id);
         mPromptBar->setImageHistory(mSession->promptHistory(outcome.imagePath));
         mPromptBar->setCategories(mSession->categoryNames());
     }
@@ -1271,7 +1274,7 @@ void MainWindow::onSegmentResult(const SegmentOutcome& outcome)
         mPlots->setSoftMask(outcome.soft, mInferenceSettings.threshold, outcome.prompt);
         refreshExplore();
     }
-    if (cv::countNonZero(outcome.mask) == 0)
+    if (!found)
         statusBar()->showMessage(tr("“%1”: the model found nothing.").arg(outcome.prompt), kInfoMessageTimeoutMs);
     emit maskShown(id, outcome.latencyMs);
 }

@@ -119,7 +119,8 @@ public:
     static QImage readImage(const QString& path, QString* error, const QSize& boundingSize = {});
 
 signals:
-    // A model result became an annotation and is on the canvas (tests and benchmarks wait for it).
+    // A model result became an annotation and is on the canvas (tests and benchmarks wait for it);
+    // annotationId 0: the model found nothing (only the prompt was recorded).
     void maskShown(qint64 annotationId, double latencyMs);
     void autoAnnotateFinished(int requests, int masks, bool cancelled);
 

@@ -66,6 +66,10 @@ PromptPlots::PromptPlots(QWidget* parent) : QWidget(parent)
     p->yAxis2->setVisible(true);
     p->yAxis2->setLabel(tr("area"));
     p->legend->setVisible(true);
+    QFont small = p->legend->font();
+    small.setPointSizeF(small.pointSizeF() * 0.8);
+    p->legend->setFont(small);
+    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
 
     p = mPlots[AreaByThreshold];
     p->addGraph();

@@ -251,6 +251,31 @@ qint64 AnnotationSession::addModelMask(const QString& imagePath, const QString& 
     }
 }
 
+bool AnnotationSession::recordPrompt(const QString& imagePath, const SegmentOutcome& outcome, const QString& modelName,
+                                     QString* error)
+{
+    if (!ensureDocument(error)) return false;
+    try {
+        auto& document = *mDocument;
+        const std::string relative = relativePath(imagePath).toStdString();
+        const auto* image = document.project().imageByPath(relative);
+        const int64_t imageId = image ? image->id : document.addImage(relative, outcome.mask.cols, outcome.mask.rows);
+        annotation::PromptRecord record;
+        record.prompt = outcome.prompt.toStdString();
+        record.time = nowIso();
+        record.latencyMs = outcome.latencyMs;
+        record.score = outcome.score;
+        record.area = cv::countNonZero(outcome.mask);
+        record.model = modelName.toStdString();
+        document.addPrompt(imageId, record);
+        emit annotationsChanged(imagePath);
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
+}
+
 qint64 AnnotationSession::addManualMask(const QString& imagePath, const QString& category, const cv::Mat& mask,
                                         QString* error)
 {

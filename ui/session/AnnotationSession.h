@@ -60,6 +60,8 @@ public:
     // the prompt in the image's history. Returns the annotation's id, or 0 with `error` set.
     qint64 addModelMask(const QString& imagePath, const QString& category, const SegmentOutcome& outcome,
                         const QString& modelName, QString* error);
+    // Only the prompt, in the image's history (a result with an empty mask).
+    bool recordPrompt(const QString& imagePath, const SegmentOutcome& outcome, const QString& modelName, QString* error);
     // A mask drawn by hand (the brush with nothing selected): a new annotation of `category`.
     qint64 addManualMask(const QString& imagePath, const QString& category, const cv::Mat& mask, QString* error);
     // A batch (auto-annotate) result: the mask split into its 8-connected components (holes kept),
