@@ -87,6 +87,30 @@
         <source>Cannot save the project: %1</source>
         <translation>Das Projekt kann nicht gespeichert werden: %1</translation>
     </message>
+    <message>
+        <source>The mask is empty.</source>
+        <translation>Die Maske ist leer.</translation>
+    </message>
+    <message>
+        <source>Draw mask</source>
+        <translation>Maske zeichnen</translation>
+    </message>
+    <message>
+        <source>Select the mask to keep and at least one other.</source>
+        <translation>Wählen Sie die Maske, die erhalten bleiben soll, und mindestens eine weitere aus.</translation>
+    </message>
+    <message>
+        <source>Only masks of the same image can be combined.</source>
+        <translation>Nur Masken desselben Bildes können kombiniert werden.</translation>
+    </message>
+    <message>
+        <source>Subtract masks</source>
+        <translation>Masken subtrahieren</translation>
+    </message>
+    <message>
+        <source>Merge masks</source>
+        <translation>Masken zusammenführen</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>
@@ -313,7 +337,7 @@
     </message>
     <message>
         <source>Set &amp;Category</source>
-        <translation>&amp;Kategorie festlegen</translation>
+        <translation type="vanished">&amp;Kategorie festlegen</translation>
     </message>
     <message>
         <source>Give the selected mask the category chosen in the prompt bar</source>
@@ -341,7 +365,7 @@
     </message>
     <message>
         <source>&amp;About This Model…</source>
-        <translation>&amp;Über dieses Modell…</translation>
+        <translation type="vanished">&amp;Über dieses Modell…</translation>
     </message>
     <message>
         <source>&amp;Model</source>
@@ -564,8 +588,8 @@ Ein einfacher Stable-Diffusion-Ordner: nicht für Segmentierung trainiert.</tran
 circle: the circles
 star: every star</source>
         <translation>Ein „Kategorie: Prompt“ pro Zeile, zum Beispiel
-Kreis: die Kreise
-Stern: jeder Stern</translation>
+circle: the circles
+star: every star</translation>
     </message>
     <message numerus="yes">
         <source>All %n image(s) in the list</source>
@@ -618,6 +642,158 @@ Stern: jeder Stern</translation>
         <source>&lt;p&gt;To use another model, choose Model › Load Model Folder… and pick a diffusers-layout folder (for example a Stable Diffusion 1.5 or 2.1 folder fine-tuned with &lt;code&gt;rlfseg train --init&lt;/code&gt;).&lt;/p&gt;</source>
         <translation>&lt;p&gt;Um ein anderes Modell zu verwenden, wählen Sie Modell › Modellordner laden… und dann einen Ordner im diffusers-Layout (zum Beispiel einen mit &lt;code&gt;rlfseg train --init&lt;/code&gt; feinabgestimmten Stable-Diffusion-1.5- oder -2.1-Ordner).&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Set Cate&amp;gory</source>
+        <translation>&amp;Kategorie festlegen</translation>
+    </message>
+    <message>
+        <source>About &amp;This Model…</source>
+        <translation>Über &amp;dieses Modell…</translation>
+    </message>
+    <message>
+        <source>&amp;Merge Selected Masks</source>
+        <translation>Ausgewählte Masken &amp;zusammenführen</translation>
+    </message>
+    <message>
+        <source>Select masks in the list (Ctrl+click): all become the current one</source>
+        <translation>Masken in der Liste auswählen (Strg+Klick): Alle werden zur aktuellen Maske zusammengeführt</translation>
+    </message>
+    <message>
+        <source>S&amp;ubtract Selected Masks</source>
+        <translation>Ausgewählte Masken &amp;subtrahieren</translation>
+    </message>
+    <message>
+        <source>The current mask minus the other selected ones</source>
+        <translation>Die aktuelle Maske abzüglich der anderen ausgewählten Masken</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start.</source>
+        <translation>Die Sprache wird beim nächsten Start geändert.</translation>
+    </message>
+    <message>
+        <source>&amp;Select</source>
+        <translation>&amp;Auswählen</translation>
+    </message>
+    <message>
+        <source>Click a mask to select it</source>
+        <translation>Klicken Sie auf eine Maske, um sie auszuwählen</translation>
+    </message>
+    <message>
+        <source>&amp;Brush</source>
+        <translation>&amp;Pinsel</translation>
+    </message>
+    <message>
+        <source>Paint onto the selected mask (or a new one); one stroke is one undo step</source>
+        <translation>Auf die ausgewählte Maske (oder eine neue) malen; ein Strich ist ein Rückgängig-Schritt</translation>
+    </message>
+    <message>
+        <source>&amp;Eraser</source>
+        <translation>&amp;Radierer</translation>
+    </message>
+    <message>
+        <source>Erase from the selected mask; one stroke is one undo step</source>
+        <translation>Aus der ausgewählten Maske radieren; ein Strich ist ein Rückgängig-Schritt</translation>
+    </message>
+    <message>
+        <source>&amp;Fill Hole</source>
+        <translation>&amp;Loch füllen</translation>
+    </message>
+    <message>
+        <source>Click inside a hole of the selected mask to fill it</source>
+        <translation>Klicken Sie in ein Loch der ausgewählten Maske, um es zu füllen</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>Werkzeuge</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>&amp;Werkzeuge</translation>
+    </message>
+    <message>
+        <source>Larger Brush</source>
+        <translation>Größerer Pinsel</translation>
+    </message>
+    <message>
+        <source>Smaller Brush</source>
+        <translation>Kleinerer Pinsel</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts…</source>
+        <translation>&amp;Tastenkombinationen…</translation>
+    </message>
+    <message>
+        <source>Brush radius: %1 px</source>
+        <translation>Pinselradius: %1 px</translation>
+    </message>
+    <message>
+        <source>That is outside the mask, not a hole in it.</source>
+        <translation>Diese Stelle liegt außerhalb der Maske, nicht in einem Loch der Maske.</translation>
+    </message>
+    <message>
+        <source>Fill hole</source>
+        <translation>Loch füllen</translation>
+    </message>
+    <message>
+        <source>Select a mask to erase from.</source>
+        <translation>Wählen Sie eine Maske aus, aus der radiert werden soll.</translation>
+    </message>
+    <message>
+        <source>Eraser stroke</source>
+        <translation>Radierstrich</translation>
+    </message>
+    <message>
+        <source>Brush stroke</source>
+        <translation>Pinselstrich</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>Tastenkombinationen</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>Tastenkombination</translation>
+    </message>
+    <message>
+        <source>Pan</source>
+        <translation>Ansicht verschieben</translation>
+    </message>
+    <message>
+        <source>Space + drag, or the middle button</source>
+        <translation>Leertaste + Ziehen oder mittlere Maustaste</translation>
+    </message>
+    <message>
+        <source>Zoom about the pointer</source>
+        <translation>Um den Mauszeiger zoomen</translation>
+    </message>
+    <message>
+        <source>Wheel</source>
+        <translation>Mausrad</translation>
+    </message>
+    <message>
+        <source>Run the prompt</source>
+        <translation>Prompt ausführen</translation>
+    </message>
+    <message>
+        <source>Enter in the prompt box</source>
+        <translation>Eingabetaste im Prompt-Feld</translation>
+    </message>
+    <message>
+        <source>Cancel the running prompt</source>
+        <translation>Laufenden Prompt abbrechen</translation>
+    </message>
+    <message>
+        <source>Esc in the prompt box</source>
+        <translation>Esc im Prompt-Feld</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>
@@ -631,7 +807,7 @@ Stern: jeder Stern</translation>
     </message>
     <message>
         <source>Type what to segment, e.g. &quot;the red circle on the left&quot;, and press Enter</source>
-        <translation>Geben Sie ein, was segmentiert werden soll, z. B. „der rote Kreis links“, und drücken Sie die Eingabetaste</translation>
+        <translation>Geben Sie ein, was segmentiert werden soll, z. B. „the red circle on the left“, und drücken Sie die Eingabetaste</translation>
     </message>
     <message>
         <source>Segment</source>
@@ -738,6 +914,93 @@ Stern: jeder Stern</translation>
     <message>
         <source>“%1”, threshold %2</source>
         <translation>„%1“, Schwellenwert %2</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>the bundled default model</source>
+        <translation>das mitgelieferte Standardmodell</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Model Folder</source>
+        <translation>Modellordner</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <source>Model folder:</source>
+        <translation>Modellordner:</translation>
+    </message>
+    <message>
+        <source>Automatic (CUDA when available)</source>
+        <translation>Automatisch (CUDA, falls verfügbar)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA (warns when not available)</source>
+        <translation>CUDA (Warnung, falls nicht verfügbar)</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Gerät:</translation>
+    </message>
+    <message>
+        <source>All cores (%1)</source>
+        <translation>Alle Kerne (%1)</translation>
+    </message>
+    <message>
+        <source>CPU threads:</source>
+        <translation>CPU-Threads:</translation>
+    </message>
+    <message>
+        <source>One step (fastest)</source>
+        <translation>Ein Schritt (am schnellsten)</translation>
+    </message>
+    <message>
+        <source>Adaptive one step</source>
+        <translation>Adaptiver Einzelschritt</translation>
+    </message>
+    <message>
+        <source>Euler, 4 steps</source>
+        <translation>Euler, 4 Schritte</translation>
+    </message>
+    <message>
+        <source>Sampler:</source>
+        <translation>Sampler:</translation>
+    </message>
+    <message>
+        <source>A pixel belongs to the mask where the soft mask is above this value</source>
+        <translation>Ein Pixel gehört zur Maske, wenn die weiche Maske dort über diesem Wert liegt</translation>
+    </message>
+    <message>
+        <source>Mask threshold:</source>
+        <translation>Masken-Schwellenwert:</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>Sprache:</translation>
+    </message>
+    <message>
+        <source>Model settings apply at once (the model reloads in the background); the language applies at the next start.</source>
+        <translation>Modelleinstellungen gelten sofort (das Modell wird im Hintergrund neu geladen); die Sprache gilt ab dem nächsten Start.</translation>
     </message>
 </context>
 </TS>

@@ -87,6 +87,30 @@
         <source>Cannot save the project: %1</source>
         <translation>Cannot save the project: %1</translation>
     </message>
+    <message>
+        <source>The mask is empty.</source>
+        <translation>The mask is empty.</translation>
+    </message>
+    <message>
+        <source>Draw mask</source>
+        <translation>Draw mask</translation>
+    </message>
+    <message>
+        <source>Select the mask to keep and at least one other.</source>
+        <translation>Select the mask to keep and at least one other.</translation>
+    </message>
+    <message>
+        <source>Only masks of the same image can be combined.</source>
+        <translation>Only masks of the same image can be combined.</translation>
+    </message>
+    <message>
+        <source>Subtract masks</source>
+        <translation>Subtract masks</translation>
+    </message>
+    <message>
+        <source>Merge masks</source>
+        <translation>Merge masks</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>
@@ -313,7 +337,7 @@
     </message>
     <message>
         <source>Set &amp;Category</source>
-        <translation>Set &amp;Category</translation>
+        <translation type="vanished">Set &amp;Category</translation>
     </message>
     <message>
         <source>Give the selected mask the category chosen in the prompt bar</source>
@@ -341,7 +365,7 @@
     </message>
     <message>
         <source>&amp;About This Model…</source>
-        <translation>&amp;About This Model…</translation>
+        <translation type="vanished">&amp;About This Model…</translation>
     </message>
     <message>
         <source>&amp;Model</source>
@@ -618,6 +642,158 @@ star: every star</translation>
         <source>&lt;p&gt;To use another model, choose Model › Load Model Folder… and pick a diffusers-layout folder (for example a Stable Diffusion 1.5 or 2.1 folder fine-tuned with &lt;code&gt;rlfseg train --init&lt;/code&gt;).&lt;/p&gt;</source>
         <translation>&lt;p&gt;To use another model, choose Model › Load Model Folder… and pick a diffusers-layout folder (for example a Stable Diffusion 1.5 or 2.1 folder fine-tuned with &lt;code&gt;rlfseg train --init&lt;/code&gt;).&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Set Cate&amp;gory</source>
+        <translation>Set Cate&amp;gory</translation>
+    </message>
+    <message>
+        <source>About &amp;This Model…</source>
+        <translation>About &amp;This Model…</translation>
+    </message>
+    <message>
+        <source>&amp;Merge Selected Masks</source>
+        <translation>&amp;Merge Selected Masks</translation>
+    </message>
+    <message>
+        <source>Select masks in the list (Ctrl+click): all become the current one</source>
+        <translation>Select masks in the list (Ctrl+click): all become the current one</translation>
+    </message>
+    <message>
+        <source>S&amp;ubtract Selected Masks</source>
+        <translation>S&amp;ubtract Selected Masks</translation>
+    </message>
+    <message>
+        <source>The current mask minus the other selected ones</source>
+        <translation>The current mask minus the other selected ones</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>Se&amp;ttings…</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start.</source>
+        <translation>The language changes at the next start.</translation>
+    </message>
+    <message>
+        <source>&amp;Select</source>
+        <translation>&amp;Select</translation>
+    </message>
+    <message>
+        <source>Click a mask to select it</source>
+        <translation>Click a mask to select it</translation>
+    </message>
+    <message>
+        <source>&amp;Brush</source>
+        <translation>&amp;Brush</translation>
+    </message>
+    <message>
+        <source>Paint onto the selected mask (or a new one); one stroke is one undo step</source>
+        <translation>Paint onto the selected mask (or a new one); one stroke is one undo step</translation>
+    </message>
+    <message>
+        <source>&amp;Eraser</source>
+        <translation>&amp;Eraser</translation>
+    </message>
+    <message>
+        <source>Erase from the selected mask; one stroke is one undo step</source>
+        <translation>Erase from the selected mask; one stroke is one undo step</translation>
+    </message>
+    <message>
+        <source>&amp;Fill Hole</source>
+        <translation>&amp;Fill Hole</translation>
+    </message>
+    <message>
+        <source>Click inside a hole of the selected mask to fill it</source>
+        <translation>Click inside a hole of the selected mask to fill it</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>Tools</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>&amp;Tools</translation>
+    </message>
+    <message>
+        <source>Larger Brush</source>
+        <translation>Larger Brush</translation>
+    </message>
+    <message>
+        <source>Smaller Brush</source>
+        <translation>Smaller Brush</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts…</source>
+        <translation>&amp;Keyboard Shortcuts…</translation>
+    </message>
+    <message>
+        <source>Brush radius: %1 px</source>
+        <translation>Brush radius: %1 px</translation>
+    </message>
+    <message>
+        <source>That is outside the mask, not a hole in it.</source>
+        <translation>That is outside the mask, not a hole in it.</translation>
+    </message>
+    <message>
+        <source>Fill hole</source>
+        <translation>Fill hole</translation>
+    </message>
+    <message>
+        <source>Select a mask to erase from.</source>
+        <translation>Select a mask to erase from.</translation>
+    </message>
+    <message>
+        <source>Eraser stroke</source>
+        <translation>Eraser stroke</translation>
+    </message>
+    <message>
+        <source>Brush stroke</source>
+        <translation>Brush stroke</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>Keyboard Shortcuts</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>Shortcut</translation>
+    </message>
+    <message>
+        <source>Pan</source>
+        <translation>Pan</translation>
+    </message>
+    <message>
+        <source>Space + drag, or the middle button</source>
+        <translation>Space + drag, or the middle button</translation>
+    </message>
+    <message>
+        <source>Zoom about the pointer</source>
+        <translation>Zoom about the pointer</translation>
+    </message>
+    <message>
+        <source>Wheel</source>
+        <translation>Wheel</translation>
+    </message>
+    <message>
+        <source>Run the prompt</source>
+        <translation>Run the prompt</translation>
+    </message>
+    <message>
+        <source>Enter in the prompt box</source>
+        <translation>Enter in the prompt box</translation>
+    </message>
+    <message>
+        <source>Cancel the running prompt</source>
+        <translation>Cancel the running prompt</translation>
+    </message>
+    <message>
+        <source>Esc in the prompt box</source>
+        <translation>Esc in the prompt box</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>
@@ -738,6 +914,93 @@ star: every star</translation>
     <message>
         <source>“%1”, threshold %2</source>
         <translation>“%1”, threshold %2</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>the bundled default model</source>
+        <translation>the bundled default model</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>Model Folder</source>
+        <translation>Model Folder</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>Default</translation>
+    </message>
+    <message>
+        <source>Model folder:</source>
+        <translation>Model folder:</translation>
+    </message>
+    <message>
+        <source>Automatic (CUDA when available)</source>
+        <translation>Automatic (CUDA when available)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA (warns when not available)</source>
+        <translation>CUDA (warns when not available)</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Device:</translation>
+    </message>
+    <message>
+        <source>All cores (%1)</source>
+        <translation>All cores (%1)</translation>
+    </message>
+    <message>
+        <source>CPU threads:</source>
+        <translation>CPU threads:</translation>
+    </message>
+    <message>
+        <source>One step (fastest)</source>
+        <translation>One step (fastest)</translation>
+    </message>
+    <message>
+        <source>Adaptive one step</source>
+        <translation>Adaptive one step</translation>
+    </message>
+    <message>
+        <source>Euler, 4 steps</source>
+        <translation>Euler, 4 steps</translation>
+    </message>
+    <message>
+        <source>Sampler:</source>
+        <translation>Sampler:</translation>
+    </message>
+    <message>
+        <source>A pixel belongs to the mask where the soft mask is above this value</source>
+        <translation>A pixel belongs to the mask where the soft mask is above this value</translation>
+    </message>
+    <message>
+        <source>Mask threshold:</source>
+        <translation>Mask threshold:</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>System language</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>Language:</translation>
+    </message>
+    <message>
+        <source>Model settings apply at once (the model reloads in the background); the language applies at the next start.</source>
+        <translation>Model settings apply at once (the model reloads in the background); the language applies at the next start.</translation>
     </message>
 </context>
 </TS>

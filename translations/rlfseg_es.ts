@@ -87,6 +87,30 @@
         <source>Cannot save the project: %1</source>
         <translation>No se puede guardar el proyecto: %1</translation>
     </message>
+    <message>
+        <source>The mask is empty.</source>
+        <translation>La máscara está vacía.</translation>
+    </message>
+    <message>
+        <source>Draw mask</source>
+        <translation>Dibujar máscara</translation>
+    </message>
+    <message>
+        <source>Select the mask to keep and at least one other.</source>
+        <translation>Seleccione la máscara que desea conservar y al menos otra.</translation>
+    </message>
+    <message>
+        <source>Only masks of the same image can be combined.</source>
+        <translation>Solo se pueden combinar máscaras de la misma imagen.</translation>
+    </message>
+    <message>
+        <source>Subtract masks</source>
+        <translation>Restar máscaras</translation>
+    </message>
+    <message>
+        <source>Merge masks</source>
+        <translation>Fusionar máscaras</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>
@@ -313,7 +337,7 @@
     </message>
     <message>
         <source>Set &amp;Category</source>
-        <translation>Asignar &amp;categoría</translation>
+        <translation type="vanished">Asignar &amp;categoría</translation>
     </message>
     <message>
         <source>Give the selected mask the category chosen in the prompt bar</source>
@@ -341,7 +365,7 @@
     </message>
     <message>
         <source>&amp;About This Model…</source>
-        <translation>Acerca &amp;de este modelo…</translation>
+        <translation type="vanished">Acerca &amp;de este modelo…</translation>
     </message>
     <message>
         <source>&amp;Model</source>
@@ -564,8 +588,8 @@ Una carpeta simple de Stable Diffusion: no está entrenada para segmentación.</
 circle: the circles
 star: every star</source>
         <translation>Un par «categoría: prompt» por línea, por ejemplo
-círculo: los círculos
-estrella: todas las estrellas</translation>
+circle: the circles
+star: every star</translation>
     </message>
     <message numerus="yes">
         <source>All %n image(s) in the list</source>
@@ -618,6 +642,158 @@ estrella: todas las estrellas</translation>
         <source>&lt;p&gt;To use another model, choose Model › Load Model Folder… and pick a diffusers-layout folder (for example a Stable Diffusion 1.5 or 2.1 folder fine-tuned with &lt;code&gt;rlfseg train --init&lt;/code&gt;).&lt;/p&gt;</source>
         <translation>&lt;p&gt;Para usar otro modelo, elija Modelo › Cargar carpeta de modelo… y seleccione una carpeta con estructura de diffusers (por ejemplo, una carpeta de Stable Diffusion 1.5 o 2.1 ajustada con &lt;code&gt;rlfseg train --init&lt;/code&gt;).&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Set Cate&amp;gory</source>
+        <translation>Asignar cate&amp;goría</translation>
+    </message>
+    <message>
+        <source>About &amp;This Model…</source>
+        <translation>Acerca de &amp;este modelo…</translation>
+    </message>
+    <message>
+        <source>&amp;Merge Selected Masks</source>
+        <translation>&amp;Fusionar máscaras seleccionadas</translation>
+    </message>
+    <message>
+        <source>Select masks in the list (Ctrl+click): all become the current one</source>
+        <translation>Seleccione máscaras en la lista (Ctrl+clic): todas se fusionan en la actual</translation>
+    </message>
+    <message>
+        <source>S&amp;ubtract Selected Masks</source>
+        <translation>Re&amp;star máscaras seleccionadas</translation>
+    </message>
+    <message>
+        <source>The current mask minus the other selected ones</source>
+        <translation>La máscara actual menos las demás seleccionadas</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>&amp;Configuración…</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start.</source>
+        <translation>El idioma cambiará en el próximo inicio.</translation>
+    </message>
+    <message>
+        <source>&amp;Select</source>
+        <translation>&amp;Seleccionar</translation>
+    </message>
+    <message>
+        <source>Click a mask to select it</source>
+        <translation>Haga clic en una máscara para seleccionarla</translation>
+    </message>
+    <message>
+        <source>&amp;Brush</source>
+        <translation>&amp;Pincel</translation>
+    </message>
+    <message>
+        <source>Paint onto the selected mask (or a new one); one stroke is one undo step</source>
+        <translation>Pintar sobre la máscara seleccionada (o una nueva); cada trazo es un paso de deshacer</translation>
+    </message>
+    <message>
+        <source>&amp;Eraser</source>
+        <translation>&amp;Borrador</translation>
+    </message>
+    <message>
+        <source>Erase from the selected mask; one stroke is one undo step</source>
+        <translation>Borrar de la máscara seleccionada; cada trazo es un paso de deshacer</translation>
+    </message>
+    <message>
+        <source>&amp;Fill Hole</source>
+        <translation>&amp;Rellenar agujero</translation>
+    </message>
+    <message>
+        <source>Click inside a hole of the selected mask to fill it</source>
+        <translation>Haga clic dentro de un agujero de la máscara seleccionada para rellenarlo</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>Herramientas</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>&amp;Herramientas</translation>
+    </message>
+    <message>
+        <source>Larger Brush</source>
+        <translation>Pincel más grande</translation>
+    </message>
+    <message>
+        <source>Smaller Brush</source>
+        <translation>Pincel más pequeño</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts…</source>
+        <translation>&amp;Atajos de teclado…</translation>
+    </message>
+    <message>
+        <source>Brush radius: %1 px</source>
+        <translation>Radio del pincel: %1 px</translation>
+    </message>
+    <message>
+        <source>That is outside the mask, not a hole in it.</source>
+        <translation>Ese punto está fuera de la máscara, no en un agujero de ella.</translation>
+    </message>
+    <message>
+        <source>Fill hole</source>
+        <translation>Rellenar agujero</translation>
+    </message>
+    <message>
+        <source>Select a mask to erase from.</source>
+        <translation>Seleccione una máscara de la que borrar.</translation>
+    </message>
+    <message>
+        <source>Eraser stroke</source>
+        <translation>Trazo de borrador</translation>
+    </message>
+    <message>
+        <source>Brush stroke</source>
+        <translation>Trazo de pincel</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>Atajos de teclado</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Acción</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>Atajo</translation>
+    </message>
+    <message>
+        <source>Pan</source>
+        <translation>Desplazar la vista</translation>
+    </message>
+    <message>
+        <source>Space + drag, or the middle button</source>
+        <translation>Espacio + arrastrar, o el botón central</translation>
+    </message>
+    <message>
+        <source>Zoom about the pointer</source>
+        <translation>Zoom centrado en el puntero</translation>
+    </message>
+    <message>
+        <source>Wheel</source>
+        <translation>Rueda del ratón</translation>
+    </message>
+    <message>
+        <source>Run the prompt</source>
+        <translation>Ejecutar el prompt</translation>
+    </message>
+    <message>
+        <source>Enter in the prompt box</source>
+        <translation>Intro en el cuadro del prompt</translation>
+    </message>
+    <message>
+        <source>Cancel the running prompt</source>
+        <translation>Cancelar el prompt en curso</translation>
+    </message>
+    <message>
+        <source>Esc in the prompt box</source>
+        <translation>Esc en el cuadro del prompt</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>
@@ -631,7 +807,7 @@ estrella: todas las estrellas</translation>
     </message>
     <message>
         <source>Type what to segment, e.g. &quot;the red circle on the left&quot;, and press Enter</source>
-        <translation>Escriba qué desea segmentar, p. ej., «el círculo rojo de la izquierda», y pulse Intro</translation>
+        <translation>Escriba qué desea segmentar, p. ej., «the red circle on the left», y pulse Intro</translation>
     </message>
     <message>
         <source>Segment</source>
@@ -738,6 +914,93 @@ estrella: todas las estrellas</translation>
     <message>
         <source>“%1”, threshold %2</source>
         <translation>«%1», umbral %2</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Configuración</translation>
+    </message>
+    <message>
+        <source>the bundled default model</source>
+        <translation>el modelo predeterminado incluido</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Examinar…</translation>
+    </message>
+    <message>
+        <source>Model Folder</source>
+        <translation>Carpeta de modelo</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>Predeterminado</translation>
+    </message>
+    <message>
+        <source>Model folder:</source>
+        <translation>Carpeta de modelo:</translation>
+    </message>
+    <message>
+        <source>Automatic (CUDA when available)</source>
+        <translation>Automático (CUDA si está disponible)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA (warns when not available)</source>
+        <translation>CUDA (avisa si no está disponible)</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Dispositivo:</translation>
+    </message>
+    <message>
+        <source>All cores (%1)</source>
+        <translation>Todos los núcleos (%1)</translation>
+    </message>
+    <message>
+        <source>CPU threads:</source>
+        <translation>Hilos de CPU:</translation>
+    </message>
+    <message>
+        <source>One step (fastest)</source>
+        <translation>Un paso (el más rápido)</translation>
+    </message>
+    <message>
+        <source>Adaptive one step</source>
+        <translation>Un paso adaptativo</translation>
+    </message>
+    <message>
+        <source>Euler, 4 steps</source>
+        <translation>Euler, 4 pasos</translation>
+    </message>
+    <message>
+        <source>Sampler:</source>
+        <translation>Muestreador:</translation>
+    </message>
+    <message>
+        <source>A pixel belongs to the mask where the soft mask is above this value</source>
+        <translation>Un píxel pertenece a la máscara donde la máscara suave supera este valor</translation>
+    </message>
+    <message>
+        <source>Mask threshold:</source>
+        <translation>Umbral de máscara:</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Idioma del sistema</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>Idioma:</translation>
+    </message>
+    <message>
+        <source>Model settings apply at once (the model reloads in the background); the language applies at the next start.</source>
+        <translation>La configuración del modelo se aplica de inmediato (el modelo se vuelve a cargar en segundo plano); el idioma se aplica en el próximo inicio.</translation>
     </message>
 </context>
 </TS>

@@ -87,6 +87,30 @@
         <source>Cannot save the project: %1</source>
         <translation>无法保存项目：%1</translation>
     </message>
+    <message>
+        <source>The mask is empty.</source>
+        <translation>掩码为空。</translation>
+    </message>
+    <message>
+        <source>Draw mask</source>
+        <translation>绘制掩码</translation>
+    </message>
+    <message>
+        <source>Select the mask to keep and at least one other.</source>
+        <translation>请选择要保留的掩码以及至少一个其他掩码。</translation>
+    </message>
+    <message>
+        <source>Only masks of the same image can be combined.</source>
+        <translation>只能合并同一图像的掩码。</translation>
+    </message>
+    <message>
+        <source>Subtract masks</source>
+        <translation>减去掩码</translation>
+    </message>
+    <message>
+        <source>Merge masks</source>
+        <translation>合并掩码</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>
@@ -312,7 +336,7 @@
     </message>
     <message>
         <source>Set &amp;Category</source>
-        <translation>设置类别(&amp;C)</translation>
+        <translation type="vanished">设置类别(&amp;C)</translation>
     </message>
     <message>
         <source>Give the selected mask the category chosen in the prompt bar</source>
@@ -340,7 +364,7 @@
     </message>
     <message>
         <source>&amp;About This Model…</source>
-        <translation>关于此模型(&amp;A)…</translation>
+        <translation type="vanished">关于此模型(&amp;A)…</translation>
     </message>
     <message>
         <source>&amp;Model</source>
@@ -561,8 +585,8 @@ A plain Stable Diffusion folder: not trained for segmentation.</source>
 circle: the circles
 star: every star</source>
         <translation>每行一个“类别: 提示词”（使用英文冒号），例如
-圆形: 所有圆形
-星形: 每个星形</translation>
+circle: the circles
+star: every star</translation>
     </message>
     <message numerus="yes">
         <source>All %n image(s) in the list</source>
@@ -614,6 +638,158 @@ star: every star</source>
         <source>&lt;p&gt;To use another model, choose Model › Load Model Folder… and pick a diffusers-layout folder (for example a Stable Diffusion 1.5 or 2.1 folder fine-tuned with &lt;code&gt;rlfseg train --init&lt;/code&gt;).&lt;/p&gt;</source>
         <translation>&lt;p&gt;要使用其他模型，请选择“模型 › 加载模型文件夹…”，然后选取一个 diffusers 目录结构的文件夹（例如使用 &lt;code&gt;rlfseg train --init&lt;/code&gt; 微调的 Stable Diffusion 1.5 或 2.1 文件夹）。&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Set Cate&amp;gory</source>
+        <translation>设置类别(&amp;G)</translation>
+    </message>
+    <message>
+        <source>About &amp;This Model…</source>
+        <translation>关于此模型(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>&amp;Merge Selected Masks</source>
+        <translation>合并所选掩码(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Select masks in the list (Ctrl+click): all become the current one</source>
+        <translation>在列表中选择多个掩码（Ctrl+单击）：全部合并到当前掩码</translation>
+    </message>
+    <message>
+        <source>S&amp;ubtract Selected Masks</source>
+        <translation>减去所选掩码(&amp;S)</translation>
+    </message>
+    <message>
+        <source>The current mask minus the other selected ones</source>
+        <translation>当前掩码减去其他所选掩码</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>设置(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start.</source>
+        <translation>语言将在下次启动时更改。</translation>
+    </message>
+    <message>
+        <source>&amp;Select</source>
+        <translation>选择(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Click a mask to select it</source>
+        <translation>单击掩码将其选中</translation>
+    </message>
+    <message>
+        <source>&amp;Brush</source>
+        <translation>画笔(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Paint onto the selected mask (or a new one); one stroke is one undo step</source>
+        <translation>在所选掩码（或新掩码）上绘制；每一笔为一个撤销步骤</translation>
+    </message>
+    <message>
+        <source>&amp;Eraser</source>
+        <translation>橡皮擦(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Erase from the selected mask; one stroke is one undo step</source>
+        <translation>从所选掩码中擦除；每一笔为一个撤销步骤</translation>
+    </message>
+    <message>
+        <source>&amp;Fill Hole</source>
+        <translation>填充孔洞(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Click inside a hole of the selected mask to fill it</source>
+        <translation>在所选掩码的孔洞内单击以将其填充</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Larger Brush</source>
+        <translation>增大画笔</translation>
+    </message>
+    <message>
+        <source>Smaller Brush</source>
+        <translation>减小画笔</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts…</source>
+        <translation>键盘快捷键(&amp;K)…</translation>
+    </message>
+    <message>
+        <source>Brush radius: %1 px</source>
+        <translation>画笔半径：%1 px</translation>
+    </message>
+    <message>
+        <source>That is outside the mask, not a hole in it.</source>
+        <translation>该位置在掩码外部，不是掩码中的孔洞。</translation>
+    </message>
+    <message>
+        <source>Fill hole</source>
+        <translation>填充孔洞</translation>
+    </message>
+    <message>
+        <source>Select a mask to erase from.</source>
+        <translation>请选择要从中擦除的掩码。</translation>
+    </message>
+    <message>
+        <source>Eraser stroke</source>
+        <translation>橡皮擦笔画</translation>
+    </message>
+    <message>
+        <source>Brush stroke</source>
+        <translation>画笔笔画</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Pan</source>
+        <translation>平移</translation>
+    </message>
+    <message>
+        <source>Space + drag, or the middle button</source>
+        <translation>空格键 + 拖动，或鼠标中键</translation>
+    </message>
+    <message>
+        <source>Zoom about the pointer</source>
+        <translation>以指针为中心缩放</translation>
+    </message>
+    <message>
+        <source>Wheel</source>
+        <translation>滚轮</translation>
+    </message>
+    <message>
+        <source>Run the prompt</source>
+        <translation>运行提示词</translation>
+    </message>
+    <message>
+        <source>Enter in the prompt box</source>
+        <translation>提示词框中的 Enter 键</translation>
+    </message>
+    <message>
+        <source>Cancel the running prompt</source>
+        <translation>取消正在运行的提示词</translation>
+    </message>
+    <message>
+        <source>Esc in the prompt box</source>
+        <translation>提示词框中的 Esc 键</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>
@@ -627,7 +803,7 @@ star: every star</source>
     </message>
     <message>
         <source>Type what to segment, e.g. &quot;the red circle on the left&quot;, and press Enter</source>
-        <translation>输入要分割的内容，例如“左边的红色圆形”，然后按 Enter 键</translation>
+        <translation>输入要分割的内容，例如“the red circle on the left”，然后按 Enter 键</translation>
     </message>
     <message>
         <source>Segment</source>
@@ -734,6 +910,93 @@ star: every star</source>
     <message>
         <source>“%1”, threshold %2</source>
         <translation>“%1”，阈值 %2</translation>
+    </message>
+</context>
+<context>
+    <name>rlfseg::ui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>the bundled default model</source>
+        <translation>内置的默认模型</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Model Folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>Model folder:</source>
+        <translation>模型文件夹：</translation>
+    </message>
+    <message>
+        <source>Automatic (CUDA when available)</source>
+        <translation>自动（可用时使用 CUDA）</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA (warns when not available)</source>
+        <translation>CUDA（不可用时发出警告）</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <source>All cores (%1)</source>
+        <translation>全部核心（%1）</translation>
+    </message>
+    <message>
+        <source>CPU threads:</source>
+        <translation>CPU 线程数：</translation>
+    </message>
+    <message>
+        <source>One step (fastest)</source>
+        <translation>单步（最快）</translation>
+    </message>
+    <message>
+        <source>Adaptive one step</source>
+        <translation>自适应单步</translation>
+    </message>
+    <message>
+        <source>Euler, 4 steps</source>
+        <translation>Euler，4 步</translation>
+    </message>
+    <message>
+        <source>Sampler:</source>
+        <translation>采样器：</translation>
+    </message>
+    <message>
+        <source>A pixel belongs to the mask where the soft mask is above this value</source>
+        <translation>软掩码值高于此值的像素属于掩码</translation>
+    </message>
+    <message>
+        <source>Mask threshold:</source>
+        <translation>掩码阈值：</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>系统语言</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>Model settings apply at once (the model reloads in the background); the language applies at the next start.</source>
+        <translation>模型设置会立即生效（模型将在后台重新加载）；语言将在下次启动时生效。</translation>
     </message>
 </context>
 </TS>
