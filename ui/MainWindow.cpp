@@ -274,6 +274,32 @@ void MainWindow::createMenus()
     fileMenu->addAction(mOpenFolderAction);
     fileMenu->addAction(mSaveAction);
     fileMenu->addAction(mExportCocoAction);
+    QMenu* exportMenu = fileMenu->addMenu(tr("Export &As"));
+    const struct {
+        QString text;
+        AnnotationSession::ExportFormat format;
+    } formats[] = {{tr("labelme JSON…"), AnnotationSession::ExportFormat::Labelme},
+                   {tr("YOLO Segmentation…"), AnnotationSession::ExportFormat::Yolo},
+                   {tr("PNG Masks…"), AnnotationSession::ExportFormat::PngMasks}};
+    for (const auto& f : formats) {
+        const auto format = f.format;
+        connect(exportMenu->addAction(f.text), &QAction::triggered, this, [this, format] {
+            const QString dir = QFileDialog::getExistingDirectory(this, tr("Export Into Folder"), lastDirectory());
+            if (dir.isEmpty()) return;
+            QString report, error;
+            if (mSession->exportOther(format, dir, &report, &error)) statusBar()->showMessage(report, kInfoMessageTimeoutMs);
+            else fail(error);
+        });
+    }
+    auto* importAction = fileMenu->addAction(tr("&Import COCO…"));
+    connect(importAction, &QAction::triggered, this, [this] {
+        if (!mSession->isOpen()) {
+            fail(tr("Open the folder of the images first."));
+            return;
+        }
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import COCO"), lastDirectory(), tr("COCO JSON (*.json)"));
+        if (!path.isEmpty()) importCoco(path);
+    });
     fileMenu->addSeparator();
     fileMenu->addAction(mQuitAction);
 
@@ -1470,6 +1496,17 @@ void MainWindow::updateImageStates()
             item->setForeground(palette().color(QPalette::Text));
         }
     }
+}
+
+bool MainWindow::importCoco(const QString& path)
+{
+    QString error;
+    mLastReport.clear();
+    if (!mSession->importCoco(path, &mLastReport, &error)) return fail(error);
+    statusBar()->showMessage(mLastReport, kInfoMessageTimeoutMs);
+    refreshOverlays();
+    updateImageStates();
+    return true;
 }
 
 bool MainWindow::exportCoco(const QString& path)

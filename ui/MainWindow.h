@@ -67,6 +67,7 @@ public:
     // Exports the folder's project as COCO JSON and validates it; the report goes to lastReport().
     bool exportCoco(const QString& path);
     QString lastReport() const { return mLastReport; }
+    bool importCoco(const QString& path);
     // The selected mask (0: none); selecting highlights it on the canvas and in the list.
     qint64 selectedAnnotation() const { return mSelectedAnnotation; }
     void selectAnnotation(qint64 id);

@@ -9,6 +9,8 @@
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/session/AnnotationSession.h"
 
+#include <QDir>
+#include <QFile>
 #include <QImage>
 #include <QRandomGenerator>
 #include <QListWidget>
@@ -173,6 +175,34 @@ void EditingTest::cleanUpRemovesSpecksKeepsTheObjectAndUndoes()
     QCOMPARE(imported.annotations().size(), size_t(1));
     const cv::Mat exported = rlfseg::coco::decode(imported.annotations().begin()->second.mask) * 255;
     QVERIFY(double(cv::countNonZero(exported & rough)) / cv::countNonZero(exported | rough) >= 0.98);
+    // ...and into another folder's project through the menu's path: one undo step.
+    QTemporaryDir second;
+    QVERIFY(QFile::copy(image, second.filePath(QStringLiteral("disc.png"))));
+    MainWindow other;
+    QVERIFY(other.openFolder(second.path()));
+    QVERIFY2(other.importCoco(coco), qPrintable(other.lastError()));
+    const QString secondImage = second.filePath(QStringLiteral("disc.png"));
+    QCOMPARE(other.session()->annotationsOf(secondImage).size(), 1);
+    QCOMPARE(other.canvas()->maskLayers().size(), 1);
+    other.session()->undoStack()->undo();
+    QCOMPARE(other.session()->annotationsOf(secondImage).size(), 0);
+    // A broken file changes nothing and says why.
+    QFile broken(second.filePath(QStringLiteral("broken.json")));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("{\"images\": [}");
+    broken.close();
+    QVERIFY(!other.importCoco(broken.fileName()));
+    QVERIFY(other.lastError().contains(QStringLiteral("broken.json")));
+    // labelme, YOLO and PNG masks.
+    for (auto format : {AnnotationSession::ExportFormat::Labelme, AnnotationSession::ExportFormat::Yolo,
+                        AnnotationSession::ExportFormat::PngMasks}) {
+        QTemporaryDir out;
+        QString report;
+        QVERIFY2(window.session()->exportOther(format, out.path(), &report, &error), qPrintable(error));
+        QVERIFY(!QDir(out.path()).entryList(QDir::Files | QDir::NoDotAndDotDot, QDir::Name).isEmpty() ||
+                !QDir(out.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
+    }
+
     QVERIFY(window.deleteMask(id));
     QCOMPARE(window.annotationList()->count(), 0);
     QCOMPARE(window.canvas()->maskLayers().size(), 0);

@@ -4,6 +4,7 @@
 #include "core/annotation/CocoFormat.h"
 #include "core/annotation/CocoValidator.h"
 #include "core/annotation/Document.h"
+#include "core/annotation/OtherFormats.h"
 #include "core/coco/Rle.h"
 
 #include <QDateTime>
@@ -648,6 +649,65 @@ bool AnnotationSession::exportCoco(const QString& path, QString* report, QString
         return true;
     } catch (const std::exception& e) {
         if (error) *error = tr("Cannot export COCO: %1").arg(QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+bool AnnotationSession::importCoco(const QString& path, QString* report, QString* error)
+{
+    if (!ensureDocument(error)) return false;
+    try {
+        // Import into a copy first: the reader checks the whole file and changes nothing on error.
+        annotation::Project incoming;
+        const auto summary = annotation::importCocoFile(incoming, path.toStdString());
+        auto& document = *mDocument;
+        int images = 0, added = 0;
+        mUndo->beginMacro(tr("Import COCO"));
+        for (const auto& [id, a] : incoming.annotations()) {
+            const auto* image = incoming.image(a.imageId);
+            const auto* category = incoming.category(a.categoryId);
+            const auto* existing = document.project().imageByPath(image->path);
+            int64_t imageId = existing ? existing->id : 0;
+            if (!existing) imageId = document.addImage(image->path, image->width, image->height), ++images;
+            const auto* known = document.project().categoryByName(category->name);
+            annotation::Annotation copy = a;
+            copy.id = 0;
+            copy.imageId = imageId;
+            copy.categoryId = known ? known->id : document.addCategory(category->name, category->supercategory);
+            if (push(new AddCommand(*this, copy, tr("Import mask")), error)) ++added;
+        }
+        mUndo->endMacro();
+        if (report)
+            *report = tr("%1 annotations imported from “%2” (%3 new images; %4 images in the file).")
+                          .arg(added)
+                          .arg(QDir::toNativeSeparators(path))
+                          .arg(images)
+                          .arg(summary.imagesAdded + summary.imagesMatched);
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = tr("Cannot import “%1”: %2").arg(QDir::toNativeSeparators(path), QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+bool AnnotationSession::exportOther(ExportFormat format, const QString& directory, QString* report, QString* error) const
+{
+    if (!mDocument || mDocument->project().annotations().empty()) {
+        if (error) *error = tr("There are no annotations to export yet.");
+        return false;
+    }
+    try {
+        const std::string out = directory.toStdString();
+        annotation::ExportSummary summary;
+        switch (format) {
+        case ExportFormat::Labelme: summary = annotation::exportLabelme(mDocument->project(), out, mRoot.absolutePath().toStdString()); break;
+        case ExportFormat::Yolo: summary = annotation::exportYolo(mDocument->project(), out); break;
+        case ExportFormat::PngMasks: summary = annotation::exportPngMasks(mDocument->project(), out); break;
+        }
+        if (report) *report = tr("%1 files, %2 shapes written to “%3”.").arg(summary.files).arg(summary.shapes).arg(QDir::toNativeSeparators(directory));
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = tr("Cannot export: %1").arg(QString::fromStdString(e.what()));
         return false;
     }
 }

@@ -102,6 +102,14 @@ public:
     // and validates what was written; `report` gets the validation in words. False with `error`.
     bool exportCoco(const QString& path, QString* report, QString* error) const;
 
+    // Reads a COCO instances file (polygons or RLE) into the project as journaled edits, one undo
+    // step; images are matched by file name relative to the folder. Nothing changes when the file
+    // is invalid. `report` says what was added.
+    bool importCoco(const QString& path, QString* report, QString* error);
+    // labelme JSON per image, YOLO segmentation labels, or PNG masks, into `directory`.
+    enum class ExportFormat { Labelme, Yolo, PngMasks };
+    bool exportOther(ExportFormat format, const QString& directory, QString* report, QString* error) const;
+
     // Writes the project file atomically and empties the journal.
     bool save(QString* error);
 
