@@ -40,6 +40,7 @@
 #include <QRadioButton>
 #include <QVBoxLayout>
 #include <QActionGroup>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QTableWidget>
 
@@ -760,6 +761,16 @@ void MainWindow::createAnnotationDock()
     editMenu->addAction(mRedoAction);
     editMenu->addSeparator();
     editMenu->addAction(mCleanUpAction);
+    mChooseCleanUpAction = new QAction(tr("Clean Up, &Choosing…"), this);
+    mChooseCleanUpAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
+    mChooseCleanUpAction->setToolTip(tr("Every clean-up candidate with its scores; pick one"));
+    connect(mChooseCleanUpAction, &QAction::triggered, this, [this] { chooseCleanUpCandidate(mSelectedAnnotation); });
+    editMenu->addAction(mChooseCleanUpAction);
+    mAutoCleanUpAction = new QAction(tr("Clean Up New Masks &Automatically"), this);
+    mAutoCleanUpAction->setCheckable(true);
+    mAutoCleanUpAction->setChecked(QSettings().value(QStringLiteral("Editing/autoCleanUp"), false).toBool());
+    connect(mAutoCleanUpAction, &QAction::toggled, this, &MainWindow::setAutoCleanUp);
+    editMenu->addAction(mAutoCleanUpAction);
     editMenu->addAction(mSetCategoryAction);
     editMenu->addAction(mDeleteMaskAction);
     mMergeAction = new QAction(tr("&Merge Selected Masks"), this);
@@ -830,6 +841,7 @@ void MainWindow::refreshAnnotationList()
     const bool selected = mSelectedAnnotation != 0;
     mDeleteMaskAction->setEnabled(selected);
     mCleanUpAction->setEnabled(selected);
+    mChooseCleanUpAction->setEnabled(selected);
     mSetCategoryAction->setEnabled(selected);
 }
 
@@ -859,29 +871,117 @@ bool MainWindow::deleteMask(qint64 id)
     return true;
 }
 
-bool MainWindow::cleanUpMask(qint64 id)
+namespace {
+// The image on the canvas as an OpenCV RGB matrix sharing `holder`'s pixels.
+cv::Mat rgbOf(const QImage& image, QImage& holder)
+{
+    holder = image.convertToFormat(QImage::Format_RGB888);
+    return cv::Mat(holder.height(), holder.width(), CV_8UC3, const_cast<uchar*>(holder.constBits()),
+                   static_cast<size_t>(holder.bytesPerLine()));
+}
+} // namespace
+
+bool MainWindow::cleanUpMask(qint64 id, int candidate)
 {
     if (id == 0) return fail(tr("Select a mask first."));
     const cv::Mat mask = mSession->maskOf(id);
     if (mask.empty()) return fail(tr("There is no mask %1.").arg(id));
-    const QImage image = mCanvas->image().convertToFormat(QImage::Format_RGB888);
-    if (image.size() != QSize(mask.cols, mask.rows))
+    QImage holder;
+    const cv::Mat rgb = rgbOf(mCanvas->image(), holder);
+    if (rgb.cols != mask.cols || rgb.rows != mask.rows)
         return fail(tr("The image on screen does not have the mask's size; reopen it."));
-    const cv::Mat rgb(image.height(), image.width(), CV_8UC3, const_cast<uchar*>(image.constBits()),
-                      static_cast<size_t>(image.bytesPerLine()));
     try {
         const auto result = refine::refineMask(rgb, mask);
         if (!result.best()) return fail(tr("Clean up found no object in the mask."));
         QVector<CandidatePoint> candidates;
         for (const auto& c : result.candidates) candidates.append({QString::fromStdString(c.name), c.score});
-        mPlots->setCandidates(candidates, result.selected);
+        const int chosen = candidate >= 0 ? candidate : result.selected;
+        if (chosen >= int(result.candidates.size())) return fail(tr("There is no candidate %1.").arg(chosen));
+        mPlots->setCandidates(candidates, chosen);
         QString error;
-        if (!mSession->replaceMask(id, result.selectedMask(), tr("Clean up"), &error)) return fail(error);
-        statusBar()->showMessage(tr("Cleaned up: %1").arg(QString::fromStdString(result.reason)), kInfoMessageTimeoutMs);
+        if (!mSession->replaceMask(id, result.mask(size_t(chosen)), tr("Clean up"), &error)) return fail(error);
+        statusBar()->showMessage(candidate >= 0 ? tr("Cleaned up: %1 (chosen)").arg(candidates[chosen].name)
+                                                : tr("Cleaned up: %1").arg(QString::fromStdString(result.reason)),
+                                 kInfoMessageTimeoutMs);
         return true;
     } catch (const std::exception& e) {
         return fail(tr("Clean up failed: %1").arg(QString::fromStdString(e.what())));
     }
+}
+
+void MainWindow::chooseCleanUpCandidate(qint64 id)
+{
+    if (id == 0) {
+        fail(tr("Select a mask first."));
+        return;
+    }
+    const cv::Mat mask = mSession->maskOf(id);
+    QImage holder;
+    const cv::Mat rgb = rgbOf(mCanvas->image(), holder);
+    if (mask.empty() || rgb.cols != mask.cols || rgb.rows != mask.rows) return;
+    refine::RefinementResult result;
+    try {
+        result = refine::refineMask(rgb, mask);
+    } catch (const std::exception& e) {
+        fail(QString::fromStdString(e.what()));
+        return;
+    }
+    if (!result.best()) {
+        fail(tr("Clean up found no object in the mask."));
+        return;
+    }
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Clean-up candidates"));
+    auto* layout = new QHBoxLayout(&dialog);
+    auto* list = new QListWidget(&dialog);
+    auto* preview = new QLabel(&dialog);
+    preview->setMinimumSize(320, 320);
+    preview->setAlignment(Qt::AlignCenter);
+    for (size_t i = 0; i < result.candidates.size(); ++i) {
+        const auto& c = result.candidates[i];
+        auto* item = new QListWidgetItem(tr("%1: score %2 (stability %3, edges %4)")
+                                             .arg(QString::fromStdString(c.name))
+                                             .arg(c.score, 0, 'f', 3)
+                                             .arg(c.stability, 0, 'f', 2)
+                                             .arg(c.edges, 0, 'f', 2),
+                                         list);
+        if (int(i) == result.selected) {
+            QFont bold = item->font();
+            bold.setBold(true);
+            item->setFont(bold);
+            item->setText(item->text() + tr("  ← selected"));
+        }
+    }
+    // The region the component worked on, with the candidate's outline.
+    const QRect region(result.region.x, result.region.y, result.region.width, result.region.height);
+    connect(list, &QListWidget::currentRowChanged, &dialog, [&](int row) {
+        if (row < 0) return;
+        QImage view = mCanvas->image().copy(region).convertToFormat(QImage::Format_RGB32);
+        QPainter painter(&view);
+        MaskLayer layer = makeMaskLayer(result.mask(size_t(row))(result.region), QColor(40, 200, 90));
+        painter.drawImage(layer.offset, layer.tint);
+        painter.setPen(QPen(QColor(0, 90, 30), 1));
+        painter.drawPath(layer.outline);
+        painter.end();
+        preview->setPixmap(QPixmap::fromImage(view.scaled(320, 320, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    });
+    list->setCurrentRow(result.selected);
+    auto* side = new QVBoxLayout;
+    side->addWidget(preview);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    side->addWidget(buttons);
+    layout->addWidget(list, 1);
+    layout->addLayout(side);
+    dialog.resize(820, 420);
+    if (dialog.exec() == QDialog::Accepted && list->currentRow() >= 0) cleanUpMask(id, list->currentRow());
+}
+
+void MainWindow::setAutoCleanUp(bool on)
+{
+    QSettings().setValue(QStringLiteral("Editing/autoCleanUp"), on);
+    if (mAutoCleanUpAction->isChecked() != on) mAutoCleanUpAction->setChecked(on);
 }
 
 void MainWindow::createToolActions()
@@ -1285,6 +1385,7 @@ void MainWindow::onSegmentResult(const SegmentOutcome& outcome)
         fail(error);
         return;
     }
+    if (id && mAutoCleanUpAction->isChecked() && outcome.imagePath == mCurrentImagePath) cleanUpMask(id);
     if (outcome.imagePath == mCurrentImagePath) {
         if (id) selectAnnotation(id);
         mPromptBar->setImageHistory(mSession->promptHistory(outcome.imagePath));

@@ -73,7 +73,12 @@ public:
     void selectAnnotation(qint64 id);
     // Refinement and dynamic selection (core/refine) on a mask, as one undoable step. False with
     // lastError() when it cannot run.
-    bool cleanUpMask(qint64 id);
+    // `candidate` < 0: the one dynamic selection picks; else that candidate of the list the
+    // component returns (the chooser dialog shows them with their scores).
+    bool cleanUpMask(qint64 id, int candidate = -1);
+    void chooseCleanUpCandidate(qint64 id);
+    // Every new mask from the model is cleaned up as it arrives (a setting).
+    void setAutoCleanUp(bool on);
     bool deleteMask(qint64 id);
     // With several masks selected in the list: the union into the current one, or the current one
     // minus the others. One undo step.
@@ -222,6 +227,8 @@ private:
     QAction* mToolActions[4] = {};
     QAction* mShortcutsAction = nullptr;
     QAction* mMergeAction = nullptr;
+    QAction* mChooseCleanUpAction = nullptr;
+    QAction* mAutoCleanUpAction = nullptr;
     QAction* mSubtractAction = nullptr;
     QAction* mAutoAnnotateAction = nullptr;
     QAction* mNextToReviewAction = nullptr;

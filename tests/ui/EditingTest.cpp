@@ -166,6 +166,12 @@ void EditingTest::cleanUpRemovesSpecksKeepsTheObjectAndUndoes()
     window.session()->undoStack()->undo();
     QVERIFY(same(window.session()->maskOf(id), rough));
 
+    // Another candidate than the selected one can be chosen: candidate 0 is the input at 0.40, raw.
+    QVERIFY2(window.cleanUpMask(id, 0), qPrintable(window.lastError()));
+    QVERIFY(same(window.session()->maskOf(id), rough));
+    QVERIFY(!window.cleanUpMask(id, 1000));
+    window.session()->undoStack()->undo();
+
     // Export: a valid COCO file that holds the mask (read back through core's importer).
     const QString coco = dir.filePath(QStringLiteral("instances.json"));
     QVERIFY2(window.exportCoco(coco), qPrintable(window.lastError()));
