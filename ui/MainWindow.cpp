@@ -5,6 +5,7 @@
 #include "core/annotation/Project.h"
 #include "core/refine/Refinement.h"
 #include "ui/canvas/ImageCanvas.h"
+#include "ui/canvas/PolygonEditing.h"
 #include "ui/explore/PromptHistoryPanel.h"
 #include "ui/explore/PromptPlots.h"
 #include "ui/inference/InferenceService.h"
@@ -42,6 +43,7 @@
 #include <QActionGroup>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLineF>
 #include <QTableWidget>
 
 #include <opencv2/imgproc.hpp>
@@ -230,7 +232,9 @@ void MainWindow::createActions()
     // Undo and redo are created with the session (createAnnotationDock), which owns the stack.
     mDeleteMaskAction = new QAction(tr("&Delete Mask"), this);
     mDeleteMaskAction->setShortcuts({QKeySequence(QKeySequence::Delete), QKeySequence(Qt::Key_Backspace)});
-    connect(mDeleteMaskAction, &QAction::triggered, this, [this] { deleteMask(mSelectedAnnotation); });
+    connect(mDeleteMaskAction, &QAction::triggered, this, [this] {
+        if (!deleteActiveVertex()) deleteMask(mSelectedAnnotation);
+    });
     mCleanUpAction = new QAction(tr("&Clean Up Mask"), this);
     mCleanUpAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
     mCleanUpAction->setToolTip(tr("Refinement and dynamic selection: snap the boundary to image edges, remove "
@@ -996,6 +1000,9 @@ void MainWindow::createToolActions()
         {Tool::Brush, tr("&Brush"), tr("Paint onto the selected mask (or a new one); one stroke is one undo step"), Qt::Key_B},
         {Tool::Eraser, tr("&Eraser"), tr("Erase from the selected mask; one stroke is one undo step"), Qt::Key_E},
         {Tool::FillHole, tr("&Fill Hole"), tr("Click inside a hole of the selected mask to fill it"), Qt::Key_F},
+        {Tool::Polygon, tr("&Polygon"),
+         tr("Edit the selected mask's outline: drag a vertex, click an edge to insert one, Delete removes the last one clicked"),
+         Qt::Key_P},
     };
     auto* toolBar = new QToolBar(tr("Tools"), this);
     toolBar->setObjectName(QStringLiteral("toolsToolBar"));
@@ -1041,7 +1048,52 @@ void MainWindow::setTool(Tool tool)
     if (QAction* action = mToolActions[static_cast<int>(tool)]) action->setChecked(true);
     const bool painting = tool == Tool::Brush || tool == Tool::Eraser;
     mCanvas->setBrushCursor(painting ? mBrushRadius : 0);
-    mCanvas->setCursor(tool == Tool::Select ? Qt::ArrowCursor : Qt::CrossCursor);
+    mCanvas->setCursor(tool == Tool::Select || tool == Tool::Polygon ? Qt::ArrowCursor : Qt::CrossCursor);
+    refreshEditPolygons();
+}
+
+void MainWindow::refreshEditPolygons()
+{
+    if (mTool != Tool::Polygon || mSelectedAnnotation == 0) {
+        mPolygons.clear();
+        mActivePolygon = mActiveVertex = -1;
+    } else if (mKeepPolygonsOnce) {
+        mKeepPolygonsOnce = false;
+    } else if (!mDraggingVertex) {
+        mPolygons = maskToEditablePolygons(mSession->maskOf(mSelectedAnnotation));
+        if (mActivePolygon >= mPolygons.size() || (mActivePolygon >= 0 && mActiveVertex >= mPolygons[mActivePolygon].size()))
+            mActivePolygon = mActiveVertex = -1;
+    }
+    mCanvas->setEditPolygons(mPolygons, mActivePolygon, mActiveVertex);
+}
+
+void MainWindow::commitPolygonEdit(const QVector<QPolygonF>& before, const QString& what)
+{
+    const cv::Mat mask = applyPolygonEdit(mSession->maskOf(mSelectedAnnotation), before, mPolygons);
+    QString error;
+    if (cv::countNonZero(mask) == 0) {
+        if (!mSession->removeAnnotation(mSelectedAnnotation, &error)) fail(error);
+        return;
+    }
+    // The refresh that the change triggers (synchronously) keeps the edited polygons.
+    mKeepPolygonsOnce = true;
+    const bool ok = mSession->replaceMask(mSelectedAnnotation, mask, what, &error);
+    mKeepPolygonsOnce = false;
+    if (!ok) fail(error);
+    mCanvas->setEditPolygons(mPolygons, mActivePolygon, mActiveVertex);
+}
+
+bool MainWindow::deleteActiveVertex()
+{
+    if (mTool != Tool::Polygon || mActivePolygon < 0 || mActivePolygon >= mPolygons.size()) return false;
+    const QVector<QPolygonF> before = mPolygons;
+    QPolygonF& polygon = mPolygons[mActivePolygon];
+    if (mActiveVertex < 0 || mActiveVertex >= polygon.size()) return false;
+    polygon.remove(mActiveVertex);
+    if (polygon.size() < 3) mPolygons.remove(mActivePolygon); // a part (or hole) with too few points goes
+    mActivePolygon = mActiveVertex = -1;
+    commitPolygonEdit(before, tr("Delete vertex"));
+    return true;
 }
 
 void MainWindow::setBrushRadius(int radius)
@@ -1054,6 +1106,29 @@ void MainWindow::setBrushRadius(int radius)
 void MainWindow::onPointerPressed(const QPointF& imagePos)
 {
     switch (mTool) {
+    case Tool::Polygon: {
+        const double tolerance = 6.0 / mCanvas->screenPixelsPerImagePixel();
+        PolygonHit hit = findVertex(mPolygons, imagePos, tolerance);
+        mInsertedVertex = false;
+        mPolygonsBefore = mPolygons;
+        if (!hit.valid()) {
+            hit = findEdge(mPolygons, imagePos, tolerance);
+            if (hit.valid()) {
+                mPolygons[hit.polygon].insert(hit.vertex, hit.point);
+                mInsertedVertex = true;
+                mInsertedAt = hit.point;
+            }
+        }
+        if (!hit.valid()) { // elsewhere: select the mask there
+            selectAnnotation(mCanvas->layerAt(imagePos));
+            return;
+        }
+        mActivePolygon = hit.polygon;
+        mActiveVertex = hit.vertex;
+        mDraggingVertex = true;
+        mCanvas->setEditPolygons(mPolygons, mActivePolygon, mActiveVertex);
+        return;
+    }
     case Tool::Select:
         selectAnnotation(mCanvas->layerAt(imagePos));
         return;
@@ -1097,6 +1172,10 @@ void MainWindow::onPointerPressed(const QPointF& imagePos)
 void MainWindow::onPointerDragged(const QPointF& imagePos)
 {
     if (mStroke.active) paintStroke(imagePos);
+    if (mDraggingVertex) {
+        mPolygons[mActivePolygon][mActiveVertex] = imagePos;
+        mCanvas->setEditPolygons(mPolygons, mActivePolygon, mActiveVertex);
+    }
 }
 
 void MainWindow::paintStroke(const QPointF& to)
@@ -1121,6 +1200,19 @@ void MainWindow::paintStroke(const QPointF& to)
 
 void MainWindow::onPointerReleased(const QPointF& imagePos)
 {
+    if (mDraggingVertex) {
+        mPolygons[mActivePolygon][mActiveVertex] = imagePos;
+        mDraggingVertex = false;
+        // A vertex inserted and not moved changes no pixel: it only joins the outline.
+        if (mInsertedVertex && QLineF(imagePos, mInsertedAt).length() * mCanvas->screenPixelsPerImagePixel() < 2) {
+            mPolygons[mActivePolygon][mActiveVertex] = mInsertedAt;
+            mCanvas->setEditPolygons(mPolygons, mActivePolygon, mActiveVertex);
+            return;
+        }
+        if (mPolygons != mPolygonsBefore)
+            commitPolygonEdit(mPolygonsBefore, mInsertedVertex ? tr("Insert vertex") : tr("Move vertex"));
+        return;
+    }
     if (!mStroke.active) return;
     paintStroke(imagePos);
     mStroke.active = false;
@@ -1412,6 +1504,7 @@ void MainWindow::refreshOverlays()
     for (auto& layer : layers) layer.selected = layer.id == mSelectedAnnotation;
     mCanvas->setMaskLayers(layers);
     refreshAnnotationList();
+    refreshEditPolygons();
 }
 
 void MainWindow::openSessionFor(const QString& imagePath)

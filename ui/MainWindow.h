@@ -10,6 +10,8 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QPair>
+#include <QPolygonF>
+#include <QVector>
 #include <QImage>
 #include <QMainWindow>
 #include <QSize>
@@ -39,7 +41,7 @@ class MainWindow : public QMainWindow {
 
 public:
     // What the left button does on the canvas.
-    enum class Tool { Select, Brush, Eraser, FillHole };
+    enum class Tool { Select, Brush, Eraser, FillHole, Polygon };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -88,6 +90,10 @@ public:
     // Brush and eraser radius in image pixels (1..500).
     void setBrushRadius(int radius);
     int brushRadius() const { return mBrushRadius; }
+    // The selected mask's outline as editable polygons while the polygon tool is on.
+    const QVector<QPolygonF>& editPolygons() const { return mPolygons; }
+    // Deletes the active vertex (the last one clicked) with the polygon tool; one undo step.
+    bool deleteActiveVertex();
 
     // Auto-annotates images in the background with "category: prompt" pairs (one request per
     // image and prompt; each mask split into its instances); a progress dialog shows the ETA and
@@ -224,7 +230,17 @@ private:
         cv::Mat mask;    // the mask being painted (CV_8UC1 0/255, image size)
         QPointF last;
     } mStroke;
-    QAction* mToolActions[4] = {};
+    QAction* mToolActions[5] = {};
+    QVector<QPolygonF> mPolygons;       // the polygon tool's view of the selected mask
+    QVector<QPolygonF> mPolygonsBefore; // at the start of a vertex drag
+    int mActivePolygon = -1, mActiveVertex = -1;
+    bool mDraggingVertex = false, mInsertedVertex = false;
+    // After a polygon edit the edited polygons stay as they are (not re-traced from the mask), so
+    // an inserted vertex survives; any other change of the mask re-traces them.
+    bool mKeepPolygonsOnce = false;
+    QPointF mInsertedAt;
+    void refreshEditPolygons();
+    void commitPolygonEdit(const QVector<QPolygonF>& before, const QString& what);
     QAction* mShortcutsAction = nullptr;
     QAction* mMergeAction = nullptr;
     QAction* mChooseCleanUpAction = nullptr;

@@ -71,6 +71,7 @@ private slots:
     void lookingAtAFolderWritesNothing();
     void cleanUpRemovesSpecksKeepsTheObjectAndUndoes();
     void brushEraserAndFillAreOneUndoStepEach();
+    void polygonVerticesMoveInsertAndDeleteWithUndoAndRedo();
 };
 
 void EditingTest::everyEditIsOneUndoStep()
@@ -307,6 +308,70 @@ void EditingTest::brushEraserAndFillAreOneUndoStepEach()
     stroke({20.5, 20.5}, {40.5, 20.5});
     QCOMPARE(window.session()->annotationsOf(image).size(), 2);
     QVERIFY(window.selectedAnnotation() != id && window.selectedAnnotation() != 0);
+}
+
+void EditingTest::polygonVerticesMoveInsertAndDeleteWithUndoAndRedo()
+{
+    QTemporaryDir dir;
+    const QString image = writeDiscImage(dir);
+    MainWindow window;
+    window.resize(900, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openFolder(dir.path()));
+    ImageCanvas* canvas = window.canvas();
+    QString error;
+    cv::Mat square = cv::Mat::zeros(160, 200, CV_8UC1);
+    cv::rectangle(square, cv::Rect(60, 40, 80, 80), 255, cv::FILLED); // pixels 60..139 x 40..119
+    const qint64 id = window.session()->addModelMask(image, QStringLiteral("box"), outcomeOf(image, square, QStringLiteral("the box")),
+                                                     QStringLiteral("test"), &error);
+    window.selectAnnotation(id);
+    window.setTool(MainWindow::Tool::Polygon);
+    QCOMPARE(window.editPolygons().size(), 1);
+    QCOMPARE(window.editPolygons().first().size(), 4); // a square's four corners
+    QUndoStack* undo = window.session()->undoStack();
+    const auto at = [&](QPointF p) { return canvas->mapFromImage(p).toPoint(); };
+    const auto drag = [&](QPointF from, QPointF to) {
+        QTest::mousePress(canvas, Qt::LeftButton, {}, at(from));
+        for (int i = 1; i <= 5; ++i) QTest::mouseMove(canvas, at(from + (to - from) * (i / 5.0)));
+        QTest::mouseRelease(canvas, Qt::LeftButton, {}, at(to));
+    };
+
+    // Drag the bottom-right corner (centre of pixel 139, 119) out by 20 px: one step.
+    const int steps = undo->index();
+    drag({139.5, 119.5}, {159.5, 139.5});
+    QCOMPARE(undo->index(), steps + 1);
+    cv::Mat moved = window.session()->maskOf(id);
+    QCOMPARE(moved.at<uchar>(125, 145), uchar(255)); // inside the grown corner
+    QCOMPARE(moved.at<uchar>(45, 65), uchar(255));   // the rest as it was
+    QCOMPARE(moved.at<uchar>(30, 65), uchar(0));
+    // The corner pulled out only adds pixels (the two edges pivot about their other ends), and
+    // nothing above or left of the square changes.
+    QCOMPARE(cv::countNonZero(square & ~moved), 0);
+    QCOMPARE(cv::countNonZero(moved(cv::Rect(0, 0, 200, 40))), 0);
+    QCOMPARE(cv::countNonZero(moved(cv::Rect(0, 0, 60, 160))), 0);
+    undo->undo();
+    QVERIFY(same(window.session()->maskOf(id), square));
+    undo->redo();
+    QVERIFY(same(window.session()->maskOf(id), moved));
+    undo->undo();
+
+    // Click the top edge: a vertex joins the outline (no pixel changes, no undo step); drag it up.
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, at({100.5, 40.5}));
+    QCOMPARE(undo->index(), steps);
+    QCOMPARE(window.editPolygons().first().size(), 5);
+    drag({100.5, 40.5}, {100.5, 20.5});
+    QCOMPARE(undo->index(), steps + 1);
+    QCOMPARE(window.session()->maskOf(id).at<uchar>(30, 100), uchar(255)); // the new peak
+    QCOMPARE(window.session()->maskOf(id).at<uchar>(30, 62), uchar(0));
+    QCOMPARE(window.editPolygons().first().size(), 5);
+
+    // Delete the peak again (it is the active vertex): back to the square's pixels.
+    QVERIFY(window.deleteActiveVertex());
+    QCOMPARE(undo->index(), steps + 2);
+    QVERIFY(same(window.session()->maskOf(id), square));
+    undo->undo();
+    QCOMPARE(window.session()->maskOf(id).at<uchar>(30, 100), uchar(255));
 }
 
 QTEST_MAIN(EditingTest)

@@ -196,6 +196,16 @@ void ImageCanvas::setBrushCursor(double radius)
     update();
 }
 
+void ImageCanvas::setEditPolygons(const QVector<QPolygonF>& polygons, int activePolygon, int activeVertex)
+{
+    mEditPolygons = polygons;
+    mActivePolygon = activePolygon;
+    mActiveVertex = activeVertex;
+    update();
+}
+
+double ImageCanvas::screenPixelsPerImagePixel() const { return viewScale(); }
+
 qint64 ImageCanvas::layerAt(const QPointF& imagePos) const
 {
     const QPoint p(int(std::floor(imagePos.x())), int(std::floor(imagePos.y())));
@@ -225,6 +235,20 @@ void ImageCanvas::paintOverlays(QPainter& painter)
         painter.setPen(pen);
         painter.setBrush(Qt::NoBrush);
         painter.drawPath(layer.outline);
+    }
+    if (!mEditPolygons.isEmpty()) {
+        const double handle = 3.5 / viewScale(); // 7 screen pixels wide at any zoom
+        QPen pen(QColor(255, 230, 0), 1.5);
+        pen.setCosmetic(true);
+        painter.setPen(pen);
+        painter.setBrush(Qt::NoBrush);
+        for (const auto& polygon : mEditPolygons) painter.drawPolygon(polygon);
+        for (int i = 0; i < mEditPolygons.size(); ++i)
+            for (int j = 0; j < mEditPolygons[i].size(); ++j) {
+                const bool active = i == mActivePolygon && j == mActiveVertex;
+                painter.setBrush(active ? QColor(255, 60, 0) : QColor(255, 255, 255));
+                painter.drawRect(QRectF(mEditPolygons[i][j] - QPointF(handle, handle), QSizeF(2 * handle, 2 * handle)));
+            }
     }
     if (mBrushRadius > 0 && mPointer.x() >= 0) {
         QPen pen(Qt::white, 1.5);

@@ -10,6 +10,7 @@
 
 #include <QImage>
 #include <QPointF>
+#include <QPolygonF>
 #include <QRectF>
 #include <QVector>
 #include <QWidget>
@@ -53,6 +54,10 @@ public:
     // A circle of this radius (image pixels) follows the pointer, for the brush and the eraser;
     // 0 hides it.
     void setBrushCursor(double radius);
+    // The polygons being edited, drawn with their vertices as handles (the active one filled).
+    void setEditPolygons(const QVector<QPolygonF>& polygons, int activePolygon = -1, int activeVertex = -1);
+    // Widget (screen) pixels per image pixel: for hit tests at a constant screen distance.
+    double screenPixelsPerImagePixel() const;
     // The topmost mask layer covering an image point, or 0.
     qint64 layerAt(const QPointF& imagePos) const;
 
@@ -104,6 +109,8 @@ private:
     QVector<MaskLayer> mMaskLayers;
     bool mTintsVisible = true;
     double mBrushRadius = 0;
+    QVector<QPolygonF> mEditPolygons;
+    int mActivePolygon = -1, mActiveVertex = -1;
     QPointF mPointer{-1, -1}; // last pointer position in image pixels
     bool mDrawing = false;
     // mLevels[0] is mImage in a format that paints fast; each further level halves the previous
