@@ -111,6 +111,30 @@
         <source>Merge masks</source>
         <translation>Masken zusammenführen</translation>
     </message>
+    <message>
+        <source>Import COCO</source>
+        <translation>COCO importieren</translation>
+    </message>
+    <message>
+        <source>Import mask</source>
+        <translation>Maske importieren</translation>
+    </message>
+    <message>
+        <source>%1 annotations imported from “%2” (%3 new images; %4 images in the file).</source>
+        <translation>%1 Annotationen aus „%2“ importiert (%3 neue Bilder; %4 Bilder in der Datei).</translation>
+    </message>
+    <message>
+        <source>Cannot import “%1”: %2</source>
+        <translation>„%1“ kann nicht importiert werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 files, %2 shapes written to “%3”.</source>
+        <translation>%1 Dateien, %2 Formen nach „%3“ geschrieben.</translation>
+    </message>
+    <message>
+        <source>Cannot export: %1</source>
+        <translation>Export nicht möglich: %1</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>
@@ -793,6 +817,90 @@ star: every star</translation>
     <message>
         <source>Esc in the prompt box</source>
         <translation>Esc im Prompt-Feld</translation>
+    </message>
+    <message>
+        <source>Export &amp;As</source>
+        <translation>Exportieren &amp;als</translation>
+    </message>
+    <message>
+        <source>labelme JSON…</source>
+        <translation>labelme-JSON…</translation>
+    </message>
+    <message>
+        <source>YOLO Segmentation…</source>
+        <translation>YOLO-Segmentierung…</translation>
+    </message>
+    <message>
+        <source>PNG Masks…</source>
+        <translation>PNG-Masken…</translation>
+    </message>
+    <message>
+        <source>Export Into Folder</source>
+        <translation>In Ordner exportieren</translation>
+    </message>
+    <message>
+        <source>&amp;Import COCO…</source>
+        <translation>COCO &amp;importieren…</translation>
+    </message>
+    <message>
+        <source>Open the folder of the images first.</source>
+        <translation>Öffnen Sie zuerst den Ordner mit den Bildern.</translation>
+    </message>
+    <message>
+        <source>Import COCO</source>
+        <translation>COCO importieren</translation>
+    </message>
+    <message>
+        <source>Clean Up, &amp;Choosing…</source>
+        <translation>Bereinigen mit &amp;Auswahl…</translation>
+    </message>
+    <message>
+        <source>Every clean-up candidate with its scores; pick one</source>
+        <translation>Alle Bereinigungskandidaten mit ihren Scores; wählen Sie einen aus</translation>
+    </message>
+    <message>
+        <source>Clean Up New Masks &amp;Automatically</source>
+        <translation>&amp;Neue Masken automatisch bereinigen</translation>
+    </message>
+    <message>
+        <source>There is no candidate %1.</source>
+        <translation>Es gibt keinen Kandidaten %1.</translation>
+    </message>
+    <message>
+        <source>Cleaned up: %1 (chosen)</source>
+        <translation>Bereinigt: %1 (ausgewählt)</translation>
+    </message>
+    <message>
+        <source>Clean-up candidates</source>
+        <translation>Bereinigungskandidaten</translation>
+    </message>
+    <message>
+        <source>%1: score %2 (stability %3, edges %4)</source>
+        <translation>%1: Score %2 (Stabilität %3, Kanten %4)</translation>
+    </message>
+    <message>
+        <source>  ← selected</source>
+        <translation>  ← ausgewählt</translation>
+    </message>
+    <message>
+        <source>&amp;Polygon</source>
+        <translation>P&amp;olygon</translation>
+    </message>
+    <message>
+        <source>Edit the selected mask&apos;s outline: drag a vertex, click an edge to insert one, Delete removes the last one clicked</source>
+        <translation>Umriss der ausgewählten Maske bearbeiten: Eckpunkt ziehen, auf eine Kante klicken, um einen einzufügen; Entf entfernt den zuletzt angeklickten</translation>
+    </message>
+    <message>
+        <source>Delete vertex</source>
+        <translation>Eckpunkt löschen</translation>
+    </message>
+    <message>
+        <source>Insert vertex</source>
+        <translation>Eckpunkt einfügen</translation>
+    </message>
+    <message>
+        <source>Move vertex</source>
+        <translation>Eckpunkt verschieben</translation>
     </message>
 </context>
 <context>

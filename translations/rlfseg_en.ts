@@ -111,6 +111,30 @@
         <source>Merge masks</source>
         <translation>Merge masks</translation>
     </message>
+    <message>
+        <source>Import COCO</source>
+        <translation>Import COCO</translation>
+    </message>
+    <message>
+        <source>Import mask</source>
+        <translation>Import mask</translation>
+    </message>
+    <message>
+        <source>%1 annotations imported from “%2” (%3 new images; %4 images in the file).</source>
+        <translation>%1 annotations imported from “%2” (%3 new images; %4 images in the file).</translation>
+    </message>
+    <message>
+        <source>Cannot import “%1”: %2</source>
+        <translation>Cannot import “%1”: %2</translation>
+    </message>
+    <message>
+        <source>%1 files, %2 shapes written to “%3”.</source>
+        <translation>%1 files, %2 shapes written to “%3”.</translation>
+    </message>
+    <message>
+        <source>Cannot export: %1</source>
+        <translation>Cannot export: %1</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>
@@ -793,6 +817,90 @@ star: every star</translation>
     <message>
         <source>Esc in the prompt box</source>
         <translation>Esc in the prompt box</translation>
+    </message>
+    <message>
+        <source>Export &amp;As</source>
+        <translation>Export &amp;As</translation>
+    </message>
+    <message>
+        <source>labelme JSON…</source>
+        <translation>labelme JSON…</translation>
+    </message>
+    <message>
+        <source>YOLO Segmentation…</source>
+        <translation>YOLO Segmentation…</translation>
+    </message>
+    <message>
+        <source>PNG Masks…</source>
+        <translation>PNG Masks…</translation>
+    </message>
+    <message>
+        <source>Export Into Folder</source>
+        <translation>Export Into Folder</translation>
+    </message>
+    <message>
+        <source>&amp;Import COCO…</source>
+        <translation>&amp;Import COCO…</translation>
+    </message>
+    <message>
+        <source>Open the folder of the images first.</source>
+        <translation>Open the folder of the images first.</translation>
+    </message>
+    <message>
+        <source>Import COCO</source>
+        <translation>Import COCO</translation>
+    </message>
+    <message>
+        <source>Clean Up, &amp;Choosing…</source>
+        <translation>Clean Up, &amp;Choosing…</translation>
+    </message>
+    <message>
+        <source>Every clean-up candidate with its scores; pick one</source>
+        <translation>Every clean-up candidate with its scores; pick one</translation>
+    </message>
+    <message>
+        <source>Clean Up New Masks &amp;Automatically</source>
+        <translation>Clean Up New Masks &amp;Automatically</translation>
+    </message>
+    <message>
+        <source>There is no candidate %1.</source>
+        <translation>There is no candidate %1.</translation>
+    </message>
+    <message>
+        <source>Cleaned up: %1 (chosen)</source>
+        <translation>Cleaned up: %1 (chosen)</translation>
+    </message>
+    <message>
+        <source>Clean-up candidates</source>
+        <translation>Clean-up candidates</translation>
+    </message>
+    <message>
+        <source>%1: score %2 (stability %3, edges %4)</source>
+        <translation>%1: score %2 (stability %3, edges %4)</translation>
+    </message>
+    <message>
+        <source>  ← selected</source>
+        <translation>  ← selected</translation>
+    </message>
+    <message>
+        <source>&amp;Polygon</source>
+        <translation>&amp;Polygon</translation>
+    </message>
+    <message>
+        <source>Edit the selected mask&apos;s outline: drag a vertex, click an edge to insert one, Delete removes the last one clicked</source>
+        <translation>Edit the selected mask&apos;s outline: drag a vertex, click an edge to insert one, Delete removes the last one clicked</translation>
+    </message>
+    <message>
+        <source>Delete vertex</source>
+        <translation>Delete vertex</translation>
+    </message>
+    <message>
+        <source>Insert vertex</source>
+        <translation>Insert vertex</translation>
+    </message>
+    <message>
+        <source>Move vertex</source>
+        <translation>Move vertex</translation>
     </message>
 </context>
 <context>

@@ -111,6 +111,30 @@
         <source>Merge masks</source>
         <translation>Fusionar máscaras</translation>
     </message>
+    <message>
+        <source>Import COCO</source>
+        <translation>Importar COCO</translation>
+    </message>
+    <message>
+        <source>Import mask</source>
+        <translation>Importar máscara</translation>
+    </message>
+    <message>
+        <source>%1 annotations imported from “%2” (%3 new images; %4 images in the file).</source>
+        <translation>%1 anotaciones importadas de «%2» (%3 imágenes nuevas; %4 imágenes en el archivo).</translation>
+    </message>
+    <message>
+        <source>Cannot import “%1”: %2</source>
+        <translation>No se puede importar «%1»: %2</translation>
+    </message>
+    <message>
+        <source>%1 files, %2 shapes written to “%3”.</source>
+        <translation>%1 archivos y %2 formas escritos en «%3».</translation>
+    </message>
+    <message>
+        <source>Cannot export: %1</source>
+        <translation>No se puede exportar: %1</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>
@@ -793,6 +817,90 @@ star: every star</translation>
     <message>
         <source>Esc in the prompt box</source>
         <translation>Esc en el cuadro del prompt</translation>
+    </message>
+    <message>
+        <source>Export &amp;As</source>
+        <translation>Exportar c&amp;omo</translation>
+    </message>
+    <message>
+        <source>labelme JSON…</source>
+        <translation>JSON de labelme…</translation>
+    </message>
+    <message>
+        <source>YOLO Segmentation…</source>
+        <translation>Segmentación YOLO…</translation>
+    </message>
+    <message>
+        <source>PNG Masks…</source>
+        <translation>Máscaras PNG…</translation>
+    </message>
+    <message>
+        <source>Export Into Folder</source>
+        <translation>Exportar a una carpeta</translation>
+    </message>
+    <message>
+        <source>&amp;Import COCO…</source>
+        <translation>&amp;Importar COCO…</translation>
+    </message>
+    <message>
+        <source>Open the folder of the images first.</source>
+        <translation>Abra primero la carpeta de las imágenes.</translation>
+    </message>
+    <message>
+        <source>Import COCO</source>
+        <translation>Importar COCO</translation>
+    </message>
+    <message>
+        <source>Clean Up, &amp;Choosing…</source>
+        <translation>Limpiar y eleg&amp;ir…</translation>
+    </message>
+    <message>
+        <source>Every clean-up candidate with its scores; pick one</source>
+        <translation>Todos los candidatos de limpieza con sus puntuaciones; elija uno</translation>
+    </message>
+    <message>
+        <source>Clean Up New Masks &amp;Automatically</source>
+        <translation>Limpiar &amp;automáticamente las máscaras nuevas</translation>
+    </message>
+    <message>
+        <source>There is no candidate %1.</source>
+        <translation>No existe el candidato %1.</translation>
+    </message>
+    <message>
+        <source>Cleaned up: %1 (chosen)</source>
+        <translation>Limpieza realizada: %1 (elegido)</translation>
+    </message>
+    <message>
+        <source>Clean-up candidates</source>
+        <translation>Candidatos de limpieza</translation>
+    </message>
+    <message>
+        <source>%1: score %2 (stability %3, edges %4)</source>
+        <translation>%1: puntuación %2 (estabilidad %3, bordes %4)</translation>
+    </message>
+    <message>
+        <source>  ← selected</source>
+        <translation>  ← seleccionado</translation>
+    </message>
+    <message>
+        <source>&amp;Polygon</source>
+        <translation>P&amp;olígono</translation>
+    </message>
+    <message>
+        <source>Edit the selected mask&apos;s outline: drag a vertex, click an edge to insert one, Delete removes the last one clicked</source>
+        <translation>Editar el contorno de la máscara seleccionada: arrastre un vértice, haga clic en un borde para insertar uno; Supr elimina el último en el que se hizo clic</translation>
+    </message>
+    <message>
+        <source>Delete vertex</source>
+        <translation>Eliminar vértice</translation>
+    </message>
+    <message>
+        <source>Insert vertex</source>
+        <translation>Insertar vértice</translation>
+    </message>
+    <message>
+        <source>Move vertex</source>
+        <translation>Mover vértice</translation>
     </message>
 </context>
 <context>

@@ -111,6 +111,30 @@
         <source>Merge masks</source>
         <translation>合并掩码</translation>
     </message>
+    <message>
+        <source>Import COCO</source>
+        <translation>导入 COCO</translation>
+    </message>
+    <message>
+        <source>Import mask</source>
+        <translation>导入掩码</translation>
+    </message>
+    <message>
+        <source>%1 annotations imported from “%2” (%3 new images; %4 images in the file).</source>
+        <translation>已从“%2”导入 %1 个标注（%3 张新图像；文件中共有 %4 张图像）。</translation>
+    </message>
+    <message>
+        <source>Cannot import “%1”: %2</source>
+        <translation>无法导入“%1”：%2</translation>
+    </message>
+    <message>
+        <source>%1 files, %2 shapes written to “%3”.</source>
+        <translation>已将 %1 个文件、%2 个形状写入“%3”。</translation>
+    </message>
+    <message>
+        <source>Cannot export: %1</source>
+        <translation>无法导出：%1</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>
@@ -789,6 +813,90 @@ star: every star</translation>
     <message>
         <source>Esc in the prompt box</source>
         <translation>提示词框中的 Esc 键</translation>
+    </message>
+    <message>
+        <source>Export &amp;As</source>
+        <translation>导出为(&amp;A)</translation>
+    </message>
+    <message>
+        <source>labelme JSON…</source>
+        <translation>labelme JSON…</translation>
+    </message>
+    <message>
+        <source>YOLO Segmentation…</source>
+        <translation>YOLO 分割…</translation>
+    </message>
+    <message>
+        <source>PNG Masks…</source>
+        <translation>PNG 掩码…</translation>
+    </message>
+    <message>
+        <source>Export Into Folder</source>
+        <translation>导出到文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Import COCO…</source>
+        <translation>导入 COCO(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Open the folder of the images first.</source>
+        <translation>请先打开图像所在的文件夹。</translation>
+    </message>
+    <message>
+        <source>Import COCO</source>
+        <translation>导入 COCO</translation>
+    </message>
+    <message>
+        <source>Clean Up, &amp;Choosing…</source>
+        <translation>清理并选择(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Every clean-up candidate with its scores; pick one</source>
+        <translation>列出所有清理候选项及其得分；从中选择一个</translation>
+    </message>
+    <message>
+        <source>Clean Up New Masks &amp;Automatically</source>
+        <translation>自动清理新掩码(&amp;A)</translation>
+    </message>
+    <message>
+        <source>There is no candidate %1.</source>
+        <translation>不存在候选项 %1。</translation>
+    </message>
+    <message>
+        <source>Cleaned up: %1 (chosen)</source>
+        <translation>已清理：%1（手动选择）</translation>
+    </message>
+    <message>
+        <source>Clean-up candidates</source>
+        <translation>清理候选项</translation>
+    </message>
+    <message>
+        <source>%1: score %2 (stability %3, edges %4)</source>
+        <translation>%1：得分 %2（稳定性 %3，边缘 %4）</translation>
+    </message>
+    <message>
+        <source>  ← selected</source>
+        <translation>  ← 已选</translation>
+    </message>
+    <message>
+        <source>&amp;Polygon</source>
+        <translation>多边形(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Edit the selected mask&apos;s outline: drag a vertex, click an edge to insert one, Delete removes the last one clicked</source>
+        <translation>编辑所选掩码的轮廓：拖动顶点，单击边以插入顶点，按 Delete 键删除最后单击的顶点</translation>
+    </message>
+    <message>
+        <source>Delete vertex</source>
+        <translation>删除顶点</translation>
+    </message>
+    <message>
+        <source>Insert vertex</source>
+        <translation>插入顶点</translation>
+    </message>
+    <message>
+        <source>Move vertex</source>
+        <translation>移动顶点</translation>
     </message>
 </context>
 <context>
