@@ -34,6 +34,7 @@
 #include <QMimeData>
 #include <QPainter>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QProgressDialog>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -370,7 +371,7 @@ void MainWindow::createImageListDock()
     mImageList->setObjectName(QStringLiteral("imageList"));
     mImageList->setIconSize(QSize(kThumbnailSide, kThumbnailSide));
     mImageList->setUniformItemSizes(true);
-    mImageList->setSelectionMode(QAbstractItemView::SingleSelection);
+    mImageList->setSelectionMode(QAbstractItemView::ExtendedSelection); // several, for auto-annotate
     mImageList->viewport()->installEventFilter(this);
     connect(mImageList, &QListWidget::currentRowChanged, this, &MainWindow::onImageListRowChanged);
     connect(mImageList->verticalScrollBar(), &QScrollBar::valueChanged, this,
@@ -1513,7 +1514,20 @@ void MainWindow::openSessionFor(const QString& imagePath)
     if (mSession->isOpen() && mSession->projectPath() == AnnotationSession::projectFileFor(folder)) return;
     autosave();
     QString error;
-    if (!mSession->openFolder(folder, &error)) {
+    const auto recover = [this, folder](int edits) {
+        if (!mAskBeforeRecovery) return true;
+        QMessageBox box(QMessageBox::Question, tr("Recover unsaved work"),
+                        tr("The last session in “%1” ended without saving. Its %n edit(s) are in the journal.", nullptr, edits)
+                            .arg(QDir::toNativeSeparators(folder)),
+                        QMessageBox::NoButton, this);
+        box.setInformativeText(tr("Recover them? Discarding deletes them for good."));
+        QPushButton* recoverButton = box.addButton(tr("Recover"), QMessageBox::AcceptRole);
+        box.addButton(tr("Discard"), QMessageBox::DestructiveRole);
+        box.setDefaultButton(recoverButton);
+        box.exec();
+        return box.clickedButton() == recoverButton;
+    };
+    if (!mSession->openFolder(folder, &error, recover)) {
         mSession->close();
         fail(error);
         return;
@@ -1627,9 +1641,13 @@ void MainWindow::chooseAutoAnnotate()
     text->setPlainText(settings.value(QStringLiteral("AutoAnnotate/prompts")).toString());
     layout->addWidget(text);
     auto* all = new QRadioButton(tr("All %n image(s) in the list", nullptr, std::max(1, mImageList->count())), &dialog);
+    const int selectedCount = static_cast<int>(mImageList->selectedItems().size());
+    auto* selected = new QRadioButton(tr("The %n selected image(s)", nullptr, std::max(1, selectedCount)), &dialog);
+    selected->setEnabled(selectedCount > 1);
     auto* current = new QRadioButton(tr("This image only"), &dialog);
-    (mImageList->count() > 1 ? all : current)->setChecked(true);
+    (selectedCount > 1 ? selected : mImageList->count() > 1 ? all : current)->setChecked(true);
     layout->addWidget(all);
+    layout->addWidget(selected);
     layout->addWidget(current);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
@@ -1649,6 +1667,8 @@ void MainWindow::chooseAutoAnnotate()
     QStringList images;
     if (all->isChecked() && mImageList->count() > 0)
         for (int row = 0; row < mImageList->count(); ++row) images.append(mImageList->item(row)->data(kPathRole).toString());
+    else if (selected->isChecked())
+        for (const QListWidgetItem* item : mImageList->selectedItems()) images.append(item->data(kPathRole).toString());
     else if (!mCurrentImagePath.isEmpty())
         images.append(mCurrentImagePath);
     autoAnnotate(images, prompts);

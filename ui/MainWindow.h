@@ -70,6 +70,9 @@ public:
     bool exportCoco(const QString& path);
     QString lastReport() const { return mLastReport; }
     bool importCoco(const QString& path);
+    // Whether opening a folder whose last session ended without saving asks before replaying its
+    // edits (the app: yes; tests: no, they are replayed).
+    void setAskBeforeRecovery(bool ask) { mAskBeforeRecovery = ask; }
     // The selected mask (0: none); selecting highlights it on the canvas and in the list.
     qint64 selectedAnnotation() const { return mSelectedAnnotation; }
     void selectAnnotation(qint64 id);
@@ -238,6 +241,7 @@ private:
     // After a polygon edit the edited polygons stay as they are (not re-traced from the mask), so
     // an inserted vertex survives; any other change of the mask re-traces them.
     bool mKeepPolygonsOnce = false;
+    bool mAskBeforeRecovery = false;
     QPointF mInsertedAt;
     void refreshEditPolygons();
     void commitPolygonEdit(const QVector<QPolygonF>& before, const QString& what);

@@ -131,6 +131,7 @@ int main(int argc, char* argv[])
     }
 
     rlfseg::ui::MainWindow window;
+    window.setAskBeforeRecovery(!parser.isSet(screenshotOption)); // a screenshot run must not wait on a dialog
     window.show();
     const QStringList paths = parser.positionalArguments();
     if (!paths.isEmpty() && !window.openPaths(paths))

@@ -123,6 +123,22 @@ void EditingTest::everyEditIsOneUndoStep()
     QCOMPARE(other.recoveredEdits() > 0, true);
     QCOMPARE(other.annotationsOf(image).size(), 1);
     QVERIFY(same(other.maskOf(other.annotationsOf(image).first()), discMask(30)));
+
+    // Asked, the user may decline: the journal is then discarded, and the project is what was saved.
+    AnnotationSession declined;
+    int asked = 0;
+    QVERIFY(declined.openFolder(dir.path(), &error, [&](int edits) {
+        asked = edits;
+        return false;
+    }));
+    QVERIFY(asked > 0);
+    QCOMPARE(declined.recoveredEdits(), 0);
+    QVERIFY(declined.annotationsOf(image).isEmpty());
+    AnnotationSession after;
+    bool askedAgain = false;
+    QVERIFY(after.openFolder(dir.path(), &error, [&](int) { return askedAgain = true; }));
+    QVERIFY(!askedAgain); // nothing left to recover
+    QVERIFY(after.annotationsOf(image).isEmpty());
 }
 
 void EditingTest::lookingAtAFolderWritesNothing()

@@ -151,7 +151,7 @@ QString AnnotationSession::projectFileFor(const QString& folder)
     return QDir(folder).absoluteFilePath(QString::fromLatin1(kProjectFileName));
 }
 
-bool AnnotationSession::openFolder(const QString& folder, QString* error)
+bool AnnotationSession::openFolder(const QString& folder, QString* error, const std::function<bool(int edits)>& recover)
 {
     const QString path = projectFileFor(folder);
     std::unique_ptr<annotation::Document> document;
@@ -160,8 +160,13 @@ bool AnnotationSession::openFolder(const QString& folder, QString* error)
         try {
             document = std::make_unique<annotation::Document>(annotation::Document::open(path.toStdString()));
             if (document->hasRecoverableWork()) {
-                recovered = static_cast<int>(document->recoverableEdits());
-                document->recover();
+                const int edits = static_cast<int>(document->recoverableEdits());
+                if (!recover || recover(edits)) {
+                    document->recover();
+                    recovered = edits;
+                } else {
+                    document->discardRecovery();
+                }
             }
         } catch (const std::exception& e) {
             if (error) *error = tr("Cannot open the project “%1”: %2").arg(path, QString::fromStdString(e.what()));

@@ -22,6 +22,7 @@
 #include <QUndoStack>
 #include <QVector>
 
+#include <functional>
 #include <memory>
 
 namespace rlfseg::annotation {
@@ -48,8 +49,10 @@ public:
     static QString projectFileFor(const QString& folder);
 
     // Opens the project of `folder` (or prepares a new one). False, with `error` saying why, when
-    // an existing project file cannot be read; nothing is changed on disk then.
-    bool openFolder(const QString& folder, QString* error);
+    // an existing project file cannot be read; nothing is changed on disk then. Unsaved edits of a
+    // session that ended without saving are replayed, unless `recover` (asked with their number)
+    // says no: then they are discarded.
+    bool openFolder(const QString& folder, QString* error, const std::function<bool(int edits)>& recover = {});
     void close();
     bool isOpen() const { return !mProjectPath.isEmpty(); }
     QString projectPath() const { return mProjectPath; }
