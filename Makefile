@@ -13,7 +13,7 @@ export CCACHE_MAXSIZE ?= 5G
 # Paths relative to the checkout, so a fresh clone (CI) hits the cache of an earlier one.
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: all deps configure build run test bench fuzz default-model clean help
+.PHONY: all deps configure build run test bench fuzz package default-model clean help
 
 all: build
 
@@ -23,6 +23,7 @@ help:
 	@echo "make bench  build, run the benchmarks, write docs/BENCHMARKS.md, docs/STUDIO-BENCHMARKS.md and their JSON in $(BUILD_DIR)"
 	@echo "make deps   install the missing Debian packages listed in deps/debian-packages.txt"
 	@echo "make fuzz   build the libFuzzer targets (clang, ASan, UBSan) and run each for FUZZ_SECONDS (60)"
+	@echo "make package  build the Debian package (CPack) into $(BUILD_DIR)/packages"
 	@echo "make default-model  generate the shapes data and train resources/models/default (resumable)"
 
 # $(call install-missing,LIST FILE): apt-get install whatever the list names that is not installed.
@@ -59,6 +60,11 @@ run: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+# The Debian package (CPack), in $(BUILD_DIR)/packages.
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB -B packages
+	@ls -l $(BUILD_DIR)/packages/*.deb
 
 bench: build
 	$(BUILD_DIR)/bench/rlfseg-bench --out $(BUILD_DIR)/benchmarks.json --markdown docs/BENCHMARKS.md

@@ -8,6 +8,8 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QGuiApplication>
+#include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QStringList>
@@ -130,6 +132,8 @@ int main(int argc, char* argv[])
                      qPrintable(parser.value(langOption)));
     }
 
+    QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/rlfseg-studio.svg")));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.rlfseg.Studio"));
     rlfseg::ui::MainWindow window;
     window.setAskBeforeRecovery(!parser.isSet(screenshotOption)); // a screenshot run must not wait on a dialog
     window.show();
