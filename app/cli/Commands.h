@@ -14,5 +14,6 @@ void addEvalCommand(CLI::App& app);
 void addRefineCommand(CLI::App& app);
 void addCocoCommand(CLI::App& app);
 void addAnnotateCommand(CLI::App& app);
+void addLaunchCommand(CLI::App& app);
 
 } // namespace rlfseg::cli

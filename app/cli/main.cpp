@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     rlfseg::cli::addRefineCommand(app);
     rlfseg::cli::addCocoCommand(app);
     rlfseg::cli::addAnnotateCommand(app);
+    rlfseg::cli::addLaunchCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,5 +1,7 @@
 #include "core/train/Trainer.h"
 
+#include "core/distributed/ProcessGroup.h"
+
 #include "core/data/ReferringDataset.h"
 #include "core/io/AtomicFile.h"
 #include "core/io/ImageFile.h"
@@ -23,6 +25,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -191,7 +194,15 @@ private:
     std::string saveCheckpoint(size_t stageIndex, int64_t stageStep, AdamW* optimizer, EmaWeights* ema);
     void pruneCheckpoints();
     void message(const std::string& m) {
-        if (o.onMessage) o.onMessage(m);
+        if (o.onMessage && isMain()) o.onMessage(m); // one voice for all ranks
+    }
+    bool isMain() const { return !mGroup || mGroup->isMain(); }
+    int rank() const { return mGroup ? mGroup->rank() : 0; }
+    int worldSize() const { return mGroup ? mGroup->size() : 1; }
+    // This rank's share of a global batch of `global` samples: [first, first + count).
+    std::pair<int, int> shareOf(int global) const {
+        const int count = global / worldSize();
+        return {rank() * count, count};
     }
     cv::Mat loadSquareImage(const data::ReferringSample& s) const {
         return letterbox(loadImageRgb(s.imagePath), mResolution, cv::INTER_AREA);
@@ -224,6 +235,10 @@ private:
     std::vector<int64_t> mOrder; // the current epoch's sample order (latent stages)
     int64_t mOrderEpoch = -1;
     int64_t mRefinedEpoch = -1;  // the epoch whose label refinement the mask latents hold
+    // Data parallelism (several processes, RANK / WORLD_SIZE): each rank computes its share of every
+    // batch, gradients are averaged, so all ranks take the same steps; rank 0 writes the files.
+    std::unique_ptr<distributed::ProcessGroup> mGroup;
+    int64_t mFaultStep = -1; // RLFSEG_DIST_FAULT: the global step at which this rank exits (tests)
 };
 
 void Run::openData() {
@@ -336,6 +351,24 @@ std::vector<NamedParameter> Run::trainableParameters(const StageConfig& stage) {
 }
 
 TrainSummary Run::execute() {
+    const auto environment = distributed::Environment::fromVariables();
+    if (environment.distributed()) {
+        for (const auto& s : c.stages) {
+            if (s.batchSize % environment.worldSize != 0)
+                throw Error(c.path + ": batch_size " + std::to_string(s.batchSize) + " of the " + s.kind +
+                            " stage does not divide over " + std::to_string(environment.worldSize) +
+                            " ranks; choose a multiple of WORLD_SIZE");
+            if (s.labelRefinement)
+                throw Error(c.path + ": label refinement runs in a single process for now; start without WORLD_SIZE");
+        }
+        mGroup = distributed::ProcessGroup::join(environment);
+        if (const char* fault = std::getenv("RLFSEG_DIST_FAULT")) {
+            int faultRank = -1;
+            long long faultStep = -1;
+            if (std::sscanf(fault, "%d:%lld", &faultRank, &faultStep) == 2 && faultRank == mGroup->rank())
+                mFaultStep = faultStep;
+        }
+    }
     configureRuntime(c.threads);
     const DeviceChoice device = chooseDevice(c.device);
     mDevice = torch::Device(device.device);
@@ -365,12 +398,18 @@ TrainSummary Run::execute() {
         summary.resumed = true;
         mLastCheckpoint = checkpoint;
         message("resuming from " + checkpoint + " (step " + std::to_string(mGlobalStep) + ")");
-    } else {
+    } else if (isMain()) {
         writeFileAtomically((out / "config.json").string(), c.raw.dump(2));
     }
     buildNetworks(checkpoint);
-    keepTokenizerInRun();
-    mLog = std::make_unique<TrainLog>(out, c.logFormat, mGlobalStep);
+    if (isMain()) {
+        keepTokenizerInRun();
+        mLog = std::make_unique<TrainLog>(out, c.logFormat, mGlobalStep);
+    }
+    if (mGroup) {
+        message("data parallel: " + std::to_string(worldSize()) + " ranks (Gloo)");
+        mGroup->barrier(); // every rank has read the checkpoint before rank 0 writes any new one
+    }
     message("networks: UNet " + std::to_string(mNet.parameterCount(*mNet.unet)) + ", VAE " +
             std::to_string(mNet.parameterCount(*mNet.vae)) + ", text encoder " +
             std::to_string(mNet.parameterCount(*mNet.textEncoder)) + " parameters; " + device.description);
@@ -385,8 +424,10 @@ TrainSummary Run::execute() {
     summary.lastCheckpoint = mLastCheckpoint;
     if (!mStopped) {
         const fs::path model = out / "model";
-        writeModelFolder(mNet, model.string(),
-                         json{{"training", {{"config", c.raw}, {"steps", mGlobalStep}, {"elapsed_s", elapsed()}}}});
+        if (isMain())
+            writeModelFolder(mNet, model.string(),
+                             json{{"training", {{"config", c.raw}, {"steps", mGlobalStep}, {"elapsed_s", elapsed()}}}});
+        if (mGroup) mGroup->barrier();
         summary.finished = true;
         summary.modelDirectory = model.string();
         message("model written to " + model.string());
@@ -411,7 +452,18 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
 
     LatentSet latents;
     torch::Tensor originalMaskLatents; // the labels as given, kept while refinement replaces some
-    if (stage.kind != "vae") latents = encodeLatents(mTrain, c.cleanLabels, "train");
+    if (stage.kind != "vae") {
+        // Rank 0 encodes and caches the latents; the others read its cache.
+        if (mGroup && !isMain()) mGroup->barrier();
+        latents = encodeLatents(mTrain, c.cleanLabels, "train");
+        if (mGroup && isMain()) mGroup->barrier();
+    }
+    if (mGroup) {
+        torch::NoGradGuard noGrad;
+        std::vector<at::Tensor> tensors;
+        for (const auto& p : params) tensors.push_back(p.tensor);
+        mGroup->broadcast(tensors); // the same start on every rank, whatever happened before
+    }
     if (stage.labelRefinement) originalMaskLatents = latents.maskLatents.clone();
     mRefinedEpoch = -1;
 
@@ -437,6 +489,19 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
             loss += (stage.kind == "vae" ? vaeStep(stage, index, step, micro)
                                          : latentStep(stage, index, step, micro, latents)) /
                     stage.gradientAccumulation;
+        if (mGroup && mFaultStep == mGlobalStep + 1) {
+            // RLFSEG_DIST_FAULT=RANK:STEP (tests): this rank dies here, as a crashed machine would.
+            std::fprintf(stderr, "RLFSEG_DIST_FAULT: rank %d exits at step %lld\n", rank(), static_cast<long long>(mFaultStep));
+            std::_Exit(3);
+        }
+        if (mGroup) {
+            // The gradient of the global batch: every rank's share, averaged (bucketed all-reduce).
+            std::vector<at::Tensor> gradients;
+            for (const auto& p : params)
+                if (p.tensor.grad().defined()) gradients.push_back(p.tensor.grad());
+            mGroup->allReduceMean(gradients);
+            loss = mGroup->allReduceMean(loss);
+        }
         if (!std::isfinite(loss))
             throw Error("training diverged at step " + std::to_string(step + 1) + " of stage " + stage.kind +
                         " (loss " + std::to_string(loss) + "); lower learning_rate or resume from an earlier checkpoint");
@@ -452,13 +517,14 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         r.samplesPerSecond = stage.batchSize * stage.gradientAccumulation / std::max(seconds, 1e-9);
         r.elapsedSeconds = elapsed();
-        mLog->step(r);
-        if (o.onStep) o.onStep(r);
+        if (mLog) mLog->step(r);
+        if (o.onStep && isMain()) o.onStep(r);
 
         const bool last = step + 1 == stage.steps;
-        const bool stopNow = (o.stopAfterSteps > 0 && mStepsThisRun >= o.stopAfterSteps) ||
-                             (o.stopRequested && o.stopRequested->load());
-        if ((stage.evalEvery > 0 && (step + 1) % stage.evalEvery == 0) || last) {
+        bool stopNow = (o.stopAfterSteps > 0 && mStepsThisRun >= o.stopAfterSteps) ||
+                       (o.stopRequested && o.stopRequested->load());
+        if (mGroup) stopNow = mGroup->anyTrue(stopNow); // Ctrl-C on one rank stops them all, at the same step
+        if (((stage.evalEvery > 0 && (step + 1) % stage.evalEvery == 0) || last) && isMain()) {
             if (ema) ema->swapInto(params);
             const auto v = validate(stage, index, step + 1);
             if (ema) ema->swapInto(params);
@@ -470,8 +536,8 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
             if (ema) ema->swapInto(params);
             ema.reset();
             if (stage.kind == "vae") calibrateScalingFactor();
-            saveCheckpoint(index, step + 1, &optimizer, nullptr);
-        } else if (mGlobalStep % c.checkpointEvery == 0 || stopNow) {
+            if (isMain()) saveCheckpoint(index, step + 1, &optimizer, nullptr);
+        } else if ((mGlobalStep % c.checkpointEvery == 0 || stopNow) && isMain()) {
             saveCheckpoint(index, step + 1, &optimizer, ema.get());
         }
         if (stopNow) {
@@ -487,13 +553,26 @@ double Run::vaeStep(const StageConfig& stage, size_t stageIndex, int64_t step, i
     const int crop = std::min(stage.crop, mResolution);
     std::vector<torch::Tensor> items;
     std::vector<float> weights;
+    // Every rank draws the whole global batch's random numbers (so the batch is the same whatever
+    // the number of ranks) and loads only its share.
+    const auto [shareFirst, shareCount] = shareOf(stage.batchSize);
+    double globalWeight = 0;
     for (int i = 0; i < stage.batchSize; ++i) {
         const auto& sample = mTrain[rng() % mTrain.size()];
         const bool isMask = std::uniform_real_distribution<double>(0, 1)(rng) < stage.maskFraction;
-        cv::Mat source = isMask ? loadSquareMask(sample, c.cleanLabels) : loadSquareImage(sample);
+        globalWeight += isMask ? stage.maskWeight : 1.0;
+        const bool mine = i >= shareFirst && i < shareFirst + shareCount;
+        cv::Mat source = !mine ? cv::Mat() : isMask ? loadSquareMask(sample, c.cleanLabels) : loadSquareImage(sample);
         // Mask crops are centred near the object (most of a mask is background).
         int x = 0, y = 0;
         const int range = mResolution - crop;
+        if (!mine) { // the same random numbers as loading it would take
+            const cv::Mat extent = isMask ? loadSquareMask(sample, c.cleanLabels) : cv::Mat();
+            const cv::Rect b = isMask ? cv::boundingRect(extent) : cv::Rect();
+            if (isMask && b.area() > 0) rng(), rng(), rng(), rng();
+            else if (mResolution - crop > 0) rng(), rng();
+            continue;
+        }
         cv::Rect box = isMask ? cv::boundingRect(source) : cv::Rect();
         if (isMask && box.area() > 0) {
             const int cx = box.x + static_cast<int>(rng() % std::max(1, box.width));
@@ -513,13 +592,17 @@ double Run::vaeStep(const StageConfig& stage, size_t stageIndex, int64_t step, i
     auto w = torch::tensor(weights).to(mDevice);
     AutocastScope autocast(mAutocast);
     auto dist = mNet.vae->encode(x);
-    auto noise = torch::randn(dist.mean.sizes(), gen, torch::kFloat).to(mDevice);
+    auto globalShape = dist.mean.sizes().vec();
+    globalShape[0] = stage.batchSize;
+    auto noise = torch::randn(globalShape, gen, torch::kFloat).narrow(0, shareFirst, shareCount).to(mDevice);
     auto z = dist.mean + (0.5 * dist.logvar).exp() * noise;
     auto y = mNet.vae->decode(z).to(torch::kFloat);
     auto diff = y - x;
     auto reconstruction = (diff.abs().mean({1, 2, 3}) + diff.pow(2).mean({1, 2, 3}));
     auto kl = 0.5 * (dist.mean.pow(2) + dist.logvar.exp() - 1.0 - dist.logvar).to(torch::kFloat).sum({1, 2, 3});
-    auto loss = ((reconstruction * w).sum() / w.sum()) + stage.klWeight * kl.mean();
+    // This rank's part of the global batch's weighted mean, scaled so that the mean over ranks (the
+    // gradient all-reduce) is the global batch's loss.
+    auto loss = ((reconstruction * w).sum() / globalWeight) * worldSize() + stage.klWeight * kl.mean();
     (loss / stage.gradientAccumulation).backward();
     return loss.item<double>();
 }
@@ -528,6 +611,7 @@ double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step
     const int64_t count = latents.maskLatents.size(0);
     // Epoch-wise permutations, so that every sample is seen once per epoch in a seeded order.
     const int64_t first = (step * stage.gradientAccumulation + micro) * stage.batchSize;
+    const auto [shareFirst, shareCount] = shareOf(stage.batchSize);
     std::vector<int64_t> index;
     for (int i = 0; i < stage.batchSize; ++i) {
         const int64_t position = first + i;
@@ -540,6 +624,9 @@ double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step
         }
         index.push_back(mOrder[static_cast<size_t>(position % count)]);
     }
+    // This rank's share of the global batch; random numbers are drawn for the whole batch and sliced.
+    index = std::vector<int64_t>(index.begin() + shareFirst, index.begin() + shareFirst + shareCount);
+    const auto share = [&](const torch::Tensor& global) { return global.narrow(0, shareFirst, shareCount); };
     auto idx = torch::tensor(index, torch::kLong);
     auto gen = at::detail::createCPUGenerator(mix(c.seed, stageIndex + 1, static_cast<uint64_t>(step), 2000 + micro));
     auto zImage = latents.imageLatents.index_select(0, latents.imageOfSample.index_select(0, idx)).to(mDevice, torch::kFloat);
@@ -558,8 +645,8 @@ double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step
     torch::Tensor input, target, timesteps;
     if (stage.kind == "flow") {
         // METHOD.md section 3: t = 0 with probability p (where inference starts), else U(0, 1).
-        auto u = torch::rand({b}, gen, torch::kFloat);
-        auto t = torch::rand({b}, gen, torch::kFloat);
+        auto u = share(torch::rand({stage.batchSize}, gen, torch::kFloat));
+        auto t = share(torch::rand({stage.batchSize}, gen, torch::kFloat));
         t = torch::where(u < stage.tZeroProbability, torch::zeros_like(t), t).to(mDevice);
         auto tt = t.view({b, 1, 1, 1});
         input = (1 - tt) * zImage + tt * zMask;
@@ -569,9 +656,11 @@ double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step
         // Section 6: v-prediction on the DDPM schedule, the image latent concatenated.
         const auto& card = mNet.folder.card;
         auto alphas = diffusionAlphasCumprod(card.numTrainTimesteps, card.betaStart, card.betaEnd);
-        auto t = torch::randint(0, card.numTrainTimesteps, {b}, gen, torch::kLong);
+        auto t = share(torch::randint(0, card.numTrainTimesteps, {stage.batchSize}, gen, torch::kLong));
         auto ab = alphas.index_select(0, t).to(mDevice).view({b, 1, 1, 1});
-        auto noise = torch::randn(zMask.sizes(), gen, torch::kFloat).to(mDevice);
+        auto noiseShape = zMask.sizes().vec();
+        noiseShape[0] = stage.batchSize;
+        auto noise = share(torch::randn(noiseShape, gen, torch::kFloat)).to(mDevice);
         auto noisy = ab.sqrt() * zMask + (1 - ab).sqrt() * noise;
         input = torch::cat({zImage, noisy}, 1);
         target = ab.sqrt() * noise - (1 - ab).sqrt() * zMask;

@@ -4,6 +4,7 @@
 #include "TinyModel.h"
 
 #include "core/io/ImageFile.h"
+#include "core/nn/Weights.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,9 @@
 #include <opencv2/imgproc.hpp>
 
 #include <array>
+#include <chrono>
+#include <cmath>
+#include <sstream>
 #include <cstdio>
 #include <fstream>
 #include <sys/wait.h>
@@ -309,4 +313,92 @@ TEST_F(Cli, AnnotateWritesCocoAndResumes) {
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.output.find("line 2"), std::string::npos) << r.output;
     EXPECT_FALSE(fs::exists(sDir / "never.json"));
+}
+
+namespace {
+// A two-stage training small enough for a test: the VAE, then the flow, on 8 shapes images.
+fs::path writeParallelRecipe(const fs::path& dir) {
+    const auto r = run("generate-shapes --out " + quote(dir / "shapes") +
+                       " --images 8 --seed 2 --size 64 --max-objects 2 --unseen none --val 0.25 --test 0.25 --quiet");
+    EXPECT_EQ(r.status, 0) << r.output;
+    const fs::path recipe = dir / "recipe.json";
+    std::ofstream(recipe) << nlohmann::json{
+        {"architecture", "tiny"}, {"data", "shapes"}, {"seed", 3}, {"device", "cpu"}, {"threads", 1},
+        {"checkpoint_every", 100}, {"log", "csv"},
+        {"stages",
+         {{{"kind", "vae"}, {"steps", 2}, {"batch_size", 4}, {"crop", 32}, {"eval_samples", 1}},
+          {{"kind", "flow"}, {"steps", 3}, {"batch_size", 4}, {"eval_samples", 1}}}}}.dump();
+    return recipe;
+}
+
+std::vector<std::vector<std::string>> logRows(const fs::path& csv) {
+    std::vector<std::vector<std::string>> rows;
+    std::ifstream in(csv);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("step,", 0) != 0) continue;
+        std::vector<std::string> cells;
+        std::stringstream fields(line);
+        for (std::string cell; std::getline(fields, cell, ',');) cells.push_back(cell);
+        rows.push_back(cells);
+    }
+    return rows;
+}
+} // namespace
+
+TEST_F(Cli, TwoRanksTrainLikeOneProcessOnTheSameGlobalBatch) {
+    const fs::path dir = sDir / "parallel";
+    fs::create_directories(dir);
+    const fs::path recipe = writeParallelRecipe(dir);
+    auto r = run("train --config " + quote(recipe) + " --out " + quote(dir / "one") + " --quiet");
+    ASSERT_EQ(r.status, 0) << r.output;
+    r = run("launch --nproc 2 -- train --config " + quote(recipe) + " --out " + quote(dir / "two"));
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("[rank 0] data parallel: 2 ranks"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("[rank 1] done"), std::string::npos) << r.output;
+
+    // The same steps: each step's loss and gradient norm (the global batch's, all-reduced) agree.
+    const auto one = logRows(dir / "one" / "log.csv"), two = logRows(dir / "two" / "log.csv");
+    ASSERT_EQ(one.size(), 5u);
+    ASSERT_EQ(two.size(), one.size()); // rank 0 alone writes the log
+    for (size_t i = 0; i < one.size(); ++i)
+        for (size_t column : {4u, 6u}) { // loss, grad_norm
+            const double a = std::stod(one[i][column]), b = std::stod(two[i][column]);
+            EXPECT_NEAR(a, b, 1e-4 * std::max(1.0, std::abs(a))) << "step " << i + 1 << ", column " << column;
+        }
+    // And the same weights, within float tolerance (the sums are ordered differently).
+    for (const char* file : {"unet/diffusion_pytorch_model.safetensors", "vae/diffusion_pytorch_model.safetensors",
+                             "text_encoder/model.safetensors"}) {
+        const auto a = rlfseg::loadTensors((dir / "one" / "model" / file).string());
+        const auto b = rlfseg::loadTensors((dir / "two" / "model" / file).string());
+        ASSERT_EQ(a.size(), b.size()) << file;
+        double difference = 0, norm = 0;
+        for (const auto& [name, tensor] : a) {
+            difference += (tensor - b.at(name)).pow(2).sum().item<double>();
+            norm += tensor.pow(2).sum().item<double>();
+        }
+        EXPECT_LT(std::sqrt(difference / norm), 1e-4) << file;
+    }
+}
+
+TEST_F(Cli, ADeadRankStopsTheOthersWithAMessageNotAHang) {
+    const fs::path dir = sDir / "parallel-fault";
+    fs::create_directories(dir);
+    const fs::path recipe = writeParallelRecipe(dir);
+    const auto start = std::chrono::steady_clock::now();
+    // Rank 1 dies at global step 3 (the flow's first), as a crashed machine would.
+    const auto r = run("launch --nproc 2 -- train --config " + quote(recipe) + " --out " + quote(dir / "run"),
+                       "RLFSEG_DIST_FAULT=1:3 RLFSEG_DIST_TIMEOUT_S=60");
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_NE(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("rank 1 exited with status 3"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("another rank stopped or cannot be reached"), std::string::npos) << r.output;
+    EXPECT_LT(seconds, 90) << r.output;
+    // A batch that does not divide over the ranks is refused up front.
+    std::ofstream(dir / "odd.json") << nlohmann::json{
+        {"architecture", "tiny"}, {"data", "shapes"}, {"device", "cpu"},
+        {"stages", {{{"kind", "flow"}, {"steps", 1}, {"batch_size", 3}}}}}.dump();
+    const auto odd = run("launch --nproc 2 -- train --config " + quote(dir / "odd.json") + " --out " + quote(dir / "odd"));
+    EXPECT_NE(odd.status, 0);
+    EXPECT_NE(odd.output.find("does not divide over 2 ranks"), std::string::npos) << odd.output;
 }

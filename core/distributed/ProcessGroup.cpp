@@ -1,0 +1,149 @@
+#include "core/distributed/ProcessGroup.h"
+
+#include "core/util/Error.h"
+
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/torch.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace rlfseg::distributed {
+
+namespace {
+
+int integerVariable(const char* name, int fallback, int lowest, int highest)
+{
+    const char* text = std::getenv(name);
+    if (!text || !*text) return fallback;
+    char* end = nullptr;
+    const long value = std::strtol(text, &end, 10);
+    if (*end != '\0' || value < lowest || value > highest)
+        throw Error(std::string(name) + "=" + text + " is not a whole number from " + std::to_string(lowest) + " to " +
+                    std::to_string(highest));
+    return static_cast<int>(value);
+}
+
+constexpr int64_t kBucketBytes = 16 << 20;
+
+} // namespace
+
+Environment Environment::fromVariables()
+{
+    Environment e;
+    e.worldSize = integerVariable("WORLD_SIZE", 1, 1, 65536);
+    e.rank = integerVariable("RANK", 0, 0, 65535);
+    e.localRank = integerVariable("LOCAL_RANK", e.rank, 0, 65535);
+    e.masterPort = integerVariable("MASTER_PORT", 29500, 1, 65535);
+    e.timeout = std::chrono::seconds(integerVariable("RLFSEG_DIST_TIMEOUT_S", 600, 1, 86400));
+    if (const char* address = std::getenv("MASTER_ADDR"); address && *address) e.masterAddress = address;
+    if (e.rank >= e.worldSize)
+        throw Error("RANK=" + std::to_string(e.rank) + " is not below WORLD_SIZE=" + std::to_string(e.worldSize));
+    return e;
+}
+
+struct ProcessGroup::Impl {
+    c10::intrusive_ptr<c10d::Store> store;
+    c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+    int rank = 0, size = 1;
+
+    // Runs a collective; any failure (a rank gone, a timeout) becomes one clear error.
+    template <typename F> void run(const char* what, F f)
+    {
+        try {
+            f()->wait();
+        } catch (const std::exception& e) {
+            throw Error("rank " + std::to_string(rank) + " of " + std::to_string(size) + ": " + what +
+                        " failed, so another rank stopped or cannot be reached (" + std::string(e.what()).substr(0, 300) +
+                        "); stopping");
+        }
+    }
+};
+
+ProcessGroup::ProcessGroup(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
+ProcessGroup::~ProcessGroup() = default;
+
+std::unique_ptr<ProcessGroup> ProcessGroup::join(const Environment& e)
+{
+    auto impl = std::make_unique<Impl>();
+    impl->rank = e.rank;
+    impl->size = e.worldSize;
+    try {
+        c10d::TCPStoreOptions options;
+        options.port = static_cast<uint16_t>(e.masterPort);
+        options.isServer = e.rank == 0;
+        options.numWorkers = e.worldSize;
+        options.waitWorkers = true;
+        options.timeout = e.timeout;
+        impl->store = c10::make_intrusive<c10d::TCPStore>(e.masterAddress, options);
+        auto gloo = c10d::ProcessGroupGloo::Options::create(std::chrono::duration_cast<std::chrono::milliseconds>(e.timeout));
+        gloo->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+        impl->group = c10::make_intrusive<c10d::ProcessGroupGloo>(impl->store, e.rank, e.worldSize, gloo);
+    } catch (const std::exception& ex) {
+        throw Error("rank " + std::to_string(e.rank) + " of " + std::to_string(e.worldSize) + ": cannot meet the other ranks at " +
+                    e.masterAddress + ":" + std::to_string(e.masterPort) + " (" + std::string(ex.what()).substr(0, 300) + ")");
+    }
+    return std::unique_ptr<ProcessGroup>(new ProcessGroup(std::move(impl)));
+}
+
+int ProcessGroup::rank() const { return d->rank; }
+int ProcessGroup::size() const { return d->size; }
+
+void ProcessGroup::allReduceMean(const std::vector<at::Tensor>& tensors)
+{
+    // Buckets of same-typed tensors, flattened into one contiguous buffer each.
+    size_t i = 0;
+    while (i < tensors.size()) {
+        std::vector<at::Tensor> bucket;
+        int64_t bytes = 0;
+        const auto type = tensors[i].scalar_type();
+        while (i < tensors.size() && tensors[i].scalar_type() == type && (bucket.empty() || bytes < kBucketBytes)) {
+            bucket.push_back(tensors[i]);
+            bytes += tensors[i].numel() * tensors[i].element_size();
+            ++i;
+        }
+        std::vector<at::Tensor> flat{torch::cat([&] {
+            std::vector<at::Tensor> views;
+            for (const auto& t : bucket) views.push_back(t.reshape({-1}));
+            return views;
+        }())};
+        d->run("all-reduce", [&] { return d->group->allreduce(flat); });
+        flat[0].div_(d->size);
+        int64_t offset = 0;
+        for (auto& t : bucket) {
+            t.copy_(flat[0].narrow(0, offset, t.numel()).view_as(t));
+            offset += t.numel();
+        }
+    }
+}
+
+double ProcessGroup::allReduceMean(double value)
+{
+    std::vector<at::Tensor> t{torch::tensor({value}, torch::kDouble)};
+    d->run("all-reduce", [&] { return d->group->allreduce(t); });
+    return t[0].item<double>() / d->size;
+}
+
+bool ProcessGroup::anyTrue(bool value)
+{
+    std::vector<at::Tensor> t{torch::tensor({value ? 1.0 : 0.0}, torch::kDouble)};
+    d->run("all-reduce", [&] { return d->group->allreduce(t); });
+    return t[0].item<double>() > 0;
+}
+
+void ProcessGroup::broadcast(const std::vector<at::Tensor>& tensors)
+{
+    for (const auto& tensor : tensors) {
+        std::vector<at::Tensor> t{tensor.is_contiguous() ? tensor : tensor.contiguous()};
+        d->run("broadcast", [&] { return d->group->broadcast(t); });
+        if (!tensor.is_contiguous()) tensor.copy_(t[0]);
+    }
+}
+
+void ProcessGroup::barrier()
+{
+    d->run("barrier", [&] { return d->group->barrier(); });
+}
+
+} // namespace rlfseg::distributed

@@ -1,0 +1,60 @@
+#pragma once
+// Data parallelism across processes and machines on LibTorch's own c10d engine: a TCPStore for the
+// rendezvous and ProcessGroupGloo for the collectives (ProcessGroupNCCL would be the GPU choice;
+// Debian's LibTorch has Gloo only). The usual variables say who is who, as torchrun sets them:
+// RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT. Interface free of LibTorch.
+//
+// Every collective has a timeout (RLFSEG_DIST_TIMEOUT_S, default 600 s), and a rank that dies
+// breaks its connections at once: either way the others get rlfseg::Error naming what failed,
+// never a hang.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace at {
+class Tensor;
+}
+
+namespace rlfseg::distributed {
+
+struct Environment {
+    int rank = 0, worldSize = 1, localRank = 0;
+    std::string masterAddress = "127.0.0.1";
+    int masterPort = 29500;
+    std::chrono::seconds timeout{600};
+
+    bool distributed() const { return worldSize > 1; }
+    // From the variables; a single process (WORLD_SIZE unset or 1) without them. Throws
+    // rlfseg::Error for malformed or inconsistent values, naming the variable.
+    static Environment fromVariables();
+};
+
+class ProcessGroup {
+public:
+    // Meets the other ranks (rank 0 serves the store). Throws rlfseg::Error when they do not all
+    // arrive within the timeout.
+    static std::unique_ptr<ProcessGroup> join(const Environment& environment);
+    ~ProcessGroup();
+
+    int rank() const;
+    int size() const;
+    bool isMain() const { return rank() == 0; }
+
+    // Averages the tensors over the ranks, in place: packed into buckets of about 16 MB, one
+    // all-reduce per bucket (few large messages instead of one per parameter).
+    void allReduceMean(const std::vector<at::Tensor>& tensors);
+    double allReduceMean(double value);
+    bool anyTrue(bool value); // e.g. "stop requested" on any rank
+    // Rank 0's values to every rank, in place.
+    void broadcast(const std::vector<at::Tensor>& tensors);
+    void barrier();
+
+private:
+    struct Impl;
+    explicit ProcessGroup(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace rlfseg::distributed
