@@ -69,6 +69,7 @@ package: build
 bench: build
 	$(BUILD_DIR)/bench/rlfseg-bench --out $(BUILD_DIR)/benchmarks.json --markdown docs/BENCHMARKS.md
 	$(BUILD_DIR)/bench/rlfseg-studio-bench --out $(BUILD_DIR)/studio-benchmarks.json --markdown docs/STUDIO-BENCHMARKS.md
+	$(BUILD_DIR)/bench/rlfseg-distributed-bench --out $(BUILD_DIR)/distributed-benchmarks.json --markdown docs/DISTRIBUTED-BENCHMARKS.md
 
 # Fuzzing: the readers of untrusted files (COCO JSON, COCO RLE, RefCOCO pickles), each for
 # FUZZ_SECONDS, starting from the test files. A finding stops with its input saved under

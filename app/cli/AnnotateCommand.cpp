@@ -1,12 +1,18 @@
 // rlfseg annotate: batch annotation of a folder of images with "category: prompt" pairs, written as
 // COCO. The file (and a <out>.progress.json beside it) is rewritten atomically every 30 s and at
 // the end; Ctrl-C stops after the current image with everything so far written; --resume continues.
+//
+// Started as several ranks (RANK / WORLD_SIZE, e.g. by `rlfseg launch`), each rank annotates every
+// WORLD_SIZE-th image into its own shard (<out>.rank-R-of-N.json, resumable like a whole run);
+// when every rank is done, rank 0 gathers the shards into <out>, with ids assigned in the same order
+// as a single process would, so the file is the same.
 
 #include "Commands.h"
 #include "StopAndProgress.h"
 
 #include "core/annotation/BatchAnnotation.h"
 #include "core/annotation/CocoFormat.h"
+#include "core/distributed/ProcessGroup.h"
 #include "core/io/AtomicFile.h"
 #include "core/io/ImageFile.h"
 #include "core/io/JsonFields.h"
@@ -59,9 +65,53 @@ struct Args {
     bool resume = false, quiet = false;
 };
 
-void runAnnotate(const Args& a) {
+std::string shardPath(const std::string& out, int rank, int ranks) {
+    return out + ".rank-" + std::to_string(rank) + "-of-" + std::to_string(ranks) + ".json";
+}
+
+// Rank 0, once every shard is complete: one COCO file, images in sorted order, each with its
+// annotations in shard order, ids from 1, categories in prompt order; as one process writes it.
+void gatherShards(const Args& a, const std::vector<std::string>& images, const std::vector<annotation::PromptEntry>& prompts,
+                  int ranks, const annotation::CocoExportOptions& exportOptions) {
+    std::vector<annotation::Project> shards(static_cast<size_t>(ranks));
+    for (int r = 0; r < ranks; ++r) annotation::importCocoFile(shards[size_t(r)], shardPath(a.out, r, ranks));
+    annotation::Project merged;
+    for (const auto& p : prompts) merged.ensureCategory(p.category);
+    for (const auto& relative : images) {
+        for (const auto& shard : shards) {
+            const auto* image = shard.imageByPath(relative);
+            if (!image) continue;
+            const int64_t id = merged.addImage(relative, image->width, image->height, image->hash);
+            merged.setState(id, image->state);
+            for (const auto* source : shard.annotationsOf(image->id)) {
+                annotation::Annotation copy = *source;
+                copy.id = 0;
+                copy.imageId = id;
+                copy.categoryId = merged.ensureCategory(shard.category(source->categoryId)->name);
+                merged.addAnnotation(std::move(copy));
+            }
+        }
+    }
+    annotation::writeCoco(merged, a.out, exportOptions);
+}
+
+void runAnnotate(const Args& given) {
+    Args a = given;
     const auto prompts = annotation::readPromptsFile(a.prompts);
-    const auto images = listImages(a.images);
+    auto images = listImages(a.images);
+    const auto allImages = images;
+    const auto environment = distributed::Environment::fromVariables();
+    std::unique_ptr<distributed::ProcessGroup> group;
+    if (environment.distributed()) {
+        if (!a.masks.empty()) throw Error("--masks is for single-process runs (ids are assigned when the shards are gathered)");
+        group = distributed::ProcessGroup::join(environment);
+        std::vector<std::string> mine;
+        for (size_t i = static_cast<size_t>(group->rank()); i < images.size(); i += static_cast<size_t>(group->size()))
+            mine.push_back(images[i]);
+        images = std::move(mine);
+        a.out = shardPath(given.out, group->rank(), group->size());
+        if (images.empty()) throw Error("more ranks than images: rank " + std::to_string(group->rank()) + " has nothing to do");
+    }
     annotation::CocoExportOptions exportOptions;
     exportOptions.format = annotation::parseSegmentationFormat(a.format);
     exportOptions.description = "rlfseg annotate";
@@ -154,6 +204,16 @@ void runAnnotate(const Args& a) {
         }
     }
     write(!stopped);
+    if (group) {
+        // The shards become one file once all of them are complete (a stopped rank resumes later).
+        const bool anyStopped = group->anyTrue(stopped);
+        if (!anyStopped && group->isMain()) {
+            gatherShards(given, allImages, prompts, group->size(), exportOptions);
+            if (!a.quiet) std::cerr << "annotate: " << group->size() << " shards gathered into " << given.out << "\n";
+        }
+        group->barrier();
+        stopped = anyStopped;
+    }
     if (!a.quiet) {
         if (tty) std::cerr << "\n";
         if (stopped)

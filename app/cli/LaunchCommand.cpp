@@ -1,7 +1,9 @@
 // `rlfseg launch --nproc N -- COMMAND...`: N local ranks of an rlfseg command (train, annotate)
 // with RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT set as torchrun sets them; their
 // output is forwarded line by line with a "[rank k]" prefix. When one rank fails, the others are
-// stopped (SIGTERM, then SIGKILL after a grace period) and launch exits with the failed rank's status.
+// stopped and launch exits with the failed rank's status. They usually stop by themselves at once
+// (their connections to the dead rank break) and say why; those still running after 10 s get
+// SIGTERM, and SIGKILL 10 s later.
 
 #include "app/cli/Commands.h"
 
@@ -9,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -105,8 +108,8 @@ int launch(int ranks, int port, const std::string& address, const std::vector<st
     }
 
     int failed = -1, exitStatus = 0;
-    auto stopAt = std::chrono::steady_clock::time_point::max();
-    bool killed = false;
+    auto termAt = std::chrono::steady_clock::time_point::max(), killAt = termAt;
+    bool terminated = false, killed = false;
     for (;;) {
         std::vector<pollfd> fds;
         std::vector<int> owner;
@@ -137,9 +140,8 @@ int launch(int ranks, int port, const std::string& address, const std::vector<st
                 if (code != 0 && failed < 0) {
                     failed = r, exitStatus = code;
                     std::cout << "[launch] rank " << r << " exited with status " << code << "; stopping the others\n";
-                    for (auto& other : children)
-                        if (other.running) kill(other.pid, SIGTERM);
-                    stopAt = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+                    termAt = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+                    killAt = termAt + std::chrono::seconds(10);
                 }
             } else {
                 anyRunning = true;
@@ -147,15 +149,30 @@ int launch(int ranks, int port, const std::string& address, const std::vector<st
         }
         const bool outputsOpen = std::any_of(children.begin(), children.end(), [](const Rank& c) { return c.output >= 0; });
         if (!anyRunning && !outputsOpen) break;
-        if (!killed && std::chrono::steady_clock::now() > stopAt) {
+        const auto now = std::chrono::steady_clock::now();
+        if (!terminated && now > termAt) {
+            for (auto& other : children)
+                if (other.running) kill(other.pid, SIGTERM);
+            terminated = true;
+        }
+        if (!killed && now > killAt) {
             for (auto& other : children)
                 if (other.running) kill(other.pid, SIGKILL);
             killed = true;
         }
         if (!anyRunning && outputsOpen) {
-            // Grandchildren may hold a pipe open: stop reading once every rank has exited.
-            for (auto& c : children)
-                if (c.output >= 0) forward(c, int(&c - children.data()), "", 0, true), close(c.output), c.output = -1;
+            // Every rank has exited: read what is left in the pipes (without waiting, since a
+            // grandchild may still hold one open), then stop.
+            for (auto& c : children) {
+                if (c.output < 0) continue;
+                fcntl(c.output, F_SETFL, fcntl(c.output, F_GETFL) | O_NONBLOCK);
+                char buffer[4096];
+                ssize_t n;
+                while ((n = read(c.output, buffer, sizeof buffer)) > 0) forward(c, int(&c - children.data()), buffer, size_t(n), false);
+                forward(c, int(&c - children.data()), "", 0, true);
+                close(c.output);
+                c.output = -1;
+            }
         }
     }
     return failed < 0 ? 0 : exitStatus;

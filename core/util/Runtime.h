@@ -6,10 +6,10 @@
 namespace rlfseg {
 
 // Process-wide settings for inference, once at start: LibTorch's intra-op thread count (Debian's
-// LibTorch starts with one thread; `threads` <= 0 means the number of cores) and one malloc arena
-// (glibc's per-thread arenas each kept freed activations: the tiny model's peak resident memory
-// went from 405 to 373 MB, at the same speed), with large blocks kept in the heap rather than
-// mmap-ed and unmapped per allocation. Returns the thread count in effect.
+// LibTorch starts with one thread; `threads` <= 0 means the number of cores) and at most one malloc
+// arena per thread (fewer arenas keep less freed memory; a single one serialised the parallel COCO
+// export on malloc's lock), with large blocks kept in the heap rather than mmap-ed and unmapped per
+// allocation. Returns the thread count in effect.
 int configureRuntime(int threads = 0);
 int torchThreads();
 

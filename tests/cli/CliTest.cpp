@@ -402,3 +402,36 @@ TEST_F(Cli, ADeadRankStopsTheOthersWithAMessageNotAHang) {
     EXPECT_NE(odd.status, 0);
     EXPECT_NE(odd.output.find("does not divide over 2 ranks"), std::string::npos) << odd.output;
 }
+
+TEST_F(Cli, TwoRankAnnotationWritesTheSameCocoAsOneRank) {
+    const fs::path dir = sDir / "parallel-annotate";
+    fs::create_directories(dir);
+    auto r = run("generate-shapes --out " + quote(dir / "shapes") +
+                 " --images 5 --seed 4 --size 64 --max-objects 2 --unseen none --val 0 --test 0 --quiet");
+    ASSERT_EQ(r.status, 0) << r.output;
+    std::ofstream(dir / "prompts.txt") << "circle: the circle\nshape: the red shape\n";
+    const std::string common = " --images " + quote(dir / "shapes" / "images") + " --prompts " + quote(dir / "prompts.txt") +
+                               " --device cpu --threads 1 --quiet --out "; // the default (shapes) model
+    r = run("annotate" + common + quote(dir / "one.json"));
+    ASSERT_EQ(r.status, 0) << r.output;
+    r = run("launch --nproc 2 -- annotate" + common + quote(dir / "two.json"));
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_TRUE(fs::exists(dir / "two.json.rank-1-of-2.json"));
+    auto read = [](const fs::path& p) {
+        std::ifstream in(p);
+        auto j = nlohmann::json::parse(in);
+        j.erase("info"); // the date it was written
+        return j;
+    };
+    const auto one = read(dir / "one.json"), two = read(dir / "two.json");
+    EXPECT_EQ(one["images"].size(), 5u);
+    EXPECT_GT(one["annotations"].size(), 3u);
+    EXPECT_EQ(one, two); // the same images, annotations, ids and categories
+    // A rank stopped early leaves the shards to resume; the gathered file is not written yet.
+    r = run("launch --nproc 2 -- annotate" + common + quote(dir / "three.json") + " --stop-after 1");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_FALSE(fs::exists(dir / "three.json"));
+    r = run("launch --nproc 2 -- annotate" + common + quote(dir / "three.json") + " --resume");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(read(dir / "three.json"), one);
+}
