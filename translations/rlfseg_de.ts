@@ -683,10 +683,6 @@ star: every star</translation>
         <translation>Masken in der Liste auswählen (Strg+Klick): Alle werden zur aktuellen Maske zusammengeführt</translation>
     </message>
     <message>
-        <source>S&amp;ubtract Selected Masks</source>
-        <translation>Ausgewählte Masken &amp;subtrahieren</translation>
-    </message>
-    <message>
         <source>The current mask minus the other selected ones</source>
         <translation>Die aktuelle Maske abzüglich der anderen ausgewählten Masken</translation>
     </message>
@@ -851,10 +847,6 @@ star: every star</translation>
         <translation>COCO importieren</translation>
     </message>
     <message>
-        <source>Clean Up, &amp;Choosing…</source>
-        <translation>Bereinigen mit &amp;Auswahl…</translation>
-    </message>
-    <message>
         <source>Every clean-up candidate with its scores; pick one</source>
         <translation>Alle Bereinigungskandidaten mit ihren Scores; wählen Sie einen aus</translation>
     </message>
@@ -901,6 +893,44 @@ star: every star</translation>
     <message>
         <source>Move vertex</source>
         <translation>Eckpunkt verschieben</translation>
+    </message>
+    <message>
+        <source>Clean Up, C&amp;hoosing…</source>
+        <translation>Bereinigen mit &amp;Auswahl…</translation>
+    </message>
+    <message>
+        <source>Su&amp;btract Selected Masks</source>
+        <translation>Ausgewählte Masken &amp;subtrahieren</translation>
+    </message>
+    <message>
+        <source>Recover unsaved work</source>
+        <translation>Ungespeicherte Arbeit wiederherstellen</translation>
+    </message>
+    <message numerus="yes">
+        <source>The last session in “%1” ended without saving. Its %n edit(s) are in the journal.</source>
+        <translation>
+            <numerusform>Die letzte Sitzung in „%1“ endete ohne Speichern. Ihre %n Änderung steht im Journal.</numerusform>
+            <numerusform>Die letzte Sitzung in „%1“ endete ohne Speichern. Ihre %n Änderungen stehen im Journal.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Recover them? Discarding deletes them for good.</source>
+        <translation>Wiederherstellen? Beim Verwerfen werden sie endgültig gelöscht.</translation>
+    </message>
+    <message>
+        <source>Recover</source>
+        <translation>Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message numerus="yes">
+        <source>The %n selected image(s)</source>
+        <translation>
+            <numerusform>Das %n ausgewählte Bild</numerusform>
+            <numerusform>Die %n ausgewählten Bilder</numerusform>
+        </translation>
     </message>
 </context>
 <context>

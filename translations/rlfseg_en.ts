@@ -683,10 +683,6 @@ star: every star</translation>
         <translation>Select masks in the list (Ctrl+click): all become the current one</translation>
     </message>
     <message>
-        <source>S&amp;ubtract Selected Masks</source>
-        <translation>S&amp;ubtract Selected Masks</translation>
-    </message>
-    <message>
         <source>The current mask minus the other selected ones</source>
         <translation>The current mask minus the other selected ones</translation>
     </message>
@@ -851,10 +847,6 @@ star: every star</translation>
         <translation>Import COCO</translation>
     </message>
     <message>
-        <source>Clean Up, &amp;Choosing…</source>
-        <translation>Clean Up, &amp;Choosing…</translation>
-    </message>
-    <message>
         <source>Every clean-up candidate with its scores; pick one</source>
         <translation>Every clean-up candidate with its scores; pick one</translation>
     </message>
@@ -901,6 +893,44 @@ star: every star</translation>
     <message>
         <source>Move vertex</source>
         <translation>Move vertex</translation>
+    </message>
+    <message>
+        <source>Clean Up, C&amp;hoosing…</source>
+        <translation>Clean Up, C&amp;hoosing…</translation>
+    </message>
+    <message>
+        <source>Su&amp;btract Selected Masks</source>
+        <translation>Su&amp;btract Selected Masks</translation>
+    </message>
+    <message>
+        <source>Recover unsaved work</source>
+        <translation>Recover unsaved work</translation>
+    </message>
+    <message numerus="yes">
+        <source>The last session in “%1” ended without saving. Its %n edit(s) are in the journal.</source>
+        <translation>
+            <numerusform>The last session in “%1” ended without saving. Its %n edit is in the journal.</numerusform>
+            <numerusform>The last session in “%1” ended without saving. Its %n edits are in the journal.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Recover them? Discarding deletes them for good.</source>
+        <translation>Recover them? Discarding deletes them for good.</translation>
+    </message>
+    <message>
+        <source>Recover</source>
+        <translation>Recover</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Discard</translation>
+    </message>
+    <message numerus="yes">
+        <source>The %n selected image(s)</source>
+        <translation>
+            <numerusform>The %n selected image</numerusform>
+            <numerusform>The %n selected images</numerusform>
+        </translation>
     </message>
 </context>
 <context>

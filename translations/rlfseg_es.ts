@@ -683,10 +683,6 @@ star: every star</translation>
         <translation>Seleccione máscaras en la lista (Ctrl+clic): todas se fusionan en la actual</translation>
     </message>
     <message>
-        <source>S&amp;ubtract Selected Masks</source>
-        <translation>Re&amp;star máscaras seleccionadas</translation>
-    </message>
-    <message>
         <source>The current mask minus the other selected ones</source>
         <translation>La máscara actual menos las demás seleccionadas</translation>
     </message>
@@ -851,10 +847,6 @@ star: every star</translation>
         <translation>Importar COCO</translation>
     </message>
     <message>
-        <source>Clean Up, &amp;Choosing…</source>
-        <translation>Limpiar y eleg&amp;ir…</translation>
-    </message>
-    <message>
         <source>Every clean-up candidate with its scores; pick one</source>
         <translation>Todos los candidatos de limpieza con sus puntuaciones; elija uno</translation>
     </message>
@@ -901,6 +893,44 @@ star: every star</translation>
     <message>
         <source>Move vertex</source>
         <translation>Mover vértice</translation>
+    </message>
+    <message>
+        <source>Clean Up, C&amp;hoosing…</source>
+        <translation>Limpiar y eleg&amp;ir…</translation>
+    </message>
+    <message>
+        <source>Su&amp;btract Selected Masks</source>
+        <translation>Re&amp;star máscaras seleccionadas</translation>
+    </message>
+    <message>
+        <source>Recover unsaved work</source>
+        <translation>Recuperar el trabajo sin guardar</translation>
+    </message>
+    <message numerus="yes">
+        <source>The last session in “%1” ended without saving. Its %n edit(s) are in the journal.</source>
+        <translation>
+            <numerusform>La última sesión en «%1» terminó sin guardar. Su %n cambio está en el diario.</numerusform>
+            <numerusform>La última sesión en «%1» terminó sin guardar. Sus %n cambios están en el diario.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Recover them? Discarding deletes them for good.</source>
+        <translation>¿Recuperarlas? Si las descarta, se borran para siempre.</translation>
+    </message>
+    <message>
+        <source>Recover</source>
+        <translation>Recuperar</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Descartar</translation>
+    </message>
+    <message numerus="yes">
+        <source>The %n selected image(s)</source>
+        <translation>
+            <numerusform>La %n imagen seleccionada</numerusform>
+            <numerusform>Las %n imágenes seleccionadas</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -679,10 +679,6 @@ star: every star</translation>
         <translation>在列表中选择多个掩码（Ctrl+单击）：全部合并到当前掩码</translation>
     </message>
     <message>
-        <source>S&amp;ubtract Selected Masks</source>
-        <translation>减去所选掩码(&amp;S)</translation>
-    </message>
-    <message>
         <source>The current mask minus the other selected ones</source>
         <translation>当前掩码减去其他所选掩码</translation>
     </message>
@@ -847,10 +843,6 @@ star: every star</translation>
         <translation>导入 COCO</translation>
     </message>
     <message>
-        <source>Clean Up, &amp;Choosing…</source>
-        <translation>清理并选择(&amp;H)…</translation>
-    </message>
-    <message>
         <source>Every clean-up candidate with its scores; pick one</source>
         <translation>列出所有清理候选项及其得分；从中选择一个</translation>
     </message>
@@ -897,6 +889,42 @@ star: every star</translation>
     <message>
         <source>Move vertex</source>
         <translation>移动顶点</translation>
+    </message>
+    <message>
+        <source>Clean Up, C&amp;hoosing…</source>
+        <translation>清理并选择(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Su&amp;btract Selected Masks</source>
+        <translation>减去所选掩码(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Recover unsaved work</source>
+        <translation>恢复未保存的工作</translation>
+    </message>
+    <message numerus="yes">
+        <source>The last session in “%1” ended without saving. Its %n edit(s) are in the journal.</source>
+        <translation>
+            <numerusform>“%1”中的上一次会话未保存就结束了。它的 %n 处修改保存在日志中。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Recover them? Discarding deletes them for good.</source>
+        <translation>要恢复吗？放弃将永久删除这些修改。</translation>
+    </message>
+    <message>
+        <source>Recover</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message numerus="yes">
+        <source>The %n selected image(s)</source>
+        <translation>
+            <numerusform>所选的 %n 张图像</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -766,7 +766,7 @@ void MainWindow::createAnnotationDock()
     editMenu->addAction(mRedoAction);
     editMenu->addSeparator();
     editMenu->addAction(mCleanUpAction);
-    mChooseCleanUpAction = new QAction(tr("Clean Up, &Choosing…"), this);
+    mChooseCleanUpAction = new QAction(tr("Clean Up, C&hoosing…"), this);
     mChooseCleanUpAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
     mChooseCleanUpAction->setToolTip(tr("Every clean-up candidate with its scores; pick one"));
     connect(mChooseCleanUpAction, &QAction::triggered, this, [this] { chooseCleanUpCandidate(mSelectedAnnotation); });
@@ -782,7 +782,7 @@ void MainWindow::createAnnotationDock()
     mMergeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     mMergeAction->setToolTip(tr("Select masks in the list (Ctrl+click): all become the current one"));
     connect(mMergeAction, &QAction::triggered, this, [this] { combineSelectedMasks(false); });
-    mSubtractAction = new QAction(tr("S&ubtract Selected Masks"), this);
+    mSubtractAction = new QAction(tr("Su&btract Selected Masks"), this);
     mSubtractAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
     mSubtractAction->setToolTip(tr("The current mask minus the other selected ones"));
     connect(mSubtractAction, &QAction::triggered, this, [this] { combineSelectedMasks(true); });
