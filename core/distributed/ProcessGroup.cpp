@@ -3,6 +3,9 @@
 #include "core/util/Error.h"
 
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#ifdef USE_C10D_NCCL
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
 
@@ -45,7 +48,8 @@ Environment Environment::fromVariables()
 
 struct ProcessGroup::Impl {
     c10::intrusive_ptr<c10d::Store> store;
-    c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+    c10::intrusive_ptr<c10d::ProcessGroup> group;
+    torch::Device device = torch::kCPU; // where scalars for the collectives are made
     int rank = 0, size = 1;
 
     // Runs a collective; any failure (a rank gone, a timeout) becomes one clear error.
@@ -64,11 +68,16 @@ struct ProcessGroup::Impl {
 ProcessGroup::ProcessGroup(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
 ProcessGroup::~ProcessGroup() = default;
 
-std::unique_ptr<ProcessGroup> ProcessGroup::join(const Environment& e)
+std::unique_ptr<ProcessGroup> ProcessGroup::join(const Environment& e, bool cuda)
 {
     auto impl = std::make_unique<Impl>();
     impl->rank = e.rank;
     impl->size = e.worldSize;
+#ifndef USE_C10D_NCCL
+    if (cuda)
+        throw Error("data-parallel training on CUDA needs NCCL, which this LibTorch lacks: build with the official "
+                    "LibTorch with CUDA (README, Building with CUDA), or train on the CPU (device \"cpu\", Gloo)");
+#endif
     try {
         c10d::TCPStoreOptions options;
         options.port = static_cast<uint16_t>(e.masterPort);
@@ -77,9 +86,18 @@ std::unique_ptr<ProcessGroup> ProcessGroup::join(const Environment& e)
         options.waitWorkers = true;
         options.timeout = e.timeout;
         impl->store = c10::make_intrusive<c10d::TCPStore>(e.masterAddress, options);
-        auto gloo = c10d::ProcessGroupGloo::Options::create(std::chrono::duration_cast<std::chrono::milliseconds>(e.timeout));
-        gloo->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
-        impl->group = c10::make_intrusive<c10d::ProcessGroupGloo>(impl->store, e.rank, e.worldSize, gloo);
+        if (cuda) {
+#ifdef USE_C10D_NCCL
+            impl->device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(e.localRank));
+            auto nccl = c10d::ProcessGroupNCCL::Options::create();
+            nccl->timeout = std::chrono::duration_cast<std::chrono::milliseconds>(e.timeout);
+            impl->group = c10::make_intrusive<c10d::ProcessGroupNCCL>(impl->store, e.rank, e.worldSize, nccl);
+#endif
+        } else {
+            auto gloo = c10d::ProcessGroupGloo::Options::create(std::chrono::duration_cast<std::chrono::milliseconds>(e.timeout));
+            gloo->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+            impl->group = c10::make_intrusive<c10d::ProcessGroupGloo>(impl->store, e.rank, e.worldSize, gloo);
+        }
     } catch (const std::exception& ex) {
         throw Error("rank " + std::to_string(e.rank) + " of " + std::to_string(e.worldSize) + ": cannot meet the other ranks at " +
                     e.masterAddress + ":" + std::to_string(e.masterPort) + " (" + std::string(ex.what()).substr(0, 300) + ")");
@@ -120,14 +138,14 @@ void ProcessGroup::allReduceMean(const std::vector<at::Tensor>& tensors)
 
 double ProcessGroup::allReduceMean(double value)
 {
-    std::vector<at::Tensor> t{torch::tensor({value}, torch::kDouble)};
+    std::vector<at::Tensor> t{torch::tensor({value}, torch::kDouble).to(d->device)};
     d->run("all-reduce", [&] { return d->group->allreduce(t); });
     return t[0].item<double>() / d->size;
 }
 
 bool ProcessGroup::anyTrue(bool value)
 {
-    std::vector<at::Tensor> t{torch::tensor({value ? 1.0 : 0.0}, torch::kDouble)};
+    std::vector<at::Tensor> t{torch::tensor({value ? 1.0 : 0.0}, torch::kDouble).to(d->device)};
     d->run("all-reduce", [&] { return d->group->allreduce(t); });
     return t[0].item<double>() > 0;
 }

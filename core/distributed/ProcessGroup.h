@@ -1,7 +1,7 @@
 #pragma once
 // Data parallelism across processes and machines on LibTorch's own c10d engine: a TCPStore for the
-// rendezvous and ProcessGroupGloo for the collectives (ProcessGroupNCCL would be the GPU choice;
-// Debian's LibTorch has Gloo only). The usual variables say who is who, as torchrun sets them:
+// rendezvous, ProcessGroupGloo for CPU tensors and ProcessGroupNCCL for CUDA tensors (where the
+// LibTorch has NCCL, as the official CUDA builds do; Debian's has Gloo only). The usual variables say who is who, as torchrun sets them:
 // RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT. Interface free of LibTorch.
 //
 // Every collective has a timeout (RLFSEG_DIST_TIMEOUT_S, default 600 s), and a rank that dies
@@ -33,9 +33,10 @@ struct Environment {
 
 class ProcessGroup {
 public:
-    // Meets the other ranks (rank 0 serves the store). Throws rlfseg::Error when they do not all
-    // arrive within the timeout.
-    static std::unique_ptr<ProcessGroup> join(const Environment& environment);
+    // Meets the other ranks (rank 0 serves the store). `cuda`: the tensors live on this rank's GPU
+    // (cuda:LOCAL_RANK), so NCCL; an error where the LibTorch has none. Throws rlfseg::Error when
+    // the ranks do not all arrive within the timeout.
+    static std::unique_ptr<ProcessGroup> join(const Environment& environment, bool cuda = false);
     ~ProcessGroup();
 
     int rank() const;

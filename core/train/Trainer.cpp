@@ -239,6 +239,7 @@ private:
     // batch, gradients are averaged, so all ranks take the same steps; rank 0 writes the files.
     std::unique_ptr<distributed::ProcessGroup> mGroup;
     int64_t mFaultStep = -1; // RLFSEG_DIST_FAULT: the global step at which this rank exits (tests)
+    std::string mRankDevice; // data parallel on CUDA: this rank's GPU
 };
 
 void Run::openData() {
@@ -361,7 +362,10 @@ TrainSummary Run::execute() {
             if (s.labelRefinement)
                 throw Error(c.path + ": label refinement runs in a single process for now; start without WORLD_SIZE");
         }
-        mGroup = distributed::ProcessGroup::join(environment);
+        // On CUDA each rank takes its own GPU (cuda:LOCAL_RANK) and the collectives use NCCL.
+        const bool cuda = chooseDevice(c.device).cuda;
+        mGroup = distributed::ProcessGroup::join(environment, cuda);
+        if (cuda) mRankDevice = "cuda:" + std::to_string(environment.localRank);
         if (const char* fault = std::getenv("RLFSEG_DIST_FAULT")) {
             int faultRank = -1;
             long long faultStep = -1;
@@ -370,7 +374,7 @@ TrainSummary Run::execute() {
         }
     }
     configureRuntime(c.threads);
-    const DeviceChoice device = chooseDevice(c.device);
+    const DeviceChoice device = chooseDevice(mRankDevice.empty() ? c.device : mRankDevice);
     mDevice = torch::Device(device.device);
     if (c.precision == "bfloat16") {
         if (!device.cuda) throw Error(c.path + ": precision bfloat16 (mixed precision) needs CUDA; use float32 on the CPU");
