@@ -1,0 +1,15 @@
+#pragma once
+// What MainWindow's source files share (MainWindow.cpp, MainWindowEditing.cpp, MainWindowPrompts.cpp):
+// status-bar timeouts and item data roles. Not for other classes.
+
+#include <Qt>
+
+namespace rlfseg::ui::mainwindow {
+
+constexpr int kErrorMessageTimeoutMs = 15'000;
+constexpr int kInfoMessageTimeoutMs = 5'000;
+constexpr int kPathRole = Qt::UserRole;             // image list: the image's path
+constexpr int kThumbnailLoadedRole = Qt::UserRole + 1;
+constexpr int kAnnotationIdRole = Qt::UserRole + 2; // masks list: the annotation's id
+
+} // namespace rlfseg::ui::mainwindow
