@@ -291,6 +291,7 @@ void MainWindow::createMenus()
             const QString dir = QFileDialog::getExistingDirectory(this, tr("Export Into Folder"), lastDirectory());
             if (dir.isEmpty()) return;
             QString report, error;
+            const BusyCursor busy;
             if (mSession->exportOther(format, dir, &report, &error)) statusBar()->showMessage(report, kInfoMessageTimeoutMs);
             else fail(error);
         });
@@ -823,6 +824,7 @@ void MainWindow::updateImageStates()
 
 bool MainWindow::importCoco(const QString& path)
 {
+    const BusyCursor busy;
     QString error;
     mLastReport.clear();
     if (!mSession->importCoco(path, &mLastReport, &error)) return fail(error);
@@ -834,6 +836,7 @@ bool MainWindow::importCoco(const QString& path)
 
 bool MainWindow::exportCoco(const QString& path)
 {
+    const BusyCursor busy;
     mLastReport.clear();
     QString error;
     if (!mSession->exportCoco(path, &mLastReport, &error)) return fail(error);

@@ -8,6 +8,8 @@
 #include "ui/inference/InferenceTypes.h"
 
 #include <QElapsedTimer>
+
+#include <optional>
 #include <QHash>
 #include <QPair>
 #include <QPolygonF>
@@ -26,6 +28,10 @@ class QMenu;
 class QProgressBar;
 class QProgressDialog;
 class QTimer;
+
+namespace rlfseg::refine {
+struct RefinementResult;
+}
 
 namespace rlfseg::ui {
 
@@ -244,6 +250,10 @@ private:
     bool mAskBeforeRecovery = false;
     QPointF mInsertedAt;
     void refreshEditPolygons();
+    // Clean-up in two halves: the component's candidates for a mask (nothing, with the reason shown,
+    // when it cannot run), then one of them applied as an undo step (candidate < 0: the selected one).
+    std::optional<refine::RefinementResult> refineForCleanUp(qint64 id);
+    bool applyCleanUp(qint64 id, const refine::RefinementResult& result, int candidate);
     void commitPolygonEdit(const QVector<QPolygonF>& before, const QString& what);
     QAction* mShortcutsAction = nullptr;
     QAction* mMergeAction = nullptr;

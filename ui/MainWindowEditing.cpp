@@ -64,6 +64,7 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 namespace rlfseg::ui {
@@ -202,55 +203,50 @@ bool MainWindow::deleteMask(qint64 id)
     return true;
 }
 
-bool MainWindow::cleanUpMask(qint64 id, int candidate)
+std::optional<refine::RefinementResult> MainWindow::refineForCleanUp(qint64 id)
 {
-    if (id == 0) return fail(tr("Select a mask first."));
+    if (id == 0) return fail(tr("Select a mask first.")), std::nullopt;
     const cv::Mat mask = mSession->maskOf(id);
-    if (mask.empty()) return fail(tr("There is no mask %1.").arg(id));
+    if (mask.empty()) return fail(tr("There is no mask %1.").arg(id)), std::nullopt;
     QImage holder;
     const cv::Mat rgb = rgbOf(mCanvas->image(), holder);
     if (rgb.cols != mask.cols || rgb.rows != mask.rows)
-        return fail(tr("The image on screen does not have the mask's size; reopen it."));
+        return fail(tr("The image on screen does not have the mask's size; reopen it.")), std::nullopt;
     try {
-        const auto result = refine::refineMask(rgb, mask);
-        if (!result.best()) return fail(tr("Clean up found no object in the mask."));
-        QVector<CandidatePoint> candidates;
-        for (const auto& c : result.candidates) candidates.append({QString::fromStdString(c.name), c.score});
-        const int chosen = candidate >= 0 ? candidate : result.selected;
-        if (chosen >= int(result.candidates.size())) return fail(tr("There is no candidate %1.").arg(chosen));
-        mPlots->setCandidates(candidates, chosen);
-        QString error;
-        if (!mSession->replaceMask(id, result.mask(size_t(chosen)), tr("Clean up"), &error)) return fail(error);
-        statusBar()->showMessage(candidate >= 0 ? tr("Cleaned up: %1 (chosen)").arg(candidates[chosen].name)
-                                                : tr("Cleaned up: %1").arg(QString::fromStdString(result.reason)),
-                                 kInfoMessageTimeoutMs);
-        return true;
+        auto result = refine::refineMask(rgb, mask);
+        if (!result.best()) return fail(tr("Clean up found no object in the mask.")), std::nullopt;
+        return result;
     } catch (const std::exception& e) {
-        return fail(tr("Clean up failed: %1").arg(QString::fromStdString(e.what())));
+        return fail(tr("Clean up failed: %1").arg(QString::fromStdString(e.what()))), std::nullopt;
     }
+}
+
+bool MainWindow::applyCleanUp(qint64 id, const refine::RefinementResult& result, int candidate)
+{
+    const int chosen = candidate >= 0 ? candidate : result.selected;
+    if (chosen >= int(result.candidates.size())) return fail(tr("There is no candidate %1.").arg(chosen));
+    QVector<CandidatePoint> candidates;
+    for (const auto& c : result.candidates) candidates.append({QString::fromStdString(c.name), c.score});
+    mPlots->setCandidates(candidates, chosen);
+    QString error;
+    if (!mSession->replaceMask(id, result.mask(size_t(chosen)), tr("Clean up"), &error)) return fail(error);
+    statusBar()->showMessage(candidate >= 0 ? tr("Cleaned up: %1 (chosen)").arg(candidates[chosen].name)
+                                            : tr("Cleaned up: %1").arg(QString::fromStdString(result.reason)),
+                             kInfoMessageTimeoutMs);
+    return true;
+}
+
+bool MainWindow::cleanUpMask(qint64 id, int candidate)
+{
+    const auto result = refineForCleanUp(id);
+    return result && applyCleanUp(id, *result, candidate);
 }
 
 void MainWindow::chooseCleanUpCandidate(qint64 id)
 {
-    if (id == 0) {
-        fail(tr("Select a mask first."));
-        return;
-    }
-    const cv::Mat mask = mSession->maskOf(id);
-    QImage holder;
-    const cv::Mat rgb = rgbOf(mCanvas->image(), holder);
-    if (mask.empty() || rgb.cols != mask.cols || rgb.rows != mask.rows) return;
-    refine::RefinementResult result;
-    try {
-        result = refine::refineMask(rgb, mask);
-    } catch (const std::exception& e) {
-        fail(QString::fromStdString(e.what()));
-        return;
-    }
-    if (!result.best()) {
-        fail(tr("Clean up found no object in the mask."));
-        return;
-    }
+    const auto refined = refineForCleanUp(id);
+    if (!refined) return;
+    const refine::RefinementResult& result = *refined;
     QDialog dialog(this);
     dialog.setWindowTitle(tr("Clean-up candidates"));
     auto* layout = new QHBoxLayout(&dialog);
@@ -296,7 +292,8 @@ void MainWindow::chooseCleanUpCandidate(qint64 id)
     layout->addWidget(list, 1);
     layout->addLayout(side);
     dialog.resize(820, 420);
-    if (dialog.exec() == QDialog::Accepted && list->currentRow() >= 0) cleanUpMask(id, list->currentRow());
+    // The candidates shown are the ones applied: no second run of the component.
+    if (dialog.exec() == QDialog::Accepted && list->currentRow() >= 0) applyCleanUp(id, result, list->currentRow());
 }
 
 void MainWindow::setAutoCleanUp(bool on)

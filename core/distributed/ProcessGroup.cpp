@@ -143,12 +143,7 @@ double ProcessGroup::allReduceMean(double value)
     return t[0].item<double>() / d->size;
 }
 
-bool ProcessGroup::anyTrue(bool value)
-{
-    std::vector<at::Tensor> t{torch::tensor({value ? 1.0 : 0.0}, torch::kDouble).to(d->device)};
-    d->run("all-reduce", [&] { return d->group->allreduce(t); });
-    return t[0].item<double>() > 0;
-}
+bool ProcessGroup::anyTrue(bool value) { return allReduceMean(value ? 1.0 : 0.0) > 0; }
 
 void ProcessGroup::broadcast(const std::vector<at::Tensor>& tensors)
 {

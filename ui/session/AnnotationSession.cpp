@@ -216,41 +216,61 @@ bool AnnotationSession::ensureDocument(QString* error)
     }
 }
 
+int64_t AnnotationSession::imageIdFor(const QString& imagePath, cv::Size size)
+{
+    const std::string relative = relativePath(imagePath).toStdString();
+    const auto* image = mDocument->project().imageByPath(relative);
+    return image ? image->id : mDocument->addImage(relative, size.width, size.height);
+}
+
+int AnnotationSession::categoryIdFor(const QString& category)
+{
+    const std::string name = category.simplified().isEmpty() ? std::string("object") : category.simplified().toStdString();
+    const auto* existing = mDocument->project().categoryByName(name);
+    return existing ? existing->id : mDocument->addCategory(name);
+}
+
+void AnnotationSession::recordPromptOf(int64_t imageId, const SegmentOutcome& outcome, const QString& modelName,
+                                       const std::string& time)
+{
+    annotation::PromptRecord record;
+    record.prompt = outcome.prompt.toStdString();
+    record.time = time;
+    record.latencyMs = outcome.latencyMs;
+    record.score = outcome.score;
+    record.area = cv::countNonZero(outcome.mask);
+    record.model = modelName.toStdString();
+    mDocument->addPrompt(imageId, record);
+}
+
+namespace {
+annotation::Annotation modelAnnotation(int64_t imageId, int categoryId, const cv::Mat& mask, const SegmentOutcome& outcome,
+                                       const std::string& created)
+{
+    annotation::Annotation a;
+    a.imageId = imageId;
+    a.categoryId = categoryId;
+    a.mask = coco::encode(mask);
+    a.source = annotation::Source::Model;
+    a.score = outcome.score;
+    a.prompt = outcome.prompt.toStdString();
+    a.created = created;
+    return a;
+}
+} // namespace
+
 qint64 AnnotationSession::addModelMask(const QString& imagePath, const QString& category, const SegmentOutcome& outcome,
                                        const QString& modelName, QString* error)
 {
     if (!ensureDocument(error)) return 0;
     try {
-        auto& document = *mDocument;
-        const std::string relative = relativePath(imagePath).toStdString();
-        const auto* image = document.project().imageByPath(relative);
-        const int64_t imageId =
-            image ? image->id : document.addImage(relative, outcome.mask.cols, outcome.mask.rows);
-        const std::string name = category.isEmpty() ? std::string("object") : category.toStdString();
-        const auto* existing = document.project().categoryByName(name);
-        const int categoryId = existing ? existing->id : document.addCategory(name);
-
-        annotation::Annotation a;
-        a.imageId = imageId;
-        a.categoryId = categoryId;
-        a.mask = coco::encode(outcome.mask);
-        a.source = annotation::Source::Model;
-        a.score = outcome.score;
-        a.prompt = outcome.prompt.toStdString();
-        a.created = nowIso();
-        auto* command = new AddCommand(*this, a, tr("Mask for “%1”").arg(outcome.prompt));
+        const int64_t imageId = imageIdFor(imagePath, outcome.mask.size());
+        const std::string created = nowIso();
+        auto* command = new AddCommand(*this, modelAnnotation(imageId, categoryIdFor(category), outcome.mask, outcome, created),
+                                       tr("Mask for “%1”").arg(outcome.prompt));
         if (!push(command, error)) return 0;
-        const qint64 id = command->annotationId();
-
-        annotation::PromptRecord record;
-        record.prompt = a.prompt;
-        record.time = a.created;
-        record.latencyMs = outcome.latencyMs;
-        record.score = outcome.score;
-        record.area = static_cast<int64_t>(coco::area(a.mask));
-        record.model = modelName.toStdString();
-        document.addPrompt(imageId, record);
-        return id;
+        recordPromptOf(imageId, outcome, modelName, created);
+        return command->annotationId();
     } catch (const std::exception& e) {
         if (error) *error = tr("Cannot add the mask: %1").arg(QString::fromStdString(e.what()));
         return 0;
@@ -262,18 +282,7 @@ bool AnnotationSession::recordPrompt(const QString& imagePath, const SegmentOutc
 {
     if (!ensureDocument(error)) return false;
     try {
-        auto& document = *mDocument;
-        const std::string relative = relativePath(imagePath).toStdString();
-        const auto* image = document.project().imageByPath(relative);
-        const int64_t imageId = image ? image->id : document.addImage(relative, outcome.mask.cols, outcome.mask.rows);
-        annotation::PromptRecord record;
-        record.prompt = outcome.prompt.toStdString();
-        record.time = nowIso();
-        record.latencyMs = outcome.latencyMs;
-        record.score = outcome.score;
-        record.area = cv::countNonZero(outcome.mask);
-        record.model = modelName.toStdString();
-        document.addPrompt(imageId, record);
+        recordPromptOf(imageIdFor(imagePath, outcome.mask.size()), outcome, modelName, nowIso());
         emit annotationsChanged(imagePath);
         return true;
     } catch (const std::exception& e) {
@@ -291,15 +300,9 @@ qint64 AnnotationSession::addManualMask(const QString& imagePath, const QString&
         return 0;
     }
     try {
-        auto& document = *mDocument;
-        const std::string relative = relativePath(imagePath).toStdString();
-        const auto* image = document.project().imageByPath(relative);
-        const int64_t imageId = image ? image->id : document.addImage(relative, mask.cols, mask.rows);
-        const std::string name = category.isEmpty() ? std::string("object") : category.toStdString();
-        const auto* existing = document.project().categoryByName(name);
         annotation::Annotation a;
-        a.imageId = imageId;
-        a.categoryId = existing ? existing->id : document.addCategory(name);
+        a.imageId = imageIdFor(imagePath, mask.size());
+        a.categoryId = categoryIdFor(category);
         a.mask = coco::encode(mask);
         a.source = annotation::Source::Manual;
         a.created = nowIso();
@@ -317,41 +320,23 @@ int AnnotationSession::addBatchResult(const QString& imagePath, const QString& c
 {
     if (!ensureDocument(error)) return -1;
     try {
-        auto& document = *mDocument;
-        const std::string relative = relativePath(imagePath).toStdString();
-        const auto* image = document.project().imageByPath(relative);
-        const int64_t imageId = image ? image->id : document.addImage(relative, outcome.mask.cols, outcome.mask.rows);
-        const std::string name = category.isEmpty() ? std::string("object") : category.toStdString();
-        const auto* existing = document.project().categoryByName(name);
-        const int categoryId = existing ? existing->id : document.addCategory(name);
+        const int64_t imageId = imageIdFor(imagePath, outcome.mask.size());
+        const int categoryId = categoryIdFor(category);
         const auto instances = annotation::splitInstances(outcome.mask, annotation::BatchOptions{});
         const std::string created = nowIso();
         int added = 0;
         if (!instances.empty()) {
             mUndo->beginMacro(tr("Auto-annotate “%1”").arg(outcome.prompt));
-            for (const auto& instance : instances) {
-                annotation::Annotation a;
-                a.imageId = imageId;
-                a.categoryId = categoryId;
-                a.mask = coco::encode(instance);
-                a.source = annotation::Source::Model;
-                a.score = outcome.score;
-                a.prompt = outcome.prompt.toStdString();
-                a.created = created;
-                if (push(new AddCommand(*this, a, tr("Mask for “%1”").arg(outcome.prompt)), error)) ++added;
-            }
+            for (const auto& instance : instances)
+                if (push(new AddCommand(*this, modelAnnotation(imageId, categoryId, instance, outcome, created),
+                                        tr("Mask for “%1”").arg(outcome.prompt)),
+                         error))
+                    ++added;
             mUndo->endMacro();
         }
-        annotation::PromptRecord record;
-        record.prompt = outcome.prompt.toStdString();
-        record.time = created;
-        record.latencyMs = outcome.latencyMs;
-        record.score = outcome.score;
-        record.area = cv::countNonZero(outcome.mask);
-        record.model = modelName.toStdString();
-        document.addPrompt(imageId, record);
-        if (document.project().image(imageId)->state != annotation::ReviewState::Reviewed)
-            document.setState(imageId, annotation::ReviewState::AutoAnnotated);
+        recordPromptOf(imageId, outcome, modelName, created);
+        if (mDocument->project().image(imageId)->state != annotation::ReviewState::Reviewed)
+            mDocument->setState(imageId, annotation::ReviewState::AutoAnnotated);
         return added;
     } catch (const std::exception& e) {
         if (error) *error = tr("Cannot add the masks: %1").arg(QString::fromStdString(e.what()));
@@ -478,8 +463,7 @@ bool AnnotationSession::setCategory(qint64 id, const QString& category, QString*
         return false;
     }
     try {
-        const auto* existing = mDocument->project().categoryByName(name.toStdString());
-        const int to = existing ? existing->id : mDocument->addCategory(name.toStdString());
+        const int to = categoryIdFor(name);
         if (to == a->categoryId) return true;
         return push(new CategoryCommand(*this, id, a->categoryId, to, tr("Category “%1”").arg(name)), error);
     } catch (const std::exception& e) {

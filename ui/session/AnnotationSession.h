@@ -125,6 +125,11 @@ private:
     QString relativePath(const QString& imagePath) const;
     bool ensureDocument(QString* error);
     QString imagePathOfAnnotation(qint64 id) const;
+    // The project's image for a file (added, journaled, when new) and the category of a name ("object"
+    // when empty; added when new); the prompt of a result in the image's history.
+    int64_t imageIdFor(const QString& imagePath, cv::Size size);
+    int categoryIdFor(const QString& category);
+    void recordPromptOf(int64_t imageId, const SegmentOutcome& outcome, const QString& modelName, const std::string& time);
     // The edits the commands make (they throw rlfseg::Error).
     qint64 insertAnnotation(const annotation::Annotation& a);
     void eraseAnnotation(qint64 id);
