@@ -6,6 +6,7 @@
 
 #include "FlopCount.h"
 
+#include "core/io/RemoveTree.h"
 #include "core/annotation/CocoFormat.h"
 #include "core/annotation/Project.h"
 #include "core/coco/Rle.h"
@@ -208,8 +209,8 @@ int childPeak(const std::string& modelDir, int size, const Settings& s) {
 #ifdef RLFSEG_HAVE_CUDA
     if (pipeline->onCuda()) {
         const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(0);
-        j["gpu_peak_allocated_mb"] =
-            stats.allocated_bytes[static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE)].peak / 1048576.0;
+        // Index 0 is the aggregate over pool types (the StatType enum moved namespaces in LibTorch 2.4).
+        j["gpu_peak_allocated_mb"] = stats.allocated_bytes[0].peak / 1048576.0;
     }
 #endif
     std::cout << j.dump() << std::endl;
@@ -246,10 +247,10 @@ json measureMemory(const Settings& s) {
             j["precision"] = s.precision;
             rows.push_back(j);
         } catch (...) {
-            fs::remove_all(dir);
+            removeTree(dir);
             throw;
         }
-        fs::remove_all(dir);
+        removeTree(dir);
     }
     return rows;
 }
@@ -355,7 +356,8 @@ std::string markdown(const json& r) {
     }
     if (r["machine"]["device"].get<std::string>().rfind("CUDA", 0) != 0)
         md << "- GPU goals (SD 1.5 at 512 px in float16 under 60 ms and 4 GB): not measured in this run, which had no "
-              "GPU (`rlfseg-bench --device cuda --precision float16` on a CUDA build measures them).\n";
+              "GPU (`rlfseg-bench --device cuda --precision float16` on a CUDA build measures them; docs/CUDA.md has an "
+              "H200's figures).\n";
     if (!any) md << "- (no measurement in this run addresses the goals)\n";
     md << "\nTimings on a shared 2-core machine vary by about 10% from run to run; anything else running at the same "
           "time shows directly in them.\n";

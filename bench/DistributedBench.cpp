@@ -6,6 +6,7 @@
 //    same recipe and global batch, samples per second from the run's log (median over the steps).
 // Writes JSON and a Markdown table.
 
+#include "core/io/RemoveTree.h"
 #include "core/distributed/ProcessGroup.h"
 
 #include <CLI/CLI.hpp>
@@ -157,7 +158,7 @@ int main(int argc, char* argv[])
         const double rate = status == 0 ? medianSamplesPerSecond(fs::path(dir) / ("run" + std::to_string(ranks)) / "log.csv") : -1;
         report["train_samples_per_s_" + std::to_string(ranks) + "_rank"] = rate;
     }
-    fs::remove_all(dir);
+    rlfseg::removeTree(dir);
 
     std::ofstream(out) << report.dump(2) << "\n";
     std::cout << report.dump(2) << "\n";

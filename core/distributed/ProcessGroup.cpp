@@ -8,6 +8,7 @@
 #endif
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include <cstdlib>
 #include <string>
@@ -46,9 +47,17 @@ Environment Environment::fromVariables()
     return e;
 }
 
+// LibTorch 2 split c10d's ProcessGroup into a front end and per-device Backends; Gloo and NCCL
+// are Backends there, and the collectives we call have the same signatures in both.
+#if TORCH_VERSION_MAJOR >= 2
+using CollectiveGroup = c10d::Backend;
+#else
+using CollectiveGroup = c10d::ProcessGroup;
+#endif
+
 struct ProcessGroup::Impl {
     c10::intrusive_ptr<c10d::Store> store;
-    c10::intrusive_ptr<c10d::ProcessGroup> group;
+    c10::intrusive_ptr<CollectiveGroup> group;
     torch::Device device = torch::kCPU; // where scalars for the collectives are made
     int rank = 0, size = 1;
 

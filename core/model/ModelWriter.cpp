@@ -1,3 +1,4 @@
+#include "core/io/RemoveTree.h"
 #include "core/model/ModelWriter.h"
 
 #include "core/io/AtomicFile.h"
@@ -17,7 +18,7 @@ void writeModelFolder(const StableDiffusionNetworks& networks, const std::string
     const fs::path target(directory);
     const fs::path staging = target.string() + ".writing-" + std::to_string(getpid());
     std::error_code ec;
-    fs::remove_all(staging, ec);
+    removeTree(staging);
     try {
         for (const char* part : {"unet", "vae", "text_encoder", "tokenizer"}) fs::create_directories(staging / part);
         const auto& folder = networks.folder;
@@ -46,12 +47,12 @@ void writeModelFolder(const StableDiffusionNetworks& networks, const std::string
         const fs::path old = target.string() + ".old-" + std::to_string(getpid());
         if (fs::exists(target)) fs::rename(target, old);
         fs::rename(staging, target);
-        fs::remove_all(old, ec);
+        removeTree(old);
     } catch (const fs::filesystem_error& e) {
-        fs::remove_all(staging, ec);
+        removeTree(staging);
         throw Error("cannot write the model folder " + directory + ": " + e.what());
     } catch (...) {
-        fs::remove_all(staging, ec);
+        removeTree(staging);
         throw;
     }
 }

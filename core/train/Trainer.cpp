@@ -1,3 +1,4 @@
+#include "core/io/RemoveTree.h"
 #include "core/train/Trainer.h"
 
 #include "core/distributed/ProcessGroup.h"
@@ -21,6 +22,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/autocast_mode.h>
+#include <torch/version.h>
 #include <opencv2/imgproc.hpp>
 
 #include <chrono>
@@ -85,16 +87,23 @@ std::string stepName(int64_t globalStep) {
 struct AutocastScope {
     bool on;
     explicit AutocastScope(bool enable) : on(enable) {
-        if (on) {
-            at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
-            at::autocast::set_enabled(true);
-        }
+        if (on) setCudaAutocast(true);
     }
     ~AutocastScope() {
         if (on) {
-            at::autocast::set_enabled(false);
+            setCudaAutocast(false);
             at::autocast::clear_cache();
         }
+    }
+    // LibTorch 2.4 made autocast per device type; the older global calls are gone from later ones.
+    static void setCudaAutocast(bool enabled) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+        at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+        at::autocast::set_autocast_enabled(at::kCUDA, enabled);
+#else
+        at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+        at::autocast::set_enabled(enabled);
+#endif
     }
 };
 
@@ -919,8 +928,7 @@ void Run::pruneCheckpoints() {
         if (e.is_directory() && e.path().filename().string().rfind("step-", 0) == 0 && fs::exists(e.path() / kStateFile))
             complete.push_back(e.path());
     std::sort(complete.begin(), complete.end());
-    std::error_code ec;
-    for (size_t i = 0; i + c.keepCheckpoints < complete.size(); ++i) fs::remove_all(complete[i], ec);
+    for (size_t i = 0; i + c.keepCheckpoints < complete.size(); ++i) removeTree(complete[i]);
 }
 
 } // namespace

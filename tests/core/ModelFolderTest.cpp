@@ -4,6 +4,7 @@
 #include "TestSupport.h"
 #include "TinyModel.h"
 
+#include "core/io/RemoveTree.h"
 #include "core/io/SafeTensors.h"
 #include "core/model/ModelFolder.h"
 #include "core/model/StableDiffusionNetworks.h"
@@ -135,7 +136,7 @@ TEST(ModelFolder, EveryBrokenFolderGetsAMessageNamingTheFile) {
     EXPECT_NE(errorOf([&] { ModelFolder::open(root.string()); }).find("model_index.json is missing"), std::string::npos);
 
     root = fresh("broken-unet-dir");
-    fs::remove_all(root / "unet");
+    ASSERT_TRUE(removeTree(root / "unet"));
     EXPECT_NE(errorOf([&] { ModelFolder::open(root.string()); }).find("'unet/' folder is missing"), std::string::npos);
 
     root = fresh("broken-json");

@@ -1,6 +1,7 @@
 // Tests for core/io/SafeTensors and core/io/AtomicFile.
 
 #include "core/io/AtomicFile.h"
+#include "core/io/RemoveTree.h"
 #include "core/io/SafeTensors.h"
 #include "core/util/Error.h"
 
@@ -654,3 +655,23 @@ TEST(AtomicFile, KeepsPermissionsOfReplacedFile) {
     EXPECT_EQ(rlfseg::readFileToString(p.string()), "b");
 }
 #endif
+
+TEST(RemoveTree, RemovesNestedFoldersButNotWhatLinksPointTo) {
+    namespace fs = std::filesystem;
+    const auto dir = rlfseg::test::makeTempDir("remove-tree");
+    const auto tree = dir / "tree", outside = dir / "outside";
+    fs::create_directories(tree / "a" / "b");
+    fs::create_directories(outside);
+    rlfseg::test::writeBytes(tree / "a" / "b" / "file.bin", "x");
+    rlfseg::test::writeBytes(tree / "top.txt", "y");
+    rlfseg::test::writeBytes(outside / "kept.txt", "z");
+    fs::create_directory_symlink(outside, tree / "a" / "link");
+
+    EXPECT_TRUE(rlfseg::removeTree(tree));
+    EXPECT_FALSE(fs::exists(fs::symlink_status(tree)));
+    EXPECT_TRUE(fs::exists(outside / "kept.txt")); // the link went, not its target
+
+    EXPECT_TRUE(rlfseg::removeTree(dir / "never-existed"));
+    EXPECT_TRUE(rlfseg::removeTree(outside / "kept.txt")); // a plain file
+    EXPECT_FALSE(fs::exists(outside / "kept.txt"));
+}

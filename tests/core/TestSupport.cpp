@@ -1,16 +1,47 @@
 #include "TestSupport.h"
 
+#include "core/io/RemoveTree.h"
 #include "core/io/AtomicFile.h"
 #include "core/util/Error.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <unistd.h>
+#include <vector>
 
 namespace rlfseg::test {
+
+namespace {
+
+// Training tests write checkpoints of hundreds of MB; left behind, a few test runs fill a CI disk.
+class TempDirRegistry {
+public:
+    void add(const std::filesystem::path& dir) {
+        std::lock_guard lock(mMutex);
+        mDirs.push_back(dir);
+    }
+    ~TempDirRegistry() {
+        if (std::getenv("RLFSEG_KEEP_TEST_FILES") || ::getpid() != mOwner) return; // a forked child keeps its parent's files
+        for (const auto& dir : mDirs) removeTree(dir);
+    }
+
+private:
+    std::mutex mMutex;
+    std::vector<std::filesystem::path> mDirs;
+    const pid_t mOwner = ::getpid();
+};
+
+TempDirRegistry& tempDirs() {
+    static TempDirRegistry registry;
+    return registry;
+}
+
+} // namespace
 
 std::filesystem::path makeTempDir(const std::string& tag) {
     static std::atomic<int> counter{0};
@@ -18,8 +49,9 @@ std::filesystem::path makeTempDir(const std::string& tag) {
     auto dir = std::filesystem::temp_directory_path() /
                ("rlfseg-test-" + tag + "-" + std::to_string(::getpid()) + "-" +
                 std::to_string(counter++) + "-" + std::to_string(rd() % 100000));
-    std::filesystem::remove_all(dir);
+    removeTree(dir);
     std::filesystem::create_directories(dir);
+    tempDirs().add(dir);
     return dir;
 }
 

@@ -14,7 +14,8 @@ inline std::filesystem::path fixture(const std::string& name) { return fixturesD
 // tests/data: small files that ship with the repository.
 inline std::filesystem::path testDataDir() { return RLFSEG_TEST_DATA_DIR; }
 
-// A fresh, empty directory under the system's temp folder, removed by nobody (ctest runs are short).
+// A fresh, empty directory under the system's temp folder. It is removed when the test process
+// exits normally (ctest runs one test per process), unless RLFSEG_KEEP_TEST_FILES is set.
 std::filesystem::path makeTempDir(const std::string& tag);
 
 // Whole files as bytes (binary-safe).
