@@ -41,6 +41,7 @@ Environment Environment::fromVariables()
     e.localRank = integerVariable("LOCAL_RANK", e.rank, 0, 65535);
     e.masterPort = integerVariable("MASTER_PORT", 29500, 1, 65535);
     e.timeout = std::chrono::seconds(integerVariable("RLFSEG_DIST_TIMEOUT_S", 600, 1, 86400));
+    e.bucketBytes = int64_t(integerVariable("RLFSEG_DIST_BUCKET_MB", 16, 1, 1024)) << 20;
     if (const char* address = std::getenv("MASTER_ADDR"); address && *address) e.masterAddress = address;
     if (e.rank >= e.worldSize)
         throw Error("RANK=" + std::to_string(e.rank) + " is not below WORLD_SIZE=" + std::to_string(e.worldSize));
@@ -55,6 +56,13 @@ using CollectiveGroup = c10d::Backend;
 using CollectiveGroup = c10d::ProcessGroup;
 #endif
 
+[[noreturn]] static void failed(int rank, int size, const char* what, const std::exception& e)
+{
+    throw Error("rank " + std::to_string(rank) + " of " + std::to_string(size) + ": " + what +
+                " failed, so another rank stopped or cannot be reached (" + std::string(e.what()).substr(0, 300) +
+                "); stopping");
+}
+
 struct ProcessGroup::Impl {
     c10::intrusive_ptr<c10d::Store> store;
     c10::intrusive_ptr<CollectiveGroup> group;
@@ -67,12 +75,33 @@ struct ProcessGroup::Impl {
         try {
             f()->wait();
         } catch (const std::exception& e) {
-            throw Error("rank " + std::to_string(rank) + " of " + std::to_string(size) + ": " + what +
-                        " failed, so another rank stopped or cannot be reached (" + std::string(e.what()).substr(0, 300) +
-                        "); stopping");
+            failed(rank, size, what, e);
         }
     }
 };
+
+namespace {
+
+class PendingWork final : public ProcessGroup::Pending {
+public:
+    PendingWork(int rank, int size, std::vector<at::Tensor> tensors, c10::intrusive_ptr<c10d::Work> work)
+        : mRank(rank), mSize(size), mTensors(std::move(tensors)), mWork(std::move(work)) {}
+    void wait() override
+    {
+        try {
+            mWork->wait();
+        } catch (const std::exception& e) {
+            failed(mRank, mSize, "all-reduce", e);
+        }
+    }
+
+private:
+    int mRank, mSize;
+    std::vector<at::Tensor> mTensors; // kept alive until the work is done
+    c10::intrusive_ptr<c10d::Work> mWork;
+};
+
+} // namespace
 
 ProcessGroup::ProcessGroup(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
 ProcessGroup::~ProcessGroup() = default;
@@ -150,6 +179,18 @@ double ProcessGroup::allReduceMean(double value)
     std::vector<at::Tensor> t{torch::tensor({value}, torch::kDouble).to(d->device)};
     d->run("all-reduce", [&] { return d->group->allreduce(t); });
     return t[0].item<double>() / d->size;
+}
+
+std::unique_ptr<ProcessGroup::Pending> ProcessGroup::startAllReduceSum(const at::Tensor& flat)
+{
+    std::vector<at::Tensor> tensors{flat};
+    c10::intrusive_ptr<c10d::Work> work;
+    try {
+        work = d->group->allreduce(tensors);
+    } catch (const std::exception& e) {
+        failed(d->rank, d->size, "all-reduce", e);
+    }
+    return std::make_unique<PendingWork>(d->rank, d->size, std::move(tensors), std::move(work));
 }
 
 bool ProcessGroup::anyTrue(bool value) { return allReduceMean(value ? 1.0 : 0.0) > 0; }

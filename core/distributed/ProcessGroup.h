@@ -9,6 +9,7 @@
 // never a hang.
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@ struct Environment {
     std::string masterAddress = "127.0.0.1";
     int masterPort = 29500;
     std::chrono::seconds timeout{600};
+    int64_t bucketBytes = int64_t(16) << 20; // gradient buckets (RLFSEG_DIST_BUCKET_MB)
 
     bool distributed() const { return worldSize > 1; }
     // From the variables; a single process (WORLD_SIZE unset or 1) without them. Throws
@@ -48,6 +50,14 @@ public:
     void allReduceMean(const std::vector<at::Tensor>& tensors);
     double allReduceMean(double value);
     bool anyTrue(bool value); // e.g. "stop requested" on any rank
+    // Starts summing `flat` (one contiguous tensor) over the ranks, in place, and returns at once;
+    // wait() ends it. Every rank must start its collectives in the same order.
+    class Pending {
+    public:
+        virtual ~Pending() = default;
+        virtual void wait() = 0;
+    };
+    std::unique_ptr<Pending> startAllReduceSum(const at::Tensor& flat);
     // Rank 0's values to every rank, in place.
     void broadcast(const std::vector<at::Tensor>& tensors);
     void barrier();

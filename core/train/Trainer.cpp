@@ -1,6 +1,7 @@
 #include "core/io/RemoveTree.h"
 #include "core/train/Trainer.h"
 
+#include "core/distributed/GradientReducer.h"
 #include "core/distributed/ProcessGroup.h"
 
 #include "core/data/ReferringDataset.h"
@@ -249,6 +250,7 @@ private:
     std::unique_ptr<distributed::ProcessGroup> mGroup;
     int64_t mFaultStep = -1; // RLFSEG_DIST_FAULT: the global step at which this rank exits (tests)
     std::string mRankDevice; // data parallel on CUDA: this rank's GPU
+    int64_t mBucketBytes = 0; // data parallel: gradient bucket size
 };
 
 void Run::openData() {
@@ -374,6 +376,7 @@ TrainSummary Run::execute() {
         // On CUDA each rank takes its own GPU (cuda:LOCAL_RANK) and the collectives use NCCL.
         const bool cuda = chooseDevice(c.device).cuda;
         mGroup = distributed::ProcessGroup::join(environment, cuda);
+        mBucketBytes = environment.bucketBytes;
         if (cuda) mRankDevice = "cuda:" + std::to_string(environment.localRank);
         if (const char* fault = std::getenv("RLFSEG_DIST_FAULT")) {
             int faultRank = -1;
@@ -420,7 +423,7 @@ TrainSummary Run::execute() {
         mLog = std::make_unique<TrainLog>(out, c.logFormat, mGlobalStep);
     }
     if (mGroup) {
-        message("data parallel: " + std::to_string(worldSize()) + " ranks (Gloo)");
+        message("data parallel: " + std::to_string(worldSize()) + " ranks (" + (mRankDevice.empty() ? "Gloo" : "NCCL") + ")");
         mGroup->barrier(); // every rank has read the checkpoint before rank 0 writes any new one
     }
     message("networks: UNet " + std::to_string(mNet.parameterCount(*mNet.unet)) + ", VAE " +
@@ -477,6 +480,16 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
         for (const auto& p : params) tensors.push_back(p.tensor);
         mGroup->broadcast(tensors); // the same start on every rank, whatever happened before
     }
+    std::unique_ptr<distributed::GradientReducer> reducer;
+    if (mGroup) {
+        // In forward order (the text encoder runs before the UNet); the reducer sends the buckets
+        // in reverse, as backward produces them.
+        std::vector<at::Tensor> tensors;
+        for (bool text : {true, false})
+            for (const auto& p : params)
+                if ((p.name.rfind("text_encoder.", 0) == 0) == text) tensors.push_back(p.tensor);
+        reducer = std::make_unique<distributed::GradientReducer>(*mGroup, tensors, mBucketBytes);
+    }
     if (stage.labelRefinement) originalMaskLatents = latents.maskLatents.clone();
     mRefinedEpoch = -1;
 
@@ -498,22 +511,25 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
         const double lr = learningRateAt(stage, step);
         optimizer.zeroGrad();
         double loss = 0;
-        for (int micro = 0; micro < stage.gradientAccumulation; ++micro)
+        for (int micro = 0; micro < stage.gradientAccumulation; ++micro) {
+            if (reducer && micro + 1 == stage.gradientAccumulation) reducer->prepare(); // the step's last backward
             loss += (stage.kind == "vae" ? vaeStep(stage, index, step, micro)
                                          : latentStep(stage, index, step, micro, latents)) /
                     stage.gradientAccumulation;
+        }
         if (mGroup && mFaultStep == mGlobalStep + 1) {
             // RLFSEG_DIST_FAULT=RANK:STEP (tests): this rank dies here, as a crashed machine would.
             std::fprintf(stderr, "RLFSEG_DIST_FAULT: rank %d exits at step %lld\n", rank(), static_cast<long long>(mFaultStep));
             std::_Exit(3);
         }
-        if (mGroup) {
-            // The gradient of the global batch: every rank's share, averaged (bucketed all-reduce).
-            std::vector<at::Tensor> gradients;
-            for (const auto& p : params)
-                if (p.tensor.grad().defined()) gradients.push_back(p.tensor.grad());
-            mGroup->allReduceMean(gradients);
+        if (reducer) {
+            // The gradient of the global batch: every rank's share, averaged. Most buckets were
+            // already sent during the backward pass.
+            reducer->finish();
             loss = mGroup->allReduceMean(loss);
+            if (step == startStep)
+                message("gradients: " + std::to_string(reducer->bucketCount()) + " buckets, " +
+                        std::to_string(reducer->bucketsStartedDuringBackward()) + " sent during the backward pass");
         }
         if (!std::isfinite(loss))
             throw Error("training diverged at step " + std::to_string(step + 1) + " of stage " + stage.kind +

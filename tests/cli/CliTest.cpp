@@ -17,6 +17,7 @@
 #include <sstream>
 #include <cstdio>
 #include <fstream>
+#include <regex>
 #include <sys/wait.h>
 
 namespace fs = std::filesystem;
@@ -167,7 +168,7 @@ TEST_F(Cli, TrainStopsResumesAndEvalReports) {
     const fs::path recipe = sDir / "recipe.json";
     std::ofstream(recipe) << nlohmann::json{
         {"architecture", "tiny"}, {"data", "shapes"}, {"seed", 3}, {"device", "cpu"}, {"threads", 1},
-        {"checkpoint_every", 1}, {"log", "csv"},
+        {"checkpoint_every", 1}, {"keep_checkpoints", 1}, {"log", "csv"},
         {"stages", {{{"kind", "flow"}, {"steps", 3}, {"batch_size", 2}, {"eval_samples", 1}}}}}.dump();
     const fs::path out = sDir / "run";
     // --init replaces the recipe's architecture (the tiny fixture model stands in for an SD folder).
@@ -324,10 +325,11 @@ fs::path writeParallelRecipe(const fs::path& dir) {
     const fs::path recipe = dir / "recipe.json";
     std::ofstream(recipe) << nlohmann::json{
         {"architecture", "tiny"}, {"data", "shapes"}, {"seed", 3}, {"device", "cpu"}, {"threads", 1},
-        {"checkpoint_every", 100}, {"log", "csv"},
+        {"checkpoint_every", 100}, {"keep_checkpoints", 1}, {"log", "csv"},
         {"stages",
          {{{"kind", "vae"}, {"steps", 2}, {"batch_size", 4}, {"crop", 32}, {"eval_samples", 1}},
-          {{"kind", "flow"}, {"steps", 3}, {"batch_size", 4}, {"eval_samples", 1}}}}}.dump();
+          // Two micro-batches per step: the all-reduce must include the accumulated gradient.
+          {{"kind", "flow"}, {"steps", 3}, {"batch_size", 4}, {"gradient_accumulation", 2}, {"eval_samples", 1}}}}}.dump();
     return recipe;
 }
 
@@ -352,9 +354,19 @@ TEST_F(Cli, TwoRanksTrainLikeOneProcessOnTheSameGlobalBatch) {
     const fs::path recipe = writeParallelRecipe(dir);
     auto r = run("train --config " + quote(recipe) + " --out " + quote(dir / "one") + " --quiet");
     ASSERT_EQ(r.status, 0) << r.output;
-    r = run("launch --nproc 2 -- train --config " + quote(recipe) + " --out " + quote(dir / "two"));
+    // 1 MB buckets: many all-reduces in flight while the backward pass runs.
+    r = run("launch --nproc 2 -- train --config " + quote(recipe) + " --out " + quote(dir / "two"), "RLFSEG_DIST_BUCKET_MB=1");
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("[rank 0] data parallel: 2 ranks"), std::string::npos) << r.output;
+    // One line per stage (VAE, then flow): most buckets left while backward was still running.
+    const std::regex line(R"(gradients: (\d+) buckets, (\d+) sent during the backward pass)");
+    int stages = 0;
+    for (std::sregex_iterator it(r.output.begin(), r.output.end(), line), end; it != end; ++it, ++stages) {
+        const int buckets = std::stoi((*it)[1]), early = std::stoi((*it)[2]);
+        EXPECT_GT(buckets, 2) << it->str();
+        EXPECT_GE(early, buckets - 1) << it->str(); // the bucket of the first layers closes as backward ends
+    }
+    EXPECT_EQ(stages, 2) << r.output;
     EXPECT_NE(r.output.find("[rank 1] done"), std::string::npos) << r.output;
 
     // The same steps: each step's loss and gradient norm (the global batch's, all-reduced) agree.
