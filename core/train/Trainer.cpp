@@ -27,6 +27,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -370,8 +371,6 @@ TrainSummary Run::execute() {
                 throw Error(c.path + ": batch_size " + std::to_string(s.batchSize) + " of the " + s.kind +
                             " stage does not divide over " + std::to_string(environment.worldSize) +
                             " ranks; choose a multiple of WORLD_SIZE");
-            if (s.labelRefinement)
-                throw Error(c.path + ": label refinement runs in a single process for now; start without WORLD_SIZE");
         }
         // On CUDA each rank takes its own GPU (cuda:LOCAL_RANK) and the collectives use NCCL.
         const bool cuda = chooseDevice(c.device).cuda;
@@ -710,18 +709,22 @@ void Run::refineLabels(const StageConfig& stage, int64_t epoch, LatentSet& laten
                        const std::vector<NamedParameter>& params, EmaWeights* ema) {
     const fs::path cache = out / "cache" / "latents-train-refined.safetensors";
     const std::string tag = "epoch " + std::to_string(epoch) + "/" + std::to_string(original.size(0));
+    torch::Tensor cached;
     if (fs::exists(cache)) {
         try {
             const auto file = SafeTensorsFile::open(cache.string());
             const auto it = file.metadata().find("refined");
-            if (it != file.metadata().end() && it->second == tag) {
-                latents.maskLatents = readTensor(file, "mask_latents");
-                message("refined labels of epoch " + std::to_string(epoch) + " read from " + cache.string());
-                return;
-            }
+            if (it != file.metadata().end() && it->second == tag) cached = readTensor(file, "mask_latents");
         } catch (const Error& e) {
             message("ignoring " + cache.string() + ": " + e.what());
         }
+    }
+    // Ranks decide together: all read the cache, or all take part in the refinement below.
+    if (mGroup && mGroup->anyTrue(!cached.defined())) cached = torch::Tensor();
+    if (cached.defined()) {
+        latents.maskLatents = cached;
+        message("refined labels of epoch " + std::to_string(epoch) + " read from " + cache.string());
+        return;
     }
     message("label refinement, epoch " + std::to_string(epoch) + ": predicting " + std::to_string(original.size(0)) +
             " training samples");
@@ -733,7 +736,8 @@ void Run::refineLabels(const StageConfig& stage, int64_t epoch, LatentSet& laten
     int64_t refined = 0;
     double agreementSum = 0;
     const int64_t n = original.size(0), batch = 16;
-    for (int64_t first = 0; first < n; first += batch) {
+    // Data parallel: rank r predicts the batches r, r + N, ... (the same batches one process forms).
+    for (int64_t first = batch * rank(); first < n; first += batch * worldSize()) {
         const int64_t b = std::min(batch, n - first);
         auto idx = torch::arange(first, first + b, torch::kLong);
         auto zImage = latents.imageLatents.index_select(0, latents.imageOfSample.index_select(0, idx)).to(mDevice, torch::kFloat);
@@ -763,7 +767,20 @@ void Run::refineLabels(const StageConfig& stage, int64_t epoch, LatentSet& laten
     }
     if (ema) ema->swapInto(params);
     trainableParameters(stage);
+    if (mGroup) {
+        // Each sample was predicted by one rank: its latent, zero on the others, summed over the ranks.
+        auto mine = torch::zeros(original.sizes(), torch::kFloat);
+        for (int64_t first = batch * rank(); first < n; first += batch * worldSize()) {
+            const int64_t b = std::min(batch, n - first);
+            mine.narrow(0, first, b).copy_(maskLatents.narrow(0, first, b));
+        }
+        mGroup->startAllReduceSum(mine)->wait();
+        maskLatents = mine.to(original.scalar_type());
+        refined = std::llround(mGroup->allReduceMean(static_cast<double>(refined)) * worldSize());
+        agreementSum = mGroup->allReduceMean(agreementSum) * worldSize();
+    }
     latents.maskLatents = maskLatents;
+    if (!isMain()) return; // rank 0 writes the cache and the log
     saveTensors({{"mask_latents", maskLatents}}, cache.string(), torch::kHalf, {{"refined", tag}});
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const json line = {{"kind", "label_refinement"}, {"stage", stage.kind},     {"epoch", epoch},
