@@ -97,6 +97,7 @@ default-model: build
 	@[ -f $(SHAPES_DIR)/refs.json ] || $(BUILD_DIR)/app/cli/rlfseg generate-shapes --out $(SHAPES_DIR) \
 		--images 8000 --seed 7 --expressions 4 --style-images 500 --quiet
 	$(BUILD_DIR)/app/cli/rlfseg train --config resources/models/default-recipe.json --out $(MODEL_RUN_DIR)
+	$(BUILD_DIR)/app/cli/rlfseg calibrate --model $(MODEL_RUN_DIR)/model --data $(SHAPES_DIR) --split val --limit 800
 	rm -rf resources/models/default && cp -r $(MODEL_RUN_DIR)/model resources/models/default
 	@echo "resources/models/default updated; evaluate it with: $(BUILD_DIR)/app/cli/rlfseg eval --data $(SHAPES_DIR) --split test --report $(BUILD_DIR)/eval-test.json"
 

@@ -932,6 +932,14 @@ star: every star</translation>
             <numerusform>Die %n ausgewählten Bilder</numerusform>
         </translation>
     </message>
+    <message>
+        <source>&lt;p&gt;Mask threshold: %1&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Maskenschwelle: %1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Mask threshold: %1, calibrated (%2)&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Maskenschwelle: %1, kalibriert (%2)&lt;/p&gt;</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>
@@ -1122,7 +1130,7 @@ star: every star</translation>
     </message>
     <message>
         <source>A pixel belongs to the mask where the soft mask is above this value</source>
-        <translation>Ein Pixel gehört zur Maske, wenn die weiche Maske dort über diesem Wert liegt</translation>
+        <translation type="vanished">Ein Pixel gehört zur Maske, wenn die weiche Maske dort über diesem Wert liegt</translation>
     </message>
     <message>
         <source>Mask threshold:</source>
@@ -1139,6 +1147,14 @@ star: every star</translation>
     <message>
         <source>Model settings apply at once (the model reloads in the background); the language applies at the next start.</source>
         <translation>Modelleinstellungen gelten sofort (das Modell wird im Hintergrund neu geladen); die Sprache gilt ab dem nächsten Start.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s</source>
+        <translation>Die des Modells</translation>
+    </message>
+    <message>
+        <source>A pixel belongs to the mask where the soft mask is above this value. &quot;The model&apos;s&quot; uses the threshold chosen on validation data for the loaded model (rlfseg calibrate), else 0.5.</source>
+        <translation>Ein Pixel gehört zur Maske, wo die weiche Maske über diesem Wert liegt. „Die des Modells“ verwendet die für das geladene Modell auf Validierungsdaten gewählte Schwelle (rlfseg calibrate), sonst 0,5.</translation>
     </message>
 </context>
 </TS>

@@ -932,6 +932,14 @@ star: every star</translation>
             <numerusform>The %n selected images</numerusform>
         </translation>
     </message>
+    <message>
+        <source>&lt;p&gt;Mask threshold: %1&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Mask threshold: %1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Mask threshold: %1, calibrated (%2)&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Mask threshold: %1, calibrated (%2)&lt;/p&gt;</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>
@@ -1122,7 +1130,7 @@ star: every star</translation>
     </message>
     <message>
         <source>A pixel belongs to the mask where the soft mask is above this value</source>
-        <translation>A pixel belongs to the mask where the soft mask is above this value</translation>
+        <translation type="vanished">A pixel belongs to the mask where the soft mask is above this value</translation>
     </message>
     <message>
         <source>Mask threshold:</source>
@@ -1139,6 +1147,14 @@ star: every star</translation>
     <message>
         <source>Model settings apply at once (the model reloads in the background); the language applies at the next start.</source>
         <translation>Model settings apply at once (the model reloads in the background); the language applies at the next start.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s</source>
+        <translation>The model&apos;s</translation>
+    </message>
+    <message>
+        <source>A pixel belongs to the mask where the soft mask is above this value. &quot;The model&apos;s&quot; uses the threshold chosen on validation data for the loaded model (rlfseg calibrate), else 0.5.</source>
+        <translation>A pixel belongs to the mask where the soft mask is above this value. &quot;The model&apos;s&quot; uses the threshold chosen on validation data for the loaded model (rlfseg calibrate), else 0.5.</translation>
     </message>
 </context>
 </TS>

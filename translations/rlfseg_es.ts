@@ -932,6 +932,14 @@ star: every star</translation>
             <numerusform>Las %n imágenes seleccionadas</numerusform>
         </translation>
     </message>
+    <message>
+        <source>&lt;p&gt;Mask threshold: %1&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Umbral de máscara: %1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Mask threshold: %1, calibrated (%2)&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Umbral de máscara: %1, calibrado (%2)&lt;/p&gt;</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>
@@ -1122,7 +1130,7 @@ star: every star</translation>
     </message>
     <message>
         <source>A pixel belongs to the mask where the soft mask is above this value</source>
-        <translation>Un píxel pertenece a la máscara donde la máscara suave supera este valor</translation>
+        <translation type="vanished">Un píxel pertenece a la máscara donde la máscara suave supera este valor</translation>
     </message>
     <message>
         <source>Mask threshold:</source>
@@ -1139,6 +1147,14 @@ star: every star</translation>
     <message>
         <source>Model settings apply at once (the model reloads in the background); the language applies at the next start.</source>
         <translation>La configuración del modelo se aplica de inmediato (el modelo se vuelve a cargar en segundo plano); el idioma se aplica en el próximo inicio.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s</source>
+        <translation>El del modelo</translation>
+    </message>
+    <message>
+        <source>A pixel belongs to the mask where the soft mask is above this value. &quot;The model&apos;s&quot; uses the threshold chosen on validation data for the loaded model (rlfseg calibrate), else 0.5.</source>
+        <translation>Un píxel pertenece a la máscara donde la máscara suave supera este valor. «El del modelo» usa el umbral elegido con datos de validación para el modelo cargado (rlfseg calibrate); si no hay, 0,5.</translation>
     </message>
 </context>
 </TS>

@@ -926,6 +926,14 @@ star: every star</translation>
             <numerusform>所选的 %n 张图像</numerusform>
         </translation>
     </message>
+    <message>
+        <source>&lt;p&gt;Mask threshold: %1&lt;/p&gt;</source>
+        <translation>&lt;p&gt;掩码阈值：%1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Mask threshold: %1, calibrated (%2)&lt;/p&gt;</source>
+        <translation>&lt;p&gt;掩码阈值：%1，已校准（%2）&lt;/p&gt;</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>
@@ -1116,7 +1124,7 @@ star: every star</translation>
     </message>
     <message>
         <source>A pixel belongs to the mask where the soft mask is above this value</source>
-        <translation>软掩码值高于此值的像素属于掩码</translation>
+        <translation type="vanished">软掩码值高于此值的像素属于掩码</translation>
     </message>
     <message>
         <source>Mask threshold:</source>
@@ -1133,6 +1141,14 @@ star: every star</translation>
     <message>
         <source>Model settings apply at once (the model reloads in the background); the language applies at the next start.</source>
         <translation>模型设置会立即生效（模型将在后台重新加载）；语言将在下次启动时生效。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s</source>
+        <translation>模型自带</translation>
+    </message>
+    <message>
+        <source>A pixel belongs to the mask where the soft mask is above this value. &quot;The model&apos;s&quot; uses the threshold chosen on validation data for the loaded model (rlfseg calibrate), else 0.5.</source>
+        <translation>软掩码高于此值的像素属于掩码。“模型自带”使用为已加载模型在验证数据上选定的阈值（rlfseg calibrate），否则为 0.5。</translation>
     </message>
 </context>
 </TS>

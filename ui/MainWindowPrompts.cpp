@@ -292,7 +292,7 @@ void MainWindow::onSegmentResult(const SegmentOutcome& outcome)
                                   .arg(outcome.imageLatentCached ? tr("cached") : tr("computed")));
     mPlots->addLatency(outcome.latencyMs);
     if (outcome.imagePath == mCurrentImagePath) {
-        mPlots->setSoftMask(outcome.soft, mInferenceSettings.threshold, outcome.prompt);
+        mPlots->setSoftMask(outcome.soft, outcome.threshold, outcome.prompt);
         refreshExplore();
     }
     if (!found)
@@ -465,6 +465,11 @@ void MainWindow::showModelInfo()
                             info.device.toHtmlEscaped())
                        .arg(info.resolution);
     if (!info.trainedOn.isEmpty()) text += tr("<p>Trained on: %1</p>").arg(info.trainedOn.toHtmlEscaped());
+    text += info.thresholdSource.isEmpty()
+                ? tr("<p>Mask threshold: %1</p>").arg(info.threshold, 0, 'f', 2)
+                : tr("<p>Mask threshold: %1, calibrated (%2)</p>")
+                      .arg(info.threshold, 0, 'f', 2)
+                      .arg(info.thresholdSource.toHtmlEscaped());
     if (!info.description.isEmpty()) text += QStringLiteral("<p>%1</p>").arg(info.description.toHtmlEscaped());
     if (!info.warning.isEmpty()) text += QStringLiteral("<p><b>%1</b></p>").arg(info.warning.toHtmlEscaped());
     text += tr("<p>To use another model, choose Model › Load Model Folder… and pick a diffusers-layout folder "

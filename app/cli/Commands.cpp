@@ -11,6 +11,7 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 namespace rlfseg::cli {
 
@@ -19,7 +20,7 @@ namespace {
 struct SegmentArgs {
     std::string model, image, prompt, output, soft, device = "auto", precision = "auto", sampler = "one-step";
     int threads = 0;
-    float threshold = 0.5f;
+    std::optional<double> threshold; // unset: the model's calibrated threshold, else 0.5
     int64_t maxPixels = ImageLimits{}.maxPixels;
     bool quiet = false;
 };
@@ -49,7 +50,8 @@ void runSegment(const SegmentArgs& a) {
                   << pipeline->precisionName() << ") at " << result.modelSize.width << "x" << result.modelSize.height
                   << ": " << std::fixed << std::setprecision(1) << result.timings.totalMs << " ms, mask covers "
                   << area * 100.0 << "% of the image, " << a.sampler << " (step scale " << std::setprecision(3)
-                  << result.stepScale << ", score " << result.score << ")\n";
+                  << result.stepScale << ", score " << result.score << ", threshold " << std::setprecision(2)
+                  << result.threshold << ")\n";
     }
 }
 
@@ -68,6 +70,8 @@ void runInfo(const std::string& model, bool json) {
         {"trained_on", folder.card.trainedOn},
         {"description", folder.card.description},
         {"model_resolution", folder.modelResolution()},
+        {"mask_threshold", folder.card.maskThreshold.value_or(0.5)},
+        {"mask_threshold_source", folder.card.maskThreshold ? folder.card.maskThresholdSource : "default (METHOD.md)"},
         {"unet", componentSummary(folder.unet, folder.unetConfig.toJson())},
         {"vae", componentSummary(folder.vae, folder.vaeConfig.toJson())},
         {"text_encoder", componentSummary(folder.textEncoder, folder.textConfig.toJson())},
@@ -84,6 +88,9 @@ void runInfo(const std::string& model, bool json) {
     if (!folder.card.trainedOn.empty()) std::cout << "Trained on:       " << folder.card.trainedOn << "\n";
     if (!folder.card.description.empty()) std::cout << "Description:      " << folder.card.description << "\n";
     std::cout << "Model resolution: " << folder.modelResolution() << " px\n";
+    std::cout << "Mask threshold:   " << folder.card.maskThreshold.value_or(0.5)
+              << (folder.card.maskThreshold ? " (" + folder.card.maskThresholdSource + ")" : std::string(" (default)"))
+              << "\n";
     int64_t total = 0;
     for (const char* part : {"unet", "vae", "text_encoder"}) {
         const int64_t n = info[part]["parameters"].get<int64_t>();
@@ -109,9 +116,9 @@ void addSegmentCommand(CLI::App& app) {
     cmd->add_option("--precision", args->precision, "auto, float32, float16 or bfloat16 (half: CUDA only)")
         ->capture_default_str();
     cmd->add_option("--threads", args->threads, "CPU threads (0: all cores)")->check(CLI::Range(0, 1024))->capture_default_str();
-    cmd->add_option("--threshold", args->threshold, "Binary mask threshold on the soft mask")
-        ->check(CLI::Range(0.0f, 1.0f))
-        ->capture_default_str();
+    cmd->add_option("--threshold", args->threshold,
+                    "Binary mask threshold on the soft mask (default: the model's calibrated one, else 0.5)")
+        ->check(CLI::Range(0.0, 1.0));
     cmd->add_option("--sampler", args->sampler, "one-step, adaptive (picks the step scale per image) or euler:N")
         ->capture_default_str();
     cmd->add_option("--max-pixels", args->maxPixels, "Refuse images with more pixels than this")->capture_default_str();

@@ -11,6 +11,7 @@ void addInfoCommand(CLI::App& app);
 void addGenerateShapesCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app);
 void addEvalCommand(CLI::App& app);
+void addCalibrateCommand(CLI::App& app);
 void addRefineCommand(CLI::App& app);
 void addCocoCommand(CLI::App& app);
 void addAnnotateCommand(CLI::App& app);

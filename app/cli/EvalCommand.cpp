@@ -1,4 +1,5 @@
 // rlfseg eval: METHOD.md section 7 metrics of a model on a split, as JSON, plus a per-expression CSV.
+// rlfseg calibrate: the same evaluation, to choose the model's binary mask threshold.
 
 #include "Commands.h"
 
@@ -9,10 +10,65 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <iomanip>
+#include <memory>
 #include <iostream>
 
 namespace rlfseg::cli {
+
+namespace {
+
+// What eval and calibrate share: the model, the data and how to run the networks.
+void addEvaluationOptions(CLI::App* cmd, eval::EvaluationOptions& o) {
+    cmd->add_option("--model", o.model, "Model folder (default: the bundled default model)");
+    cmd->add_option("--data", o.data, "Data set: this project's format, RefCOCO, PhraseCut or COCO (docs/TRAINING.md)")->required();
+    cmd->add_option("--images", o.images, "Where the data set's images are (default: DATA/images)");
+    cmd->add_option("--sampler", o.sampler, "one-step | adaptive | euler:N | ddim:N (diffusion baseline)")
+        ->capture_default_str();
+    cmd->add_option("--limit", o.limit, "Evaluate this many samples, evenly spaced over the split (0: all)");
+    cmd->add_option("--device", o.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
+    cmd->add_option("--precision", o.precision, "auto | float32 | float16 | bfloat16")->capture_default_str();
+    cmd->add_option("--threads", o.threads, "CPU threads (0: all cores)");
+}
+
+std::function<void(size_t, size_t)> progressPrinter(const char* what) {
+    const bool tty = isatty(STDERR_FILENO);
+    auto lastShown = std::make_shared<size_t>(0);
+    return [=](size_t done, size_t total) {
+        if (tty) std::cerr << "\r\033[K" << what << " " << done << "/" << total << std::flush;
+        else if (done == total || done - *lastShown >= 500) std::cerr << what << " " << done << "/" << total << "\n";
+        *lastShown = done;
+    };
+}
+
+} // namespace
+
+void addCalibrateCommand(CLI::App& app) {
+    auto* cmd = app.add_subcommand(
+        "calibrate", "Choose a model's mask threshold on a validation split and store it in its rlfseg.json");
+    struct Args {
+        eval::EvaluationOptions options;
+        bool dryRun = false, quiet = false;
+    };
+    auto a = std::make_shared<Args>();
+    a->options.split = "val";
+    addEvaluationOptions(cmd, a->options);
+    cmd->add_option("--split", a->options.split, "Split to choose the threshold on (never a test split)")
+        ->capture_default_str();
+    cmd->add_flag("--dry-run", a->dryRun, "Print the threshold, leave the model as it is");
+    cmd->add_flag("-q,--quiet", a->quiet, "Print nothing but errors");
+    cmd->callback([a] {
+        auto options = a->options;
+        if (options.model.empty()) options.model = defaultModelDirectory();
+        if (!a->quiet) options.onProgress = progressPrinter("calibrate");
+        const auto c = eval::calibrateThreshold(options, !a->dryRun);
+        if (!a->quiet)
+            std::cerr << (isatty(STDERR_FILENO) ? "\r\033[K" : "") << "mask threshold " << std::fixed
+                      << std::setprecision(2) << c.threshold << ": " << c.source << "\n"
+                      << (a->dryRun ? "not stored (--dry-run)" : "stored in " + options.model + "/rlfseg.json") << "\n";
+    });
+}
 
 void addEvalCommand(CLI::App& app) {
     auto* cmd = app.add_subcommand("eval", "Evaluate a model on a referring data set split (mIoU, oIoU, prec@X, AP)");
@@ -22,18 +78,13 @@ void addEvalCommand(CLI::App& app) {
         bool quiet = false;
     };
     auto a = std::make_shared<Args>();
-    cmd->add_option("--model", a->options.model, "Model folder (default: the bundled default model)");
-    cmd->add_option("--data", a->options.data, "Data set: this project's format, RefCOCO, PhraseCut or COCO (docs/TRAINING.md)")->required();
-    cmd->add_option("--images", a->options.images, "Where the data set's images are (default: DATA/images)");
+    addEvaluationOptions(cmd, a->options);
     cmd->add_option("--split", a->options.split, "Split to evaluate")->capture_default_str();
     cmd->add_option("--report", a->report, "JSON report to write")->required();
     cmd->add_option("--csv", a->csv, "Per-expression CSV (default: the report's name with .csv)");
-    cmd->add_option("--sampler", a->options.sampler, "one-step | adaptive | euler:N | ddim:N (diffusion baseline)")
-        ->capture_default_str();
-    cmd->add_option("--limit", a->options.limit, "Evaluate this many samples, evenly spaced over the split (0: all)");
-    cmd->add_option("--device", a->options.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
-    cmd->add_option("--precision", a->options.precision, "auto | float32 | float16 | bfloat16")->capture_default_str();
-    cmd->add_option("--threads", a->options.threads, "CPU threads (0: all cores)");
+    cmd->add_option("--threshold", a->options.threshold,
+                    "Binary mask threshold for mIoU, oIoU, prec@X (default: the model's calibrated one, else 0.5)")
+        ->check(CLI::Range(0.0, 0.999));
     cmd->add_flag("--cleanup", a->options.cleanup,
                   "Also score the app's clean-up (refinement and dynamic selection) of every prediction");
     cmd->add_flag("-q,--quiet", a->quiet, "Print nothing but errors");
@@ -42,20 +93,15 @@ void addEvalCommand(CLI::App& app) {
         if (options.model.empty()) options.model = defaultModelDirectory();
         options.csvPath = a->csv.empty() ? std::filesystem::path(a->report).replace_extension(".csv").string() : a->csv;
         const bool tty = isatty(STDERR_FILENO);
-        size_t lastShown = 0;
-        if (!a->quiet)
-            options.onProgress = [&](size_t done, size_t total) {
-                if (tty) std::cerr << "\r\033[Keval " << done << "/" << total << std::flush;
-                else if (done == total || done - lastShown >= 500) std::cerr << "eval " << done << "/" << total << "\n";
-                lastShown = done;
-            };
+        if (!a->quiet) options.onProgress = progressPrinter("eval");
         const auto result = eval::evaluate(options);
         writeFileAtomically(a->report, result.toJson().dump(2) + "\n");
         if (!a->quiet) {
             const auto& m = result.metrics;
             std::cerr << (tty ? "\r\033[K" : "") << std::fixed << std::setprecision(4) << result.split << " ("
                       << m.samples << " expressions, " << result.sampler << "): mIoU " << m.mIoU << ", oIoU " << m.oIoU
-                      << ", prec@0.5 " << m.precAt[0] << ", prec@0.9 " << m.precAt[4] << ", AP " << m.ap << ", "
+                      << ", prec@0.5 " << m.precAt[0] << ", prec@0.9 " << m.precAt[4] << " (threshold " << std::setprecision(2)
+                      << m.threshold << "), AP " << std::setprecision(4) << m.ap << ", "
                       << std::setprecision(1) << result.msPerSample << " ms per expression\n";
             if (result.cleanup) {
                 const auto& c = result.cleanup->metrics;

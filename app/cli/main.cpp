@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     rlfseg::cli::addGenerateShapesCommand(app);
     rlfseg::cli::addTrainCommand(app);
     rlfseg::cli::addEvalCommand(app);
+    rlfseg::cli::addCalibrateCommand(app);
     rlfseg::cli::addRefineCommand(app);
     rlfseg::cli::addCocoCommand(app);
     rlfseg::cli::addAnnotateCommand(app);

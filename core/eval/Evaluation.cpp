@@ -3,6 +3,7 @@
 #include "core/data/ReferringDataset.h"
 #include "core/io/AtomicFile.h"
 #include "core/io/ImageFile.h"
+#include "core/model/ModelWriter.h"
 #include "core/pipeline/SegmentationPipeline.h"
 #include "core/refine/Refinement.h"
 #include "core/util/Error.h"
@@ -10,6 +11,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <chrono>
+#include <iomanip>
 #include <sstream>
 
 namespace rlfseg::eval {
@@ -65,9 +67,10 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
     options.precision = o.precision;
     options.threads = o.threads;
     options.sampler = o.sampler;
+    options.threshold = o.threshold;
     auto pipeline = SegmentationPipeline::load(o.model, options);
 
-    SegmentationMetrics metrics;
+    SegmentationMetrics metrics(pipeline->threshold());
     EvaluationResult result;
     result.sampler = o.sampler;
     result.device = pipeline->deviceDescription();
@@ -95,7 +98,7 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
         networkMs += r.timings.unetMs + r.timings.decodeMs;
         scaleSum += r.stepScale;
         scoreSum += r.score;
-        const double boundaryF = boundaryFScore(r.soft > 0.5f, truth);
+        const double boundaryF = boundaryFScore(r.mask, truth);
         boundarySum += boundaryF;
         csv << s.refId << ',' << s.sentId << ',' << s.imageId << ',' << csvField(s.sentence) << ','
             << metrics.iouOfSample(i) << ',' << r.score << ',' << r.stepScale << ',' << r.timings.totalMs << ','
@@ -124,6 +127,24 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
     if (o.cleanup) result.cleanup = EvaluationResult::Cleanup{cleanupMetrics.report(), cleanupBoundarySum / n, cleanupMs / n};
     if (!o.csvPath.empty()) writeFileAtomically(o.csvPath, csv.str());
     return result;
+}
+
+Calibration calibrateThreshold(const EvaluationOptions& options, bool writeToModel) {
+    // Before the long evaluation: a folder whose card cannot take the threshold fails at once.
+    if (writeToModel && !ModelFolder::open(options.model).card.isRlfsegModel)
+        throw Error(options.model + ": no rlfseg.json, so not an RLFSeg model; calibrate a model trained for segmentation");
+    Calibration c;
+    c.evaluation = evaluate(options);
+    const auto& m = c.evaluation.metrics;
+    c.threshold = m.bestThreshold;
+    c.mIoU = m.bestThresholdMIoU;
+    std::ostringstream source;
+    source << "rlfseg calibrate on " << options.split << " (" << m.samples << " expressions, " << c.evaluation.sampler
+           << "): mIoU " << std::fixed << std::setprecision(3) << c.mIoU << " against " << m.mIoU << " at "
+           << std::setprecision(2) << m.threshold;
+    c.source = source.str();
+    if (writeToModel) setMaskThreshold(options.model, c.threshold, c.source);
+    return c;
 }
 
 } // namespace rlfseg::eval

@@ -19,6 +19,9 @@ struct EvaluationOptions {
     std::string images;         // where its images are ("" = <data>/images)
     std::string split = "test";
     std::string sampler = "one-step";
+    // The binary mask's for mIoU, oIoU and prec@X. Unset: what the app uses, the model card's
+    // calibrated threshold, else 0.5 (METHOD.md). Pass 0.5 to compare with the literature.
+    std::optional<double> threshold;
     std::string device = "auto", precision = "auto";
     int threads = 0;
     size_t limit = 0;           // > 0: this many samples, evenly spaced over the split
@@ -34,7 +37,7 @@ struct EvaluationResult {
     double meanStepScale = 1, meanScore = 0;
     std::string sampler, device, model, split;
     int resolution = 0;
-    double boundaryF = 0;       // mean boundary F-score (2 px) of the prediction thresholded at 0.5
+    double boundaryF = 0;       // mean boundary F-score (2 px) of the binary masks
     struct Cleanup {            // with EvaluationOptions::cleanup: the same metrics after clean-up
         MetricsReport metrics;
         double boundaryF = 0, msPerSample = 0;
@@ -48,5 +51,16 @@ struct EvaluationResult {
 
 // Throws rlfseg::Error for a missing model, data, split or image.
 EvaluationResult evaluate(const EvaluationOptions& options);
+
+// `rlfseg calibrate`: the binary mask threshold with the best mIoU on a split (of the 49 that AP
+// uses), stored in the model's card (rlfseg.json) so that the app, `segment` and `eval` use it.
+struct Calibration {
+    EvaluationResult evaluation; // at the threshold the model had before
+    double threshold = 0.5, mIoU = 0;
+    std::string source;          // what the card records: split, samples, mIoU before and after
+};
+// Throws rlfseg::Error as evaluate() does, and for a folder without rlfseg.json (a plain Stable
+// Diffusion folder is not a segmentation model).
+Calibration calibrateThreshold(const EvaluationOptions& options, bool writeToModel = true);
 
 } // namespace rlfseg::eval

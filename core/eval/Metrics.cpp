@@ -27,7 +27,10 @@ inline int binOf(float v, const std::array<float, kApThresholds>& t) {
 
 } // namespace
 
-SegmentationMetrics::SegmentationMetrics() = default;
+SegmentationMetrics::SegmentationMetrics(double threshold) : mThreshold(threshold) {
+    if (!(threshold >= 0 && threshold < 1))
+        throw std::invalid_argument("SegmentationMetrics: the threshold must be in [0, 1)");
+}
 
 void SegmentationMetrics::add(const cv::Mat& prediction, const cv::Mat& truth) {
     if (prediction.channels() != 1 || (prediction.depth() != CV_32F && prediction.depth() != CV_8U))
@@ -40,21 +43,35 @@ void SegmentationMetrics::add(const cv::Mat& prediction, const cv::Mat& truth) {
 
     static const std::array<float, kApThresholds> t = floatThresholds();
     std::array<uint64_t, kApThresholds + 1> pos{}, neg{};
+    uint64_t inter = 0, uni = 0; // at mThreshold
+    const float binaryThreshold = static_cast<float>(mThreshold);
+    const auto count = [&](bool object, int bin, bool predicted) {
+        ++(object ? pos : neg)[size_t(bin)];
+        inter += object && predicted;
+        uni += object || predicted;
+    };
     if (prediction.depth() == CV_8U) {
         std::array<int, 256> lut{};
-        for (int v = 0; v < 256; ++v) lut[size_t(v)] = binOf(float(v) / 255.0f, t);
+        std::array<bool, 256> on{};
+        for (int v = 0; v < 256; ++v) {
+            lut[size_t(v)] = binOf(float(v) / 255.0f, t);
+            on[size_t(v)] = float(v) / 255.0f > binaryThreshold;
+        }
         for (int y = 0; y < truth.rows; ++y) {
             const uchar* p = prediction.ptr<uchar>(y);
             const uchar* g = truth.ptr<uchar>(y);
-            for (int x = 0; x < truth.cols; ++x) ++(g[x] ? pos : neg)[size_t(lut[p[x]])];
+            for (int x = 0; x < truth.cols; ++x) count(g[x] != 0, lut[p[x]], on[p[x]]);
         }
     } else {
         for (int y = 0; y < truth.rows; ++y) {
             const float* p = prediction.ptr<float>(y);
             const uchar* g = truth.ptr<uchar>(y);
-            for (int x = 0; x < truth.cols; ++x) ++(g[x] ? pos : neg)[size_t(binOf(p[x], t))];
+            for (int x = 0; x < truth.cols; ++x) count(g[x] != 0, binOf(p[x], t), p[x] > binaryThreshold);
         }
     }
+    mIntersection += inter;
+    mUnion += uni;
+    mBinaryIoUs.push_back(uni == 0 ? 0.0 : double(inter) / double(uni));
 
     uint64_t positives = 0;
     for (uint64_t c : pos) positives += c;
@@ -78,9 +95,8 @@ MetricsReport SegmentationMetrics::report() const {
     MetricsReport r;
     const size_t n = samples();
     r.samples = n;
-
-    const uint64_t inter = mTp[kIndexHalf], uni = mTp[kIndexHalf] + mFp[kIndexHalf] + mFn[kIndexHalf];
-    r.oIoU = uni == 0 ? 0.0 : double(inter) / double(uni);
+    r.threshold = mThreshold;
+    r.oIoU = mUnion == 0 ? 0.0 : double(mIntersection) / double(mUnion);
 
     static const double kPrecAt[5] = {0.5, 0.6, 0.7, 0.8, 0.9};
     if (n > 0) {
@@ -139,6 +155,7 @@ nlohmann::json MetricsReport::toJson() const {
             {"AP", ap},
             {"best_threshold", bestThreshold},
             {"best_threshold_mIoU", bestThresholdMIoU},
+            {"threshold", threshold},
             {"samples", samples}};
 }
 

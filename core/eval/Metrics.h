@@ -9,8 +9,9 @@
 // A pixel is predicted foreground at threshold t when value > t (strictly, as CLIPSeg's
 // FixedIntervalMetrics does, comparing in float32).
 //
-// Per sample (one expression): IoU = |P & T| / |P | T| at t = 0.5, and 0 where the union is empty
-// (METHOD: an empty truth with an empty prediction counts as 0, not 1).
+// Per sample (one expression): IoU = |P & T| / |P | T| at the binary mask's threshold (0.5 as
+// METHOD.md pins, or a model's calibrated one), and 0 where the union is empty (METHOD: an empty
+// truth with an empty prediction counts as 0, not 1).
 //   mIoU  = mean of per-sample IoU.
 //   oIoU  = sum of intersections / sum of unions (0 when every union is empty).
 //   prec@X = share of samples with IoU >= X, X in {0.5, 0.6, 0.7, 0.8, 0.9}.
@@ -51,15 +52,17 @@ struct MetricsReport {
     std::array<double, 5> precAt{}; // prec@0.5, 0.6, 0.7, 0.8, 0.9
     double ap = 0;
     double bestThreshold = 0, bestThresholdMIoU = 0;
+    double threshold = 0.5; // of mIoU, oIoU and prec@X
     size_t samples = 0;
 
-    // Keys exactly: mIoU, oIoU, prec@0.5 .. prec@0.9, AP, best_threshold, best_threshold_mIoU, samples.
+    // Keys exactly: mIoU, oIoU, prec@0.5 .. prec@0.9, AP, best_threshold, best_threshold_mIoU, threshold, samples.
     nlohmann::json toJson() const;
 };
 
 class SegmentationMetrics {
 public:
-    SegmentationMetrics();
+    // `threshold`: the binary mask's (p > threshold) for mIoU, oIoU and prec@X.
+    explicit SegmentationMetrics(double threshold = 0.5);
 
     // Throws std::invalid_argument for other types, several channels or differing sizes.
     void add(const cv::Mat& prediction, const cv::Mat& truth);
@@ -67,10 +70,12 @@ public:
 
     size_t samples() const { return mSampleIoUs.size() / kApThresholds; }
     static double threshold(int k) { return k * (1.0 / 50.0); } // t_k, k = 1..49 (compared as float32)
-    double iouOfSample(size_t index) const { return mSampleIoUs[index * kApThresholds + kIndexHalf]; }
+    double iouOfSample(size_t index) const { return mBinaryIoUs[index]; }
 
 private:
-    static constexpr int kIndexHalf = 24; // t_25 = 0.5
+    double mThreshold; // compared as float32, as the 49 thresholds
+    uint64_t mIntersection = 0, mUnion = 0; // at mThreshold, for oIoU
+    std::vector<double> mBinaryIoUs;        // per sample at mThreshold
     std::array<uint64_t, kApThresholds> mTp{}, mFp{}, mFn{};
     std::vector<double> mSampleIoUs; // samples x 49
 };

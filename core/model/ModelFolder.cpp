@@ -86,6 +86,12 @@ ModelCard readCard(const fs::path& root) {
         f.fail("num_train_timesteps", "must be between 2 and 100000");
     if (!(card.betaStart > 0 && card.betaStart < card.betaEnd && card.betaEnd < 1))
         f.fail("beta_start", "needs 0 < beta_start < beta_end < 1");
+    if (f.has("mask_threshold")) {
+        const double t = f.optionalNumber("mask_threshold", 0.5);
+        if (!(t > 0 && t < 1)) f.fail("mask_threshold", "must be between 0 and 1 (exclusive)");
+        card.maskThreshold = t;
+        card.maskThresholdSource = f.optionalString("mask_threshold_source", "");
+    }
     return card;
 }
 
@@ -118,6 +124,10 @@ nlohmann::json ModelCard::toJson() const {
         j["beta_end"] = betaEnd;
         j["beta_schedule"] = "scaled_linear";
         j["prediction_type"] = "v_prediction";
+    }
+    if (maskThreshold) {
+        j["mask_threshold"] = *maskThreshold;
+        j["mask_threshold_source"] = maskThresholdSource;
     }
     return j;
 }

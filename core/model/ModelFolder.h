@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,11 @@ struct ModelCard {
     // The diffusion baseline's DDPM schedule ("scaled_linear" betas, as Stable Diffusion's).
     int numTrainTimesteps = 1000;
     double betaStart = 0.00085, betaEnd = 0.012;
+    // The binary mask's threshold on the soft mask, chosen on a validation split (`rlfseg calibrate`):
+    // a one-step flow's soft masks can be under-confident, so p > 0.5 (METHOD.md section 2) loses
+    // area. Unset: 0.5. `maskThresholdSource` says how it was chosen.
+    std::optional<double> maskThreshold;
+    std::string maskThresholdSource;
 
     nlohmann::json toJson() const;
 };

@@ -1,7 +1,8 @@
-#include "core/io/RemoveTree.h"
 #include "core/model/ModelWriter.h"
 
 #include "core/io/AtomicFile.h"
+#include "core/io/JsonFields.h"
+#include "core/io/RemoveTree.h"
 #include "core/nn/Weights.h"
 #include "core/util/Error.h"
 
@@ -55,6 +56,18 @@ void writeModelFolder(const StableDiffusionNetworks& networks, const std::string
         removeTree(staging);
         throw;
     }
+}
+
+void setMaskThreshold(const std::string& directory, double threshold, const std::string& source) {
+    if (!(threshold > 0 && threshold < 1)) throw Error("the mask threshold must be between 0 and 1 (exclusive)");
+    const fs::path path = fs::path(directory) / "rlfseg.json";
+    if (!fs::is_regular_file(path))
+        throw Error(directory + ": no rlfseg.json, so not an RLFSeg model; calibrate a model trained for segmentation");
+    json card = JsonFields::parseFile(path.string());
+    if (!card.is_object()) throw Error(path.string() + ": expected a JSON object");
+    card["mask_threshold"] = threshold;
+    card["mask_threshold_source"] = source;
+    writeFileAtomically(path.string(), card.dump(2) + "\n");
 }
 
 } // namespace rlfseg

@@ -17,4 +17,9 @@ namespace rlfseg {
 void writeModelFolder(const StableDiffusionNetworks& networks, const std::string& directory,
                       const nlohmann::json& extraCard = nlohmann::json::object());
 
+// Stores a calibrated binary mask threshold (ModelCard::maskThreshold) in an existing folder's
+// rlfseg.json, keeping its other keys; the file is replaced atomically. Throws rlfseg::Error when
+// the folder has no rlfseg.json or it cannot be read or written.
+void setMaskThreshold(const std::string& directory, double threshold, const std::string& source);
+
 } // namespace rlfseg

@@ -157,7 +157,8 @@ SegmentationResult SegmentationPipeline::segment(const cv::Mat& rgb, const std::
     t0 = Clock::now();
     auto soft = conventions::softMaskFromDecoded(sampled.decoded)[0]; // [h, w]
     result.soft = conventions::softMaskToImageSize(soft, rgb.size());
-    result.mask = conventions::binarize(result.soft, d->options.threshold);
+    result.threshold = threshold();
+    result.mask = conventions::binarize(result.soft, static_cast<float>(result.threshold));
     result.timings.decodeMs = sampled.decodeMs + msSince(t0); // decoding, and the resize to the image
     result.timings.totalMs = msSince(start);
     return result;
@@ -165,6 +166,10 @@ SegmentationResult SegmentationPipeline::segment(const cv::Mat& rgb, const std::
 
 const ModelFolder& SegmentationPipeline::model() const { return d->net->folder; }
 const PipelineOptions& SegmentationPipeline::options() const { return d->options; }
+double SegmentationPipeline::threshold() const {
+    if (d->options.threshold) return *d->options.threshold;
+    return d->net->folder.card.maskThreshold.value_or(0.5);
+}
 std::string SegmentationPipeline::deviceDescription() const { return d->deviceDescription; }
 bool SegmentationPipeline::onCuda() const { return d->net->device.is_cuda(); }
 std::string SegmentationPipeline::precisionName() const {

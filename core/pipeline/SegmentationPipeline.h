@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace rlfseg {
@@ -25,7 +26,8 @@ struct PipelineOptions {
     int threads = 0;                 // LibTorch CPU threads, set by load(); 0 = number of cores
     size_t imageCacheEntries = 8;
     size_t promptCacheEntries = 256;
-    float threshold = 0.5f;          // binary mask: p > threshold
+    // Binary mask: p > threshold. Unset: the model card's calibrated threshold, else 0.5.
+    std::optional<double> threshold;
     std::string sampler = "one-step"; // one-step | adaptive | euler:N (METHOD.md section 4)
 };
 
@@ -39,6 +41,7 @@ struct SegmentationResult {
     cv::Size modelSize; // the size the networks saw
     double stepScale = 1.0; // the velocity's scale (adaptive sampling picks it per image)
     double score = 0.0;     // decisiveness of the mask in [0, 1]: binariness x channel agreement
+    double threshold = 0.5; // the one that made `mask` from `soft` (compared as float32)
     bool imageLatentCached = false;
     bool promptCached = false;
     SegmentationTimings timings;
@@ -66,6 +69,7 @@ public:
     std::string deviceDescription() const; // "CPU, 2 threads" / "CUDA 0: NVIDIA H100 ..."
     bool onCuda() const;
     std::string precisionName() const;
+    double threshold() const; // the binary mask's: the option's, else the model card's, else 0.5
     int modelResolution() const;
     void clearCaches();
     StableDiffusionNetworks& networks();

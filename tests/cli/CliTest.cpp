@@ -197,7 +197,41 @@ TEST_F(Cli, TrainStopsResumesAndEvalReports) {
     for (const char* key : {"mIoU", "oIoU", "prec@0.5", "prec@0.9", "AP", "samples", "ms_per_sample"})
         EXPECT_TRUE(j.contains(key)) << key;
     EXPECT_EQ(j["sampler"], "adaptive");
+    EXPECT_DOUBLE_EQ(j["threshold"].get<double>(), 0.5); // no calibration yet
     EXPECT_TRUE(fs::exists(sDir / "eval.csv"));
+
+    // calibrate stores val's best threshold in the card; eval then uses it (and reaches val's best
+    // mIoU), while --threshold 0.5 still gives METHOD.md's figure.
+    const auto evalVal = [&](const std::string& extra) {
+        const fs::path valReport = sDir / "eval-val.json";
+        const auto rv = run("eval --model " + quote(out / "model") + " --data " + quote(data) +
+                            " --split val --device cpu --quiet --report " + quote(valReport) + extra);
+        EXPECT_EQ(rv.status, 0) << rv.output;
+        std::ifstream vin(valReport);
+        return nlohmann::json::parse(vin);
+    };
+    const auto before = evalVal("");
+    r = run("calibrate --model " + quote(out / "model") + " --data " + quote(data) + " --device cpu");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("stored in"), std::string::npos) << r.output;
+    std::ifstream cardIn(out / "model" / "rlfseg.json");
+    const auto card = nlohmann::json::parse(cardIn);
+    ASSERT_TRUE(card.contains("mask_threshold")) << card.dump();
+    EXPECT_DOUBLE_EQ(card["mask_threshold"].get<double>(), before["best_threshold"].get<double>());
+    EXPECT_NE(card["mask_threshold_source"].get<std::string>().find("val"), std::string::npos);
+    const auto after = evalVal("");
+    EXPECT_DOUBLE_EQ(after["threshold"].get<double>(), card["mask_threshold"].get<double>());
+    EXPECT_NEAR(after["mIoU"].get<double>(), before["best_threshold_mIoU"].get<double>(), 1e-12);
+    const auto method = evalVal(" --threshold 0.5");
+    EXPECT_NEAR(method["mIoU"].get<double>(), before["mIoU"].get<double>(), 1e-12);
+    r = run("info --model " + quote(out / "model"));
+    EXPECT_NE(r.output.find("Mask threshold:"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("rlfseg calibrate on val"), std::string::npos) << r.output;
+    // A plain Stable Diffusion folder (no rlfseg.json) is not calibrated, and stays as it was.
+    r = run("calibrate --model " + quote(sModel) + " --data " + quote(data) + " --device cpu");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("not an RLFSeg model"), std::string::npos) << r.output;
+    EXPECT_FALSE(fs::exists(sModel / "rlfseg.json"));
     // A diffusion sampler on a flow model, and a bad recipe, are errors with the reason.
     r = run("eval --model " + quote(out / "model") + " --data " + quote(data) + " --report " + quote(report) +
             " --sampler ddim:5");

@@ -198,6 +198,46 @@ TEST(Metrics, BestThresholdCanDifferFromHalf) {
     EXPECT_DOUBLE_EQ(r.ap, 1.0);
 }
 
+TEST(Metrics, BinaryThresholdSetsMIoUOIoUAndPrecisionButNotAp) {
+    // The masks of BestThresholdCanDifferFromHalf, plus a second sample all at 0.6 over a 1 x 10
+    // truth of 4 pixels (IoU 0.4 at any threshold below 0.6).
+    cv::Mat truth = zeros8(1, 10);
+    truth.colRange(0, 5).setTo(255);
+    cv::Mat pred(1, 10, CV_32F, cv::Scalar(0.11));
+    pred.colRange(0, 5).setTo(0.31);
+    cv::Mat truth2 = zeros8(1, 10);
+    truth2.colRange(0, 4).setTo(255);
+    const cv::Mat pred2(1, 10, CV_32F, cv::Scalar(0.6));
+    struct Case {
+        double threshold, iou1, mIoU, oIoU, prec05;
+    };
+    // 0.05: everything predicted (5/10 and 4/10); 0.115 (between the 49 grid points): exactly the
+    // foreground of the first (1); 0.5: nothing of the first (0); 0.7: nothing at all.
+    for (const Case c : {Case{0.05, 0.5, 0.45, 9.0 / 20, 0.5}, Case{0.115, 1.0, 0.7, 9.0 / 15, 0.5},
+                         Case{0.5, 0.0, 0.2, 4.0 / 15, 0.0}, Case{0.7, 0.0, 0.0, 0.0, 0.0}}) {
+        SCOPED_TRACE(c.threshold);
+        SegmentationMetrics metrics(c.threshold);
+        metrics.add(pred, truth);
+        metrics.add(pred2, truth2);
+        const MetricsReport r = metrics.report();
+        EXPECT_DOUBLE_EQ(metrics.iouOfSample(0), c.iou1);
+        EXPECT_DOUBLE_EQ(r.mIoU, c.mIoU);
+        EXPECT_DOUBLE_EQ(r.oIoU, c.oIoU);
+        EXPECT_DOUBLE_EQ(r.precAt[0], c.prec05);
+        EXPECT_DOUBLE_EQ(r.threshold, c.threshold);
+        EXPECT_DOUBLE_EQ(r.bestThreshold, 0.12); // the 49-threshold figures do not depend on it
+    }
+    // 8-bit predictions: value / 255 against the threshold (30 / 255 = 0.118 > 0.115 > 29 / 255).
+    SegmentationMetrics eightBit(0.115);
+    cv::Mat pred8 = zeros8(1, 10);
+    pred8.colRange(0, 5).setTo(30);
+    pred8.colRange(5, 10).setTo(29);
+    eightBit.add(pred8, truth);
+    EXPECT_DOUBLE_EQ(eightBit.iouOfSample(0), 1.0);
+    EXPECT_THROW(SegmentationMetrics(1.0), std::invalid_argument);
+    EXPECT_THROW(SegmentationMetrics(-0.1), std::invalid_argument);
+}
+
 TEST(Metrics, EmptyAccumulatorAndJsonKeys) {
     SegmentationMetrics metrics;
     const MetricsReport r = metrics.report();
@@ -209,8 +249,8 @@ TEST(Metrics, EmptyAccumulatorAndJsonKeys) {
     const nlohmann::json j = metrics.report().toJson();
     std::set<std::string> keys;
     for (const auto& item : j.items()) keys.insert(item.key());
-    const std::set<std::string> expected = {"mIoU",     "oIoU", "prec@0.5",       "prec@0.6",           "prec@0.7", "prec@0.8",
-                                            "prec@0.9", "AP",   "best_threshold", "best_threshold_mIoU", "samples"};
+    const std::set<std::string> expected = {"mIoU",     "oIoU", "prec@0.5",       "prec@0.6",            "prec@0.7",  "prec@0.8",
+                                            "prec@0.9", "AP",   "best_threshold", "best_threshold_mIoU", "threshold", "samples"};
     EXPECT_EQ(keys, expected);
     EXPECT_DOUBLE_EQ(j["mIoU"].get<double>(), 0.7);
     EXPECT_DOUBLE_EQ(j["prec@0.7"].get<double>(), 1.0);

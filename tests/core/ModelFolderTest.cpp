@@ -7,6 +7,7 @@
 #include "core/io/RemoveTree.h"
 #include "core/io/SafeTensors.h"
 #include "core/model/ModelFolder.h"
+#include "core/model/ModelWriter.h"
 #include "core/model/StableDiffusionNetworks.h"
 #include "core/nn/Weights.h"
 #include "core/pipeline/SegmentationPipeline.h"
@@ -100,6 +101,47 @@ TEST(ModelFolder, ReadsAnRlfsegModelCard) {
     EXPECT_TRUE(m.card.isRlfsegModel);
     EXPECT_EQ(m.card.name, "tiny");
     EXPECT_EQ(m.card.trainedOn, "synthetic shapes");
+}
+
+TEST(ModelFolder, ACalibratedThresholdMakesThePipelinesMask) {
+    const auto root = test::makeTinyModelFolder("folder-threshold");
+    std::ofstream(root / "rlfseg.json") << R"({"name": "tiny", "extra": 1})";
+    PipelineOptions o;
+    o.device = "cpu";
+    o.threads = 1;
+    const auto before = SegmentationPipeline::load(root.string(), o)->segment(sampleImage(), "the red square");
+    EXPECT_DOUBLE_EQ(before.threshold, 0.5); // no calibration: METHOD.md's 0.5
+
+    // The median of the soft mask as threshold: the mask must then be about half the image.
+    cv::Mat sorted = before.soft.reshape(1, 1).clone();
+    cv::sort(sorted, sorted, cv::SORT_ASCENDING);
+    const double median = sorted.at<float>(0, int(sorted.total() / 2));
+    ASSERT_GT(median, 0.0);
+    ASSERT_LT(median, 1.0);
+    setMaskThreshold(root.string(), median, "test: the median");
+    nlohmann::json card;
+    std::ifstream(root / "rlfseg.json") >> card;
+    EXPECT_EQ(card["extra"], 1); // other keys survive
+    const auto m = ModelFolder::open(root.string());
+    ASSERT_TRUE(m.card.maskThreshold.has_value());
+    EXPECT_DOUBLE_EQ(*m.card.maskThreshold, median);
+    EXPECT_EQ(m.card.maskThresholdSource, "test: the median");
+
+    const auto after = SegmentationPipeline::load(root.string(), o)->segment(sampleImage(), "the red square");
+    EXPECT_DOUBLE_EQ(after.threshold, median);
+    EXPECT_EQ(cv::countNonZero(after.mask != (after.soft > float(median))), 0);
+    const double share = cv::countNonZero(after.mask) / double(after.mask.total());
+    EXPECT_NEAR(share, 0.5, 0.1);
+    // An explicit option wins over the card.
+    o.threshold = 0.999;
+    EXPECT_EQ(cv::countNonZero(SegmentationPipeline::load(root.string(), o)->segment(sampleImage(), "the red square").mask), 0);
+
+    // A threshold outside (0, 1) in a card is refused, naming the key; a plain SD folder has no card to write to.
+    editJson(root / "rlfseg.json", [](nlohmann::json& j) { j["mask_threshold"] = 1.5; });
+    EXPECT_NE(errorOf([&] { ModelFolder::open(root.string()); }).find("mask_threshold"), std::string::npos);
+    const auto plain = test::makeTinyModelFolder("folder-threshold-plain");
+    EXPECT_NE(errorOf([&] { setMaskThreshold(plain.string(), 0.3, "x"); }).find("no rlfseg.json"), std::string::npos);
+    EXPECT_FALSE(fs::exists(plain / "rlfseg.json"));
 }
 
 TEST(ModelFolder, ShardedAndHalfPrecisionWeightsGiveTheSameMasks) {

@@ -196,6 +196,10 @@ void InferenceTest::resultCoversTheNamedObject()
     QCOMPARE(outcome.soft.cols, service->modelInfo().resolution);
     QVERIFY2(iou(outcome.mask, truth) >= 0.8, qPrintable(QString::number(iou(outcome.mask, truth))));
     QVERIFY(outcome.latencyMs >= outcome.computeMs);
+    // The default model carries a threshold calibrated on val (rlfseg calibrate), and masks use it.
+    QVERIFY(!service->modelInfo().thresholdSource.isEmpty());
+    QCOMPARE(outcome.threshold, service->modelInfo().threshold);
+    QVERIFY(outcome.threshold > 0 && outcome.threshold < 0.5);
 }
 
 void InferenceTest::newerPromptSupersedesQueuedOnes()

@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QDoubleSpinBox>
 #include <QLineEdit>
+#include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTest>
@@ -58,6 +59,16 @@ private slots:
         threads->setValue(3);
         QCOMPARE(dialog.settings().inference.threshold, 0.7f);
         QCOMPARE(dialog.settings().inference.threads, 3);
+        // The lowest value stands for the model's calibrated threshold, and says so.
+        threshold->setValue(0.0);
+        QCOMPARE(threshold->text(), QStringLiteral("The model's"));
+        QCOMPARE(dialog.settings().inference.threshold, 0.0f);
+    }
+
+    void freshSettingsUseTheModelsThreshold()
+    {
+        QSettings().clear();
+        QCOMPARE(StudioSettings::load().inference.threshold, 0.0f);
     }
 };
 

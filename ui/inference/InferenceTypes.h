@@ -14,7 +14,7 @@ struct InferenceSettings {
     QString precision = QStringLiteral("auto");
     QString sampler = QStringLiteral("one-step");
     int threads = 0;                 // 0: every core
-    float threshold = 0.5f;
+    float threshold = 0.0f;          // the binary mask's; 0: the model's calibrated one (else 0.5)
 };
 
 struct ModelInfo {
@@ -25,6 +25,8 @@ struct ModelInfo {
     bool onCuda = false;
     QString warning;     // e.g. CUDA was asked for but is not available; empty when none
     int resolution = 0;  // the model's input side in pixels
+    double threshold = 0.5; // the binary mask's, as the pipeline uses it
+    QString thresholdSource; // how the model card's threshold was chosen; empty: none, 0.5
     double loadMs = 0;
 };
 
@@ -34,6 +36,7 @@ struct SegmentOutcome {
     cv::Mat mask;        // CV_8UC1 0/255 at the image's size
     cv::Mat soft;        // CV_32FC1 in [0, 1] at the model's size (plots, thresholds, clean-up)
     double score = 0, stepScale = 1;
+    double threshold = 0.5; // the one that made `mask` from `soft`
     double latencyMs = 0; // from the request to the result leaving the worker
     double computeMs = 0; // the pipeline's own time
     bool imageLatentCached = false;

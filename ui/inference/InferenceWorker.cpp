@@ -31,7 +31,7 @@ void InferenceWorker::loadModel(const InferenceSettings& settings)
         options.precision = settings.precision.toStdString();
         options.threads = settings.threads;
         options.sampler = settings.sampler.toStdString();
-        options.threshold = settings.threshold;
+        if (settings.threshold > 0) options.threshold = settings.threshold;
         QString warning;
         // CUDA asked for but absent: run on the CPU and say so loudly (never silently).
         if (options.device.rfind("cuda", 0) == 0 && !cudaAvailable()) {
@@ -58,6 +58,8 @@ void InferenceWorker::loadModel(const InferenceSettings& settings)
         info.onCuda = pipeline->onCuda();
         info.warning = warning;
         info.resolution = pipeline->modelResolution();
+        info.threshold = pipeline->threshold();
+        if (card.maskThreshold) info.thresholdSource = QString::fromStdString(card.maskThresholdSource);
         info.loadMs = static_cast<double>(clock.elapsed());
         mPipeline = std::move(pipeline);
         emit loadProgress(kSteps, kSteps, tr("Ready"));
@@ -102,6 +104,7 @@ void InferenceWorker::drain()
             result.soft.release();
             outcome.score = result.score;
             outcome.stepScale = result.stepScale;
+            outcome.threshold = result.threshold;
             outcome.computeMs = result.timings.totalMs;
             outcome.imageLatentCached = result.imageLatentCached;
             outcome.latencyMs = static_cast<double>(request->queued.nsecsElapsed()) / 1e6;

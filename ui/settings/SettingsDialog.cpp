@@ -25,7 +25,7 @@ StudioSettings StudioSettings::load()
     out.inference.precision = s.value(QStringLiteral("Model/precision"), QStringLiteral("auto")).toString();
     out.inference.sampler = s.value(QStringLiteral("Model/sampler"), QStringLiteral("one-step")).toString();
     out.inference.threads = s.value(QStringLiteral("Model/threads"), 0).toInt();
-    out.inference.threshold = s.value(QStringLiteral("Model/threshold"), 0.5).toFloat();
+    out.inference.threshold = s.value(QStringLiteral("Model/threshold"), 0.0).toFloat();
     out.language = s.value(QStringLiteral("Interface/language")).toString();
     return out;
 }
@@ -85,11 +85,14 @@ SettingsDialog::SettingsDialog(const StudioSettings& settings, QWidget* parent) 
     form->addRow(tr("Sampler:"), mSampler);
 
     mThreshold = new QDoubleSpinBox(this);
-    mThreshold->setRange(0.05, 0.95);
-    mThreshold->setSingleStep(0.05);
+    mThreshold->setRange(0.0, 0.95); // the minimum stands for "the model's"
+    mThreshold->setSingleStep(0.01);
     mThreshold->setDecimals(2);
+    mThreshold->setSpecialValueText(tr("The model's"));
     mThreshold->setValue(settings.inference.threshold);
-    mThreshold->setToolTip(tr("A pixel belongs to the mask where the soft mask is above this value"));
+    mThreshold->setToolTip(tr("A pixel belongs to the mask where the soft mask is above this value. \"The model's\" "
+                              "uses the threshold chosen on validation data for the loaded model (rlfseg calibrate), "
+                              "else 0.5."));
     form->addRow(tr("Mask threshold:"), mThreshold);
 
     mLanguage = new QComboBox(this);
