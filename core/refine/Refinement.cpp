@@ -122,49 +122,75 @@ cv::Mat guidedFilter(const cv::Mat& guide, const cv::Mat& p, int radius, double 
     return boxMean(a, radius).mul(guide) + boxMean(b, radius);
 }
 
-cv::Mat fastGuidedFilter(const cv::Mat& guide, const cv::Mat& p, int radius, double epsilon) {
-    // He & Sun's fast guided filter: the coefficients at half resolution (2 x 2 means, odd sizes
-    // padded by replication), bilinearly upsampled, applied to the full-resolution guide.
-    const int padRight = guide.cols % 2, padBottom = guide.rows % 2;
-    cv::Mat g = guide, q = p;
-    if (padRight || padBottom) {
-        cv::copyMakeBorder(guide, g, 0, padBottom, 0, padRight, cv::BORDER_REPLICATE);
-        cv::copyMakeBorder(p, q, 0, padBottom, 0, padRight, cv::BORDER_REPLICATE);
-    }
-    const cv::Size half(g.cols / 2, g.rows / 2);
-    cv::Mat gs, ps;
-    cv::resize(g, gs, half, 0, 0, cv::INTER_AREA);
-    cv::resize(q, ps, half, 0, 0, cv::INTER_AREA);
-    const int r = std::max(1, radius / 2);
-    const cv::Mat meanI = boxMean(gs, r), meanP = boxMean(ps, r);
-    const cv::Mat varI = boxMean(gs.mul(gs), r) - meanI.mul(meanI);
-    const cv::Mat covIp = boxMean(gs.mul(ps), r) - meanI.mul(meanP);
+namespace {
+// What the fast guided filter needs of the guide alone, so that the snap iterations, which all use
+// the same guide, compute it once.
+struct HalfResolutionGuide {
+    cv::Mat full;                 // the guide, padded by replication to even sides
+    cv::Mat half, meanI, varIEps; // at half resolution: the guide, its box mean, box variance + epsilon
+    cv::Size original;
+    int radius = 1;               // of the box filter at half resolution
+};
+
+// He & Sun's fast guided filter: the coefficients at half resolution (2 x 2 means, odd sizes padded
+// by replication), bilinearly upsampled, applied to the full-resolution guide.
+HalfResolutionGuide prepareGuide(const cv::Mat& guide, int radius, double epsilon) {
+    HalfResolutionGuide h;
+    h.original = guide.size();
+    h.full = guide;
+    if (guide.cols % 2 || guide.rows % 2)
+        cv::copyMakeBorder(guide, h.full, 0, guide.rows % 2, 0, guide.cols % 2, cv::BORDER_REPLICATE);
+    cv::resize(h.full, h.half, {h.full.cols / 2, h.full.rows / 2}, 0, 0, cv::INTER_AREA);
+    h.radius = std::max(1, radius / 2);
+    h.meanI = boxMean(h.half, h.radius);
+    const cv::Mat varI = boxMean(h.half.mul(h.half), h.radius) - h.meanI.mul(h.meanI);
+    h.varIEps = varI + epsilon;
+    return h;
+}
+
+cv::Mat fastGuidedFilter(const HalfResolutionGuide& h, const cv::Mat& p) {
+    cv::Mat q = p;
+    if (p.size() != h.full.size())
+        cv::copyMakeBorder(p, q, 0, h.full.rows - p.rows, 0, h.full.cols - p.cols, cv::BORDER_REPLICATE);
+    cv::Mat ps;
+    cv::resize(q, ps, h.half.size(), 0, 0, cv::INTER_AREA);
+    const int r = h.radius;
+    const cv::Mat meanP = boxMean(ps, r);
+    const cv::Mat covIp = boxMean(h.half.mul(ps), r) - h.meanI.mul(meanP);
     cv::Mat a;
-    cv::divide(covIp, varI + epsilon, a);
-    const cv::Mat b = meanP - a.mul(meanI);
+    cv::divide(covIp, h.varIEps, a);
+    const cv::Mat b = meanP - a.mul(h.meanI);
     cv::Mat meanA, meanB;
-    cv::resize(boxMean(a, r), meanA, g.size(), 0, 0, cv::INTER_LINEAR);
-    cv::resize(boxMean(b, r), meanB, g.size(), 0, 0, cv::INTER_LINEAR);
-    const cv::Mat out = meanA.mul(g) + meanB;
-    return out(cv::Rect(0, 0, guide.cols, guide.rows)).clone();
+    cv::resize(boxMean(a, r), meanA, h.full.size(), 0, 0, cv::INTER_LINEAR);
+    cv::resize(boxMean(b, r), meanB, h.full.size(), 0, 0, cv::INTER_LINEAR);
+    const cv::Mat out = meanA.mul(h.full) + meanB;
+    return out(cv::Rect(0, 0, h.original.width, h.original.height)).clone();
+}
+} // namespace
+
+cv::Mat fastGuidedFilter(const cv::Mat& guide, const cv::Mat& p, int radius, double epsilon) {
+    return fastGuidedFilter(prepareGuide(guide, radius, epsilon), p);
 }
 
 namespace {
 // Connected components without OpenCV's per-pixel statistics (ten times faster here): labels, then
-// one pass for the areas and whether a component touches the border.
+// one pass for the areas and whether a component touches the border. The label image (4 bytes a
+// pixel) is a per-thread buffer reused between calls: allocating it afresh cost more in page
+// faults than the labelling itself.
 struct Components {
-    cv::Mat labels;
+    const cv::Mat* labels = nullptr;
     std::vector<int> area;
     std::vector<uint8_t> touchesBorder;
 };
-Components components(const cv::Mat& binary, int connectivity) {
+Components components(const cv::Mat& binary, int connectivity, cv::Mat& labelBuffer) {
     Components c;
-    const int n = cv::connectedComponents(binary, c.labels, connectivity, CV_32S);
+    const int n = cv::connectedComponents(binary, labelBuffer, connectivity, CV_32S);
+    c.labels = &labelBuffer;
     c.area.assign(static_cast<size_t>(n), 0);
     c.touchesBorder.assign(static_cast<size_t>(n), 0);
     const int rows = binary.rows, cols = binary.cols;
     for (int y = 0; y < rows; ++y) {
-        const int* l = c.labels.ptr<int>(y);
+        const int* l = labelBuffer.ptr<int>(y);
         for (int x = 0; x < cols; ++x) ++c.area[static_cast<size_t>(l[x])];
         if (y == 0 || y == rows - 1)
             for (int x = 0; x < cols; ++x) c.touchesBorder[static_cast<size_t>(l[x])] = 1;
@@ -185,8 +211,9 @@ void setWhere(cv::Mat& out, const cv::Mat& labels, const std::vector<uint8_t>& w
 } // namespace
 
 cv::Mat removeSpecksAndFillHoles(const cv::Mat& mask, int minArea, int maxHole) {
+    thread_local cv::Mat labels, background;
     cv::Mat out = mask.clone();
-    const Components fg = components(mask, 8);
+    const Components fg = components(mask, 8, labels);
     if (fg.area.size() > 2) {
         size_t largest = 1;
         for (size_t i = 2; i < fg.area.size(); ++i)
@@ -195,14 +222,15 @@ cv::Mat removeSpecksAndFillHoles(const cv::Mat& mask, int minArea, int maxHole) 
         bool any = false;
         for (size_t i = 1; i < fg.area.size(); ++i)
             if (i != largest && fg.area[i] < minArea) drop[i] = 1, any = true;
-        if (any) setWhere(out, fg.labels, drop, 0);
+        if (any) setWhere(out, *fg.labels, drop, 0);
     }
-    const Components bg = components(out == 0, 4);
+    cv::compare(out, 0, background, cv::CMP_EQ);
+    const Components bg = components(background, 4, labels);
     std::vector<uint8_t> fill(bg.area.size(), 0);
     bool any = false;
     for (size_t i = 1; i < bg.area.size(); ++i)
         if (!bg.touchesBorder[i] && bg.area[i] < maxHole) fill[i] = 1, any = true;
-    if (any) setWhere(out, bg.labels, fill, 255);
+    if (any) setWhere(out, *bg.labels, fill, 255);
     return out;
 }
 
@@ -294,9 +322,9 @@ RefinementResult refineMask(const cv::Mat& rgb, const cv::Mat& softIn, const cv:
         cv::getStructuringElement(cv::MORPH_RECT, {2 * plan.morphRadius + 1, 2 * plan.morphRadius + 1});
 
     std::vector<std::pair<std::string, cv::Mat>> stages{{"raw", plan.soft(roi).clone()}};
+    const HalfResolutionGuide guide = prepareGuide(gray, plan.snapRadius, o.guidedEpsilon);
     for (int i = 1; i <= o.snapIterations; ++i)
-        stages.emplace_back("snap" + std::to_string(i),
-                            fastGuidedFilter(gray, stages.back().second, plan.snapRadius, o.guidedEpsilon));
+        stages.emplace_back("snap" + std::to_string(i), fastGuidedFilter(guide, stages.back().second));
 
     // Every (stage, threshold) pair gives two candidates, independent of the others: they are
     // computed on every core and kept in their fixed order, so the result does not depend on timing.
@@ -313,11 +341,12 @@ RefinementResult refineMask(const cv::Mat& rgb, const cv::Mat& softIn, const cv:
         const cv::Mat raw = thresholdAndCount(p, t, t - o.stabilityDelta, t + o.stabilityDelta, low, high);
         const double stability = low > 0 ? static_cast<double>(high) / low : 0.0;
         for (bool cleaned : {false, true}) {
-            cv::Mat m = raw;
+            cv::Mat m = raw; // the raw candidate owns `raw`; the cleaned one is written to new buffers
             if (cleaned) {
-                cv::morphologyEx(raw, m, cv::MORPH_OPEN, kernel, {-1, -1}, 1, cv::BORDER_CONSTANT, 0);
-                cv::morphologyEx(m, m, cv::MORPH_CLOSE, kernel, {-1, -1}, 1, cv::BORDER_CONSTANT, 0);
-                m = removeSpecksAndFillHoles(m, plan.speckBound, plan.holeBound);
+                cv::Mat opened, closed;
+                cv::morphologyEx(raw, opened, cv::MORPH_OPEN, kernel, {-1, -1}, 1, cv::BORDER_CONSTANT, 0);
+                cv::morphologyEx(opened, closed, cv::MORPH_CLOSE, kernel, {-1, -1}, 1, cv::BORDER_CONSTANT, 0);
+                m = removeSpecksAndFillHoles(closed, plan.speckBound, plan.holeBound);
             }
             Candidate& c = made[job][cleaned ? 1 : 0];
             c.stage = stage, c.threshold = t, c.cleaned = cleaned;
@@ -327,7 +356,7 @@ RefinementResult refineMask(const cv::Mat& rgb, const cv::Mat& softIn, const cv:
             if (!ref.empty()) c.reference = maskIoU(m, ref);
             c.score = detail::candidateScore(c, !ref.empty(), o);
             c.area = cv::countNonZero(m);
-            c.regionMask = cleaned ? m : m.clone();
+            c.regionMask = m;
         }
       }
     });
