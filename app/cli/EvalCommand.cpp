@@ -36,9 +36,12 @@ std::function<void(size_t, size_t)> progressPrinter(const char* what) {
     const bool tty = isatty(STDERR_FILENO);
     auto lastShown = std::make_shared<size_t>(0);
     return [=](size_t done, size_t total) {
-        if (tty) std::cerr << "\r\033[K" << what << " " << done << "/" << total << std::flush;
-        else if (done == total || done - *lastShown >= 500) std::cerr << what << " " << done << "/" << total << "\n";
-        *lastShown = done;
+        if (tty) {
+            std::cerr << "\r\033[K" << what << " " << done << "/" << total << std::flush;
+        } else if (done == total || done - *lastShown >= 500) { // a line every 500 in logs
+            std::cerr << what << " " << done << "/" << total << "\n";
+            *lastShown = done;
+        }
     };
 }
 

@@ -963,7 +963,9 @@ void Run::pruneCheckpoints() {
         if (e.is_directory() && e.path().filename().string().rfind("step-", 0) == 0 && fs::exists(e.path() / kStateFile))
             complete.push_back(e.path());
     std::sort(complete.begin(), complete.end());
-    for (size_t i = 0; i + c.keepCheckpoints < complete.size(); ++i) removeTree(complete[i]);
+    for (size_t i = 0; i + c.keepCheckpoints < complete.size(); ++i)
+        if (!removeTree(complete[i])) // e.g. a read-only or busy folder: training goes on, the disk fills
+            message("warning: could not remove the old checkpoint " + complete[i].string());
 }
 
 } // namespace

@@ -44,6 +44,14 @@ Run run(const std::string& arguments, const std::string& environment = "") {
 
 std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
 
+// A small shapes data set (64 px, one or two objects, no unseen split) for the tests that train,
+// refine or annotate.
+Run makeShapes(const fs::path& out, int images, int seed, const std::string& val, const std::string& test) {
+    return run("generate-shapes --out " + quote(out) + " --images " + std::to_string(images) + " --seed " +
+               std::to_string(seed) + " --size 64 --max-objects 2 --unseen none --val " + val + " --test " + test +
+               " --quiet");
+}
+
 class Cli : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
@@ -162,8 +170,7 @@ TEST_F(Cli, InfoPrintsConfigsAndParameterCounts) {
 // model it writes is evaluated with the literature's keys, and bad recipes are clear errors.
 TEST_F(Cli, TrainStopsResumesAndEvalReports) {
     const fs::path data = sDir / "shapes";
-    auto r = run("generate-shapes --out " + quote(data) +
-                 " --images 8 --seed 2 --size 64 --max-objects 2 --unseen none --val 0.25 --test 0.25 --quiet");
+    auto r = makeShapes(data, 8, 2, "0.25", "0.25");
     ASSERT_EQ(r.status, 0) << r.output;
     const fs::path recipe = sDir / "recipe.json";
     std::ofstream(recipe) << nlohmann::json{
@@ -353,8 +360,7 @@ TEST_F(Cli, AnnotateWritesCocoAndResumes) {
 namespace {
 // A two-stage training small enough for a test: the VAE, then the flow, on 8 shapes images.
 fs::path writeParallelRecipe(const fs::path& dir) {
-    const auto r = run("generate-shapes --out " + quote(dir / "shapes") +
-                       " --images 8 --seed 2 --size 64 --max-objects 2 --unseen none --val 0.25 --test 0.25 --quiet");
+    const auto r = makeShapes(dir / "shapes", 8, 2, "0.25", "0.25");
     EXPECT_EQ(r.status, 0) << r.output;
     const fs::path recipe = dir / "recipe.json";
     std::ofstream(recipe) << nlohmann::json{
@@ -432,8 +438,7 @@ TEST_F(Cli, TwoRanksTrainLikeOneProcessOnTheSameGlobalBatch) {
 TEST_F(Cli, TwoRanksRefineLabelsLikeOneProcess) {
     const fs::path dir = sDir / "parallel-refine";
     fs::create_directories(dir);
-    auto r = run("generate-shapes --out " + quote(dir / "shapes") +
-                 " --images 16 --seed 6 --size 64 --max-objects 2 --unseen none --val 0.125 --test 0.125 --quiet");
+    auto r = makeShapes(dir / "shapes", 16, 6, "0.125", "0.125");
     ASSERT_EQ(r.status, 0) << r.output;
     std::ofstream(dir / "recipe.json") << nlohmann::json{
         {"architecture", "tiny"}, {"data", "shapes"}, {"seed", 3}, {"device", "cpu"}, {"threads", 1},
@@ -498,8 +503,7 @@ TEST_F(Cli, ADeadRankStopsTheOthersWithAMessageNotAHang) {
 TEST_F(Cli, TwoRankAnnotationWritesTheSameCocoAsOneRank) {
     const fs::path dir = sDir / "parallel-annotate";
     fs::create_directories(dir);
-    auto r = run("generate-shapes --out " + quote(dir / "shapes") +
-                 " --images 5 --seed 4 --size 64 --max-objects 2 --unseen none --val 0 --test 0 --quiet");
+    auto r = makeShapes(dir / "shapes", 5, 4, "0", "0");
     ASSERT_EQ(r.status, 0) << r.output;
     std::ofstream(dir / "prompts.txt") << "circle: the circle\nshape: the red shape\n";
     const std::string common = " --images " + quote(dir / "shapes" / "images") + " --prompts " + quote(dir / "prompts.txt") +
