@@ -105,7 +105,7 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
             << boundaryF;
         if (o.cleanup) {
             const auto start = std::chrono::steady_clock::now();
-            const auto refined = refine::refineMask(rgb, r.soft);
+            const auto refined = refine::refineMask(rgb, r.mask); // as the app: its masks are binary
             cleanupMs += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
             const cv::Mat cleaned = refined.selectedMask();
             cleanupMetrics.add(cleaned, truth);

@@ -26,7 +26,7 @@ struct EvaluationOptions {
     int threads = 0;
     size_t limit = 0;           // > 0: this many samples, evenly spaced over the split
     std::string csvPath;        // per-expression rows; empty: none
-    bool cleanup = false;       // also score the app's clean-up (refine::refineMask) of every prediction
+    bool cleanup = false;       // also score the app's clean-up (refine::refineMask) of every binary mask
     std::function<void(size_t done, size_t total)> onProgress;
 };
 

@@ -229,6 +229,17 @@ TEST_F(Cli, TrainStopsResumesAndEvalReports) {
     const auto after = evalVal("");
     EXPECT_DOUBLE_EQ(after["threshold"].get<double>(), card["mask_threshold"].get<double>());
     EXPECT_NEAR(after["mIoU"].get<double>(), before["best_threshold_mIoU"].get<double>(), 1e-12);
+    // --cleanup also scores the app's clean-up of every binary mask, with its own metrics and a CSV column.
+    const auto cleaned = evalVal(" --cleanup");
+    ASSERT_TRUE(cleaned.contains("cleanup")) << cleaned.dump();
+    EXPECT_EQ(cleaned["cleanup"]["samples"], cleaned["samples"]);
+    for (const char* key : {"mIoU", "oIoU", "prec@0.5", "boundary_F", "ms_per_sample"})
+        EXPECT_TRUE(cleaned["cleanup"].contains(key)) << key;
+    EXPECT_NEAR(cleaned["mIoU"].get<double>(), after["mIoU"].get<double>(), 1e-12); // the predictions are the same
+    std::ifstream cleanedCsv(sDir / "eval-val.csv");
+    std::string header;
+    std::getline(cleanedCsv, header);
+    EXPECT_NE(header.find("iou_cleanup"), std::string::npos) << header;
     const auto method = evalVal(" --threshold 0.5");
     EXPECT_NEAR(method["mIoU"].get<double>(), before["mIoU"].get<double>(), 1e-12);
     r = run("info --model " + quote(out / "model"));
