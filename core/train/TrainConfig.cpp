@@ -98,13 +98,14 @@ StageConfig readStage(const json& j, const std::string& source) {
         const std::string where = source + ": label_refinement";
         if (!r.is_object()) throw Error(where + ": must be an object");
         if (s.kind == "vae") throw Error(where + ": only flow and diffusion stages refine labels");
-        rejectUnknownKeys(r, {"from_epoch", "every_epochs", "agreement", "band"}, where);
+        rejectUnknownKeys(r, {"from_epoch", "every_epochs", "agreement", "band", "reference_weight"}, where);
         JsonFields rf(r, where);
         s.labelRefinement = true;
         s.refineFromEpoch = static_cast<int>(countIn(rf, "from_epoch", s.refineFromEpoch, 0, 100000));
         s.refineEveryEpochs = static_cast<int>(countIn(rf, "every_epochs", s.refineEveryEpochs, 1, 100000));
         s.refineAgreement = numberIn(rf, "agreement", s.refineAgreement, 0, 1);
         s.refineBand = static_cast<int>(countIn(rf, "band", s.refineBand, 1, 256));
+        s.refineReferenceWeight = numberIn(rf, "reference_weight", s.refineReferenceWeight, 0, 100);
     }
     return s;
 }

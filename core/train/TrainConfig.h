@@ -21,7 +21,7 @@
 // "gradient_clip", "ema_decay" (0: off), "eval_every", "eval_samples";
 // vae only: "crop", "mask_fraction", "mask_weight", "kl_weight";
 // flow / diffusion: "train_text_encoder", "t_zero_probability" (flow), "label_refinement":
-// {"from_epoch", "every_epochs", "agreement", "band"}.
+// {"from_epoch", "every_epochs", "agreement", "band", "reference_weight"}.
 // Every key is checked: an unknown key or an out-of-range value is an error naming the file and key.
 
 #include <nlohmann/json.hpp>
@@ -58,12 +58,15 @@ struct StageConfig {
     double tZeroProbability = 0.5;
     // Label refinement (METHOD.md section 5), flow / diffusion stages: from epoch `fromEpoch` on,
     // every `everyEpochs` epochs, each training label is refined where the model's one-step
-    // prediction agrees with it (IoU >= agreement), within `band` pixels of its boundary.
+    // prediction agrees with it (IoU >= agreement), within `band` pixels of its boundary. The
+    // selection weighs agreement with the label by `referenceWeight` (refine::RefineOptions; 0:
+    // stability and image edges alone choose).
     bool labelRefinement = false;
     int refineFromEpoch = 1;
     int refineEveryEpochs = 1;
     double refineAgreement = 0.5;
     int refineBand = 6;
+    double refineReferenceWeight = 1.0;
 };
 
 struct TrainConfig {

@@ -738,6 +738,8 @@ void Run::refineLabels(const StageConfig& stage, int64_t epoch, LatentSet& laten
     int64_t refined = 0;
     double agreementSum = 0;
     const int64_t n = original.size(0), batch = 16;
+    refine::RefineOptions refineOptions;
+    refineOptions.referenceWeight = stage.refineReferenceWeight;
     // Data parallel: rank r predicts the batches r, r + N, ... (the same batches one process forms).
     for (int64_t first = batch * rank(); first < n; first += batch * worldSize()) {
         const int64_t b = std::min(batch, n - first);
@@ -755,7 +757,7 @@ void Run::refineLabels(const StageConfig& stage, int64_t epoch, LatentSet& laten
             const auto& sample = mTrain[static_cast<size_t>(first + k)];
             const cv::Mat p(static_cast<int>(soft.size(1)), static_cast<int>(soft.size(2)), CV_32FC1, soft[k].data_ptr<float>());
             const auto r = refine::refineLabel(loadSquareImage(sample), p, loadSquareMask(sample, c.cleanLabels),
-                                               stage.refineAgreement, stage.refineBand);
+                                               stage.refineAgreement, stage.refineBand, refineOptions);
             agreementSum += r.agreement;
             if (!r.refined) continue;
             newMasks.push_back(maskTensor(r.label).clone());

@@ -413,4 +413,9 @@ TEST_F(TrainerTest, LabelRefinementReplacesLabelsFromItsEpochAndResumesExactly) 
     // Refinement is for flow stages, and its keys are checked.
     j["stages"][0]["label_refinement"] = {{"from_epoch", 1}, {"agreemnt", 0.5}};
     EXPECT_NE(errorOf([&] { configFrom(j); }).find("agreemnt"), std::string::npos);
+    EXPECT_DOUBLE_EQ(config.stages[0].refineReferenceWeight, 1.0); // METHOD.md's score: agreement with g counts
+    j["stages"][0]["label_refinement"] = {{"reference_weight", 0.25}};
+    EXPECT_DOUBLE_EQ(configFrom(j).stages[0].refineReferenceWeight, 0.25);
+    j["stages"][0]["label_refinement"] = {{"reference_weight", -1}};
+    EXPECT_NE(errorOf([&] { configFrom(j); }).find("reference_weight"), std::string::npos);
 }
