@@ -938,7 +938,15 @@ star: every star</translation>
     </message>
     <message>
         <source>&lt;p&gt;Mask threshold: %1, calibrated (%2)&lt;/p&gt;</source>
-        <translation>&lt;p&gt;Maskenschwelle: %1, kalibriert (%2)&lt;/p&gt;</translation>
+        <translation type="vanished">&lt;p&gt;Maskenschwelle: %1, kalibriert (%2)&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>%1, calibrated (%2)</source>
+        <translation>%1, kalibriert (%2)</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Mask threshold: %1, set in Settings (the model&apos;s: %2)&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Maskenschwelle: %1, in den Einstellungen festgelegt (die des Modells: %2)&lt;/p&gt;</translation>
     </message>
 </context>
 <context>
@@ -1155,6 +1163,10 @@ star: every star</translation>
     <message>
         <source>A pixel belongs to the mask where the soft mask is above this value. &quot;The model&apos;s&quot; uses the threshold chosen on validation data for the loaded model (rlfseg calibrate), else 0.5.</source>
         <translation>Ein Pixel gehört zur Maske, wo die weiche Maske über diesem Wert liegt. „Die des Modells“ verwendet die für das geladene Modell auf Validierungsdaten gewählte Schwelle (rlfseg calibrate), sonst 0,5.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s (%1)</source>
+        <translation>Die des Modells (%1)</translation>
     </message>
 </context>
 </TS>

@@ -938,7 +938,15 @@ star: every star</translation>
     </message>
     <message>
         <source>&lt;p&gt;Mask threshold: %1, calibrated (%2)&lt;/p&gt;</source>
-        <translation>&lt;p&gt;Mask threshold: %1, calibrated (%2)&lt;/p&gt;</translation>
+        <translation type="vanished">&lt;p&gt;Mask threshold: %1, calibrated (%2)&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>%1, calibrated (%2)</source>
+        <translation>%1, calibrated (%2)</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Mask threshold: %1, set in Settings (the model&apos;s: %2)&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Mask threshold: %1, set in Settings (the model&apos;s: %2)&lt;/p&gt;</translation>
     </message>
 </context>
 <context>
@@ -1155,6 +1163,10 @@ star: every star</translation>
     <message>
         <source>A pixel belongs to the mask where the soft mask is above this value. &quot;The model&apos;s&quot; uses the threshold chosen on validation data for the loaded model (rlfseg calibrate), else 0.5.</source>
         <translation>A pixel belongs to the mask where the soft mask is above this value. &quot;The model&apos;s&quot; uses the threshold chosen on validation data for the loaded model (rlfseg calibrate), else 0.5.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s (%1)</source>
+        <translation>The model&apos;s (%1)</translation>
     </message>
 </context>
 </TS>

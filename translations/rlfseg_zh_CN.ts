@@ -932,7 +932,15 @@ star: every star</translation>
     </message>
     <message>
         <source>&lt;p&gt;Mask threshold: %1, calibrated (%2)&lt;/p&gt;</source>
-        <translation>&lt;p&gt;掩码阈值：%1，已校准（%2）&lt;/p&gt;</translation>
+        <translation type="vanished">&lt;p&gt;掩码阈值：%1，已校准（%2）&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>%1, calibrated (%2)</source>
+        <translation>%1，已校准（%2）</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Mask threshold: %1, set in Settings (the model&apos;s: %2)&lt;/p&gt;</source>
+        <translation>&lt;p&gt;掩码阈值：%1，在设置中指定（模型自带：%2）&lt;/p&gt;</translation>
     </message>
 </context>
 <context>
@@ -1149,6 +1157,10 @@ star: every star</translation>
     <message>
         <source>A pixel belongs to the mask where the soft mask is above this value. &quot;The model&apos;s&quot; uses the threshold chosen on validation data for the loaded model (rlfseg calibrate), else 0.5.</source>
         <translation>软掩码高于此值的像素属于掩码。“模型自带”使用为已加载模型在验证数据上选定的阈值（rlfseg calibrate），否则为 0.5。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s (%1)</source>
+        <translation>模型自带（%1）</translation>
     </message>
 </context>
 </TS>

@@ -121,7 +121,9 @@ void MainWindow::createAnnotationDock()
     settingsAction->setMenuRole(QAction::PreferencesRole);
     connect(settingsAction, &QAction::triggered, this, [this] {
         const StudioSettings before = StudioSettings::load();
-        SettingsDialog dialog(before, this);
+        std::optional<double> loadedThreshold;
+        if (mInference->modelReady()) loadedThreshold = mInference->modelInfo().modelThreshold;
+        SettingsDialog dialog(before, loadedThreshold, this);
         if (dialog.exec() != QDialog::Accepted) return;
         const StudioSettings after = dialog.settings();
         after.save();

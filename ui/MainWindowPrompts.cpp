@@ -465,11 +465,16 @@ void MainWindow::showModelInfo()
                             info.device.toHtmlEscaped())
                        .arg(info.resolution);
     if (!info.trainedOn.isEmpty()) text += tr("<p>Trained on: %1</p>").arg(info.trainedOn.toHtmlEscaped());
-    text += info.thresholdSource.isEmpty()
-                ? tr("<p>Mask threshold: %1</p>").arg(info.threshold, 0, 'f', 2)
-                : tr("<p>Mask threshold: %1, calibrated (%2)</p>")
+    const QString modelThreshold = info.thresholdSource.isEmpty()
+                                       ? QString::number(info.modelThreshold, 'f', 2)
+                                       : tr("%1, calibrated (%2)")
+                                             .arg(info.modelThreshold, 0, 'f', 2)
+                                             .arg(info.thresholdSource.toHtmlEscaped());
+    text += info.threshold == info.modelThreshold
+                ? tr("<p>Mask threshold: %1</p>").arg(modelThreshold)
+                : tr("<p>Mask threshold: %1, set in Settings (the model's: %2)</p>")
                       .arg(info.threshold, 0, 'f', 2)
-                      .arg(info.thresholdSource.toHtmlEscaped());
+                      .arg(modelThreshold);
     if (!info.description.isEmpty()) text += QStringLiteral("<p>%1</p>").arg(info.description.toHtmlEscaped());
     if (!info.warning.isEmpty()) text += QStringLiteral("<p><b>%1</b></p>").arg(info.warning.toHtmlEscaped());
     text += tr("<p>To use another model, choose Model › Load Model Folder… and pick a diffusers-layout folder "

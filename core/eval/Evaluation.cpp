@@ -131,8 +131,7 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
 
 Calibration calibrateThreshold(const EvaluationOptions& options, bool writeToModel) {
     // Before the long evaluation: a folder whose card cannot take the threshold fails at once.
-    if (writeToModel && !ModelFolder::open(options.model).card.isRlfsegModel)
-        throw Error(options.model + ": no rlfseg.json, so not an RLFSeg model; calibrate a model trained for segmentation");
+    if (writeToModel) requireModelCard(options.model);
     Calibration c;
     c.evaluation = evaluate(options);
     const auto& m = c.evaluation.metrics;

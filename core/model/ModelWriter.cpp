@@ -58,11 +58,15 @@ void writeModelFolder(const StableDiffusionNetworks& networks, const std::string
     }
 }
 
+void requireModelCard(const std::string& directory) {
+    if (!fs::is_regular_file(fs::path(directory) / "rlfseg.json"))
+        throw Error(directory + ": no rlfseg.json, so not an RLFSeg model; calibrate a model trained for segmentation");
+}
+
 void setMaskThreshold(const std::string& directory, double threshold, const std::string& source) {
     if (!(threshold > 0 && threshold < 1)) throw Error("the mask threshold must be between 0 and 1 (exclusive)");
+    requireModelCard(directory);
     const fs::path path = fs::path(directory) / "rlfseg.json";
-    if (!fs::is_regular_file(path))
-        throw Error(directory + ": no rlfseg.json, so not an RLFSeg model; calibrate a model trained for segmentation");
     json card = JsonFields::parseFile(path.string());
     if (!card.is_object()) throw Error(path.string() + ": expected a JSON object");
     card["mask_threshold"] = threshold;

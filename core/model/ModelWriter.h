@@ -17,6 +17,10 @@ namespace rlfseg {
 void writeModelFolder(const StableDiffusionNetworks& networks, const std::string& directory,
                       const nlohmann::json& extraCard = nlohmann::json::object());
 
+// Throws rlfseg::Error unless `directory` has a model card (rlfseg.json) that setMaskThreshold can
+// update: a plain Stable Diffusion folder has none.
+void requireModelCard(const std::string& directory);
+
 // Stores a calibrated binary mask threshold (ModelCard::maskThreshold) in an existing folder's
 // rlfseg.json, keeping its other keys; the file is replaced atomically. Throws rlfseg::Error when
 // the folder has no rlfseg.json or it cannot be read or written.

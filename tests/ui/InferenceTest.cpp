@@ -61,6 +61,7 @@ private slots:
     void eventLoopKeepsAnsweringDuringInference();
     void unreadableImageFailsWithAMessage();
     void missingModelFolderIsReportedAndTheOldModelStays();
+    void thresholdFromSettingsOverridesTheModels();
 
     // The studio: type a prompt, get an annotation.
     void typedPromptBecomesAnAnnotationOnTheCanvas();
@@ -199,6 +200,7 @@ void InferenceTest::resultCoversTheNamedObject()
     // The default model carries a threshold calibrated on val (rlfseg calibrate), and masks use it.
     QVERIFY(!service->modelInfo().thresholdSource.isEmpty());
     QCOMPARE(outcome.threshold, service->modelInfo().threshold);
+    QCOMPARE(service->modelInfo().modelThreshold, service->modelInfo().threshold); // no override in Settings
     QVERIFY(outcome.threshold > 0 && outcome.threshold < 0.5);
 }
 
@@ -304,6 +306,24 @@ void InferenceTest::missingModelFolderIsReportedAndTheOldModelStays()
     QSignalSpy results(service.get(), &InferenceService::resultReady);
     service->segment(imagePathOf(mSamples[0]), QStringLiteral("the circle"));
     QVERIFY(results.wait(60'000));
+}
+
+void InferenceTest::thresholdFromSettingsOverridesTheModels()
+{
+    InferenceService service;
+    QSignalSpy loaded(&service, &InferenceService::modelLoaded);
+    InferenceSettings settings;
+    settings.threshold = 0.3f;
+    service.loadModel(settings);
+    QVERIFY(loaded.wait(60'000));
+    QCOMPARE(service.modelInfo().threshold, double(0.3f));
+    // The card's own threshold is still known (About This Model and Settings show both).
+    QVERIFY(service.modelInfo().modelThreshold > 0 && service.modelInfo().modelThreshold < 0.3);
+    QSignalSpy results(&service, &InferenceService::resultReady);
+    service.segment(imagePathOf(mSamples[0]), QStringLiteral("the circle"));
+    QVERIFY(results.wait(60'000));
+    const auto outcome = results.first().first().value<SegmentOutcome>();
+    QCOMPARE(outcome.threshold, double(0.3f));
 }
 
 void InferenceTest::typedPromptBecomesAnAnnotationOnTheCanvas()

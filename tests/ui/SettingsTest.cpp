@@ -65,6 +65,23 @@ private slots:
         QCOMPARE(dialog.settings().inference.threshold, 0.0f);
     }
 
+    void theModelsThresholdShowsItsValueWhileThatModelIsNamed()
+    {
+        StudioSettings s;
+        s.inference.modelDirectory = QStringLiteral("/models/calibrated");
+        SettingsDialog dialog(s, 0.04);
+        auto* threshold = dialog.findChild<QDoubleSpinBox*>();
+        QCOMPARE(threshold->text(), QStringLiteral("The model's (0.04)"));
+        // Another folder's threshold is not known until it loads; naming the first again shows it again.
+        auto* folder = dialog.findChild<QLineEdit*>();
+        folder->setText(QStringLiteral("/models/other"));
+        QCOMPARE(threshold->text(), QStringLiteral("The model's"));
+        folder->setText(QStringLiteral("/models/calibrated"));
+        QCOMPARE(threshold->text(), QStringLiteral("The model's (0.04)"));
+        threshold->setValue(0.3);
+        QCOMPARE(dialog.settings().inference.threshold, 0.3f);
+    }
+
     void freshSettingsUseTheModelsThreshold()
     {
         QSettings().clear();

@@ -25,8 +25,9 @@ struct ModelInfo {
     bool onCuda = false;
     QString warning;     // e.g. CUDA was asked for but is not available; empty when none
     int resolution = 0;  // the model's input side in pixels
-    double threshold = 0.5; // the binary mask's, as the pipeline uses it
-    QString thresholdSource; // how the model card's threshold was chosen; empty: none, 0.5
+    double threshold = 0.5; // the binary mask's, as the pipeline uses it (Settings may override the model's)
+    double modelThreshold = 0.5; // the model card's calibrated threshold, 0.5 when it has none
+    QString thresholdSource; // how the model card's threshold was chosen; empty: none
     double loadMs = 0;
 };
 

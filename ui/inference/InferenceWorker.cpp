@@ -59,7 +59,10 @@ void InferenceWorker::loadModel(const InferenceSettings& settings)
         info.warning = warning;
         info.resolution = pipeline->modelResolution();
         info.threshold = pipeline->threshold();
-        if (card.maskThreshold) info.thresholdSource = QString::fromStdString(card.maskThresholdSource);
+        if (card.maskThreshold) {
+            info.modelThreshold = *card.maskThreshold;
+            info.thresholdSource = QString::fromStdString(card.maskThresholdSource);
+        }
         info.loadMs = static_cast<double>(clock.elapsed());
         mPipeline = std::move(pipeline);
         emit loadProgress(kSteps, kSteps, tr("Ready"));

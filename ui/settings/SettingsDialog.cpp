@@ -42,7 +42,9 @@ void StudioSettings::save() const
     s.setValue(QStringLiteral("Interface/language"), language);
 }
 
-SettingsDialog::SettingsDialog(const StudioSettings& settings, QWidget* parent) : QDialog(parent)
+SettingsDialog::SettingsDialog(const StudioSettings& settings, std::optional<double> loadedModelThreshold,
+                               QWidget* parent)
+    : QDialog(parent)
 {
     setWindowTitle(tr("Settings"));
     setObjectName(QStringLiteral("SettingsDialog"));
@@ -88,7 +90,17 @@ SettingsDialog::SettingsDialog(const StudioSettings& settings, QWidget* parent) 
     mThreshold->setRange(0.0, 0.95); // the minimum stands for "the model's"
     mThreshold->setSingleStep(0.01);
     mThreshold->setDecimals(2);
-    mThreshold->setSpecialValueText(tr("The model's"));
+    const QString modelsOwn = tr("The model's");
+    mThreshold->setSpecialValueText(loadedModelThreshold
+                                        ? tr("The model's (%1)").arg(*loadedModelThreshold, 0, 'f', 2)
+                                        : modelsOwn);
+    // Another folder's threshold is unknown until it loads.
+    connect(mModel, &QLineEdit::textChanged, this, [this, modelsOwn, loaded = settings.inference.modelDirectory,
+                                                    value = loadedModelThreshold](const QString& text) {
+        mThreshold->setSpecialValueText(text.trimmed() == loaded && value
+                                            ? tr("The model's (%1)").arg(*value, 0, 'f', 2)
+                                            : modelsOwn);
+    });
     mThreshold->setValue(settings.inference.threshold);
     mThreshold->setToolTip(tr("A pixel belongs to the mask where the soft mask is above this value. \"The model's\" "
                               "uses the threshold chosen on validation data for the loaded model (rlfseg calibrate), "

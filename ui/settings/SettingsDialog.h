@@ -7,6 +7,8 @@
 
 #include <QDialog>
 
+#include <optional>
+
 class QComboBox;
 class QDoubleSpinBox;
 class QLineEdit;
@@ -26,7 +28,10 @@ class SettingsDialog : public QDialog {
     Q_OBJECT
 
 public:
-    explicit SettingsDialog(const StudioSettings& settings, QWidget* parent = nullptr);
+    // `loadedModelThreshold`: the loaded model's own threshold, shown beside "The model's" while the
+    // model folder field still names that model.
+    explicit SettingsDialog(const StudioSettings& settings, std::optional<double> loadedModelThreshold = std::nullopt,
+                            QWidget* parent = nullptr);
     StudioSettings settings() const;
 
 private:
