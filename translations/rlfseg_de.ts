@@ -117,7 +117,7 @@
     </message>
     <message>
         <source>Import mask</source>
-        <translation>Maske importieren</translation>
+        <translation type="vanished">Maske importieren</translation>
     </message>
     <message>
         <source>%1 annotations imported from “%2” (%3 new images; %4 images in the file).</source>
@@ -134,6 +134,22 @@
     <message>
         <source>Cannot export: %1</source>
         <translation>Export nicht möglich: %1</translation>
+    </message>
+    <message>
+        <source>Exporting COCO…</source>
+        <translation>COCO wird exportiert…</translation>
+    </message>
+    <message>
+        <source>Reading COCO…</source>
+        <translation>COCO wird gelesen…</translation>
+    </message>
+    <message>
+        <source>%1 annotations were refused by the project.</source>
+        <translation>%1 Annotationen hat das Projekt abgelehnt.</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Wird exportiert…</translation>
     </message>
 </context>
 <context>

@@ -117,7 +117,7 @@
     </message>
     <message>
         <source>Import mask</source>
-        <translation>Import mask</translation>
+        <translation type="vanished">Import mask</translation>
     </message>
     <message>
         <source>%1 annotations imported from “%2” (%3 new images; %4 images in the file).</source>
@@ -134,6 +134,22 @@
     <message>
         <source>Cannot export: %1</source>
         <translation>Cannot export: %1</translation>
+    </message>
+    <message>
+        <source>Exporting COCO…</source>
+        <translation>Exporting COCO…</translation>
+    </message>
+    <message>
+        <source>Reading COCO…</source>
+        <translation>Reading COCO…</translation>
+    </message>
+    <message>
+        <source>%1 annotations were refused by the project.</source>
+        <translation>%1 annotations were refused by the project.</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Exporting…</translation>
     </message>
 </context>
 <context>

@@ -117,7 +117,7 @@
     </message>
     <message>
         <source>Import mask</source>
-        <translation>Importar máscara</translation>
+        <translation type="vanished">Importar máscara</translation>
     </message>
     <message>
         <source>%1 annotations imported from “%2” (%3 new images; %4 images in the file).</source>
@@ -134,6 +134,22 @@
     <message>
         <source>Cannot export: %1</source>
         <translation>No se puede exportar: %1</translation>
+    </message>
+    <message>
+        <source>Exporting COCO…</source>
+        <translation>Exportando COCO…</translation>
+    </message>
+    <message>
+        <source>Reading COCO…</source>
+        <translation>Leyendo COCO…</translation>
+    </message>
+    <message>
+        <source>%1 annotations were refused by the project.</source>
+        <translation>El proyecto rechazó %1 anotaciones.</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Exportando…</translation>
     </message>
 </context>
 <context>

@@ -117,7 +117,7 @@
     </message>
     <message>
         <source>Import mask</source>
-        <translation>导入掩码</translation>
+        <translation type="vanished">导入掩码</translation>
     </message>
     <message>
         <source>%1 annotations imported from “%2” (%3 new images; %4 images in the file).</source>
@@ -134,6 +134,22 @@
     <message>
         <source>Cannot export: %1</source>
         <translation>无法导出：%1</translation>
+    </message>
+    <message>
+        <source>Exporting COCO…</source>
+        <translation>正在导出 COCO…</translation>
+    </message>
+    <message>
+        <source>Reading COCO…</source>
+        <translation>正在读取 COCO…</translation>
+    </message>
+    <message>
+        <source>%1 annotations were refused by the project.</source>
+        <translation>项目拒绝了 %1 个标注。</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
     </message>
 </context>
 <context>

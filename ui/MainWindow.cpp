@@ -6,6 +6,7 @@
 #include "core/annotation/Project.h"
 #include "core/refine/Refinement.h"
 #include "ui/canvas/ImageCanvas.h"
+#include "ui/common/LongTask.h"
 #include "ui/canvas/PolygonEditing.h"
 #include "ui/explore/PromptHistoryPanel.h"
 #include "ui/explore/PromptPlots.h"
@@ -123,8 +124,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     createPromptBar();
 
     mSession = new AnnotationSession(this);
+    mSession->setLongTaskRunner(
+        [this](const QString& what, const std::function<void()>& work) { runLongTask(this, what, work); });
     connect(mSession, &AnnotationSession::annotationsChanged, this, [this](const QString& path) {
-        if (path == mCurrentImagePath) refreshOverlays();
+        if (path.isEmpty() || path == mCurrentImagePath) refreshOverlays();
         updateImageStates();
     });
     connect(mSession, &AnnotationSession::idChanged, this, [this](qint64 from, qint64 to) {

@@ -53,6 +53,8 @@ Document& Document::operator=(Document&& other) noexcept {
         mRecoverable = std::move(other.mRecoverable);
         mJournalFd = other.mJournalFd;
         other.mJournalFd = -1;
+        mBatchDepth = other.mBatchDepth;
+        mUnsynced = other.mUnsynced;
     }
     return *this;
 }
@@ -125,8 +127,16 @@ void Document::record(const json& edit) {
         if (n < 0) throw Error(journalPath() + ": cannot write the journal: " + std::strerror(errno));
         written += static_cast<size_t>(n);
     }
-    ::fdatasync(mJournalFd); // the edit is on disk before the call returns
+    // The edit is on disk before the call returns (in a batch: before the batch ends).
+    if (mBatchDepth > 0) mUnsynced = true;
+    else ::fdatasync(mJournalFd);
     mModified = true;
+}
+
+void Document::endBatch() {
+    if (--mBatchDepth > 0 || !mUnsynced) return;
+    if (mJournalFd >= 0) ::fdatasync(mJournalFd);
+    mUnsynced = false;
 }
 
 void Document::apply(Project& project, const json& edit) {

@@ -53,6 +53,21 @@ public:
     // Atomic save to path(); then the journal is emptied.
     void save();
 
+    // Edits made while a Batch lives are journaled one by one as usual, but synced to disk once,
+    // when the outermost Batch ends: an import of 100,000 annotations costs one fdatasync instead
+    // of 100,000 (over two minutes on an ordinary disk). A crash before the end may lose the tail
+    // of the batch, never an edit made before it.
+    class Batch {
+    public:
+        explicit Batch(Document& document) : mDocument(document) { ++mDocument.mBatchDepth; }
+        ~Batch() { mDocument.endBatch(); }
+        Batch(const Batch&) = delete;
+        Batch& operator=(const Batch&) = delete;
+
+    private:
+        Document& mDocument;
+    };
+
     // One journaled edit applied to a project (what recover() replays). Throws rlfseg::Error.
     static void apply(Project& project, const nlohmann::json& edit);
 
@@ -60,12 +75,15 @@ private:
     Document() = default;
     void record(const nlohmann::json& edit);
     void startJournal();
+    void endBatch();
 
     std::string mPath;
     Project mProject;
     bool mModified = false;
     std::vector<nlohmann::json> mRecoverable;
     int mJournalFd = -1;
+    int mBatchDepth = 0;
+    bool mUnsynced = false; // journal lines written in a batch and not yet synced
 };
 
 } // namespace rlfseg::annotation

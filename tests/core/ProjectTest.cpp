@@ -489,6 +489,37 @@ TEST(Document, EveryEditSurvivesACrashAndRecoveryReplaysIt) {
     EXPECT_EQ(saved.project().annotations().size(), 1u);
 }
 
+TEST(Document, EditsOfABatchAreJournaledLikeSingleOnes) {
+    const fs::path dir = test::makeTempDir("document-batch");
+    const std::string file = (dir / "p.json").string();
+    {
+        auto d = Document::create(file);
+        const int64_t image = d.addImage("a.png", 64, 48);
+        {
+            Document::Batch outer(d);
+            const int dog = d.addCategory("dog");
+            {
+                Document::Batch inner(d); // nested: only the outermost end syncs
+                for (int i = 0; i < 3; ++i) {
+                    Annotation a;
+                    a.imageId = image, a.categoryId = dog, a.mask = coco::encode(starMask(64, 48, i));
+                    d.addAnnotation(a);
+                }
+            }
+            d.setState(image, ReviewState::Reviewed);
+        }
+        d.addPrompt(image, {"the dog", "t", 90, 0.5, 100, "default"}); // after the batch, as before
+    } // "a crash"
+    auto d = Document::open(file);
+    ASSERT_TRUE(d.hasRecoverableWork());
+    EXPECT_EQ(d.recoverableEdits(), 7u);
+    d.recover();
+    ASSERT_EQ(d.project().annotations().size(), 3u);
+    EXPECT_EQ(d.project().annotations().rbegin()->second.mask.counts, coco::encode(starMask(64, 48, 2)).counts);
+    EXPECT_EQ(d.project().image(1)->state, ReviewState::Reviewed);
+    EXPECT_EQ(d.project().image(1)->prompts.size(), 1u);
+}
+
 TEST(Document, TornJournalsAndStaleJournals) {
     const fs::path dir = test::makeTempDir("document-torn");
     const std::string file = (dir / "p.json").string();

@@ -9,6 +9,8 @@
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/session/AnnotationSession.h"
 
+#include "ui/common/LongTask.h"
+
 #include <QDir>
 #include <QFile>
 #include <QImage>
@@ -18,9 +20,14 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+#include <QTimer>
 #include <QUndoStack>
 
 #include <opencv2/imgproc.hpp>
+
+#include <atomic>
+#include <stdexcept>
 
 using namespace rlfseg::ui;
 
@@ -72,6 +79,8 @@ private slots:
     void cleanUpRemovesSpecksKeepsTheObjectAndUndoes();
     void brushEraserAndFillAreOneUndoStepEach();
     void polygonVerticesMoveInsertAndDeleteWithUndoAndRedo();
+    void longTasksLetTheEventLoopRunAndPassOnErrors();
+    void bulkImportIsOneEditThatUndoesRedoesAndSurvivesACrash();
 };
 
 void EditingTest::everyEditIsOneUndoStep()
@@ -388,6 +397,79 @@ void EditingTest::polygonVerticesMoveInsertAndDeleteWithUndoAndRedo()
     QVERIFY(same(window.session()->maskOf(id), square));
     undo->undo();
     QCOMPARE(window.session()->maskOf(id).at<uchar>(30, 100), uchar(255));
+}
+
+void EditingTest::longTasksLetTheEventLoopRunAndPassOnErrors()
+{
+    QWidget parent;
+    // The work waits for a timer of the UI thread: it finishes only if the event loop runs meanwhile.
+    std::atomic<bool> ticked{false};
+    QTimer::singleShot(20, &parent, [&] { ticked = true; });
+    bool sawTick = false;
+    runLongTask(&parent, QStringLiteral("waiting"), [&] {
+        for (int i = 0; i < 1000 && !ticked; ++i) QThread::msleep(10);
+        sawTick = ticked;
+    });
+    QVERIFY(sawTick);
+    // What the work throws reaches the caller.
+    bool caught = false;
+    try {
+        runLongTask(&parent, QStringLiteral("failing"), [] { throw std::runtime_error("disk full"); });
+    } catch (const std::runtime_error& e) {
+        caught = QString::fromLatin1(e.what()) == QStringLiteral("disk full");
+    }
+    QVERIFY(caught);
+}
+
+void EditingTest::bulkImportIsOneEditThatUndoesRedoesAndSurvivesACrash()
+{
+    // A COCO file with 600 annotations on 30 images, made with core.
+    QTemporaryDir dir;
+    rlfseg::annotation::Project source;
+    const int cat = source.addCategory("blob");
+    QStringList images;
+    for (int i = 0; i < 30; ++i) {
+        const QString name = QStringLiteral("img%1.png").arg(i, 2, 10, QLatin1Char('0'));
+        QImage(64, 48, QImage::Format_RGB888).save(dir.filePath(name));
+        images << dir.filePath(name);
+        const int64_t imageId = source.addImage(name.toStdString(), 64, 48);
+        for (int k = 0; k < 20; ++k) {
+            cv::Mat mask = cv::Mat::zeros(48, 64, CV_8UC1);
+            cv::circle(mask, {8 + 2 * k, 24}, 4 + k % 5, 255, cv::FILLED);
+            rlfseg::annotation::Annotation a;
+            a.imageId = imageId, a.categoryId = cat, a.mask = rlfseg::coco::encode(mask);
+            source.addAnnotation(a);
+        }
+    }
+    const QString coco = dir.filePath(QStringLiteral("instances.json"));
+    rlfseg::annotation::writeCoco(source, coco.toStdString());
+
+    {
+        MainWindow window;
+        QVERIFY(window.openFolder(dir.path()));
+        QVERIFY(window.openImage(images[3]));
+        auto* undo = window.session()->undoStack();
+        const int before = undo->count();
+        QVERIFY2(window.importCoco(coco), qPrintable(window.lastError()));
+        QVERIFY(window.lastReport().startsWith(QStringLiteral("600 annotations imported")));
+        QCOMPARE(undo->count(), before + 1); // one undo step
+        QCOMPARE(window.session()->project()->annotations().size(), size_t(600));
+        QCOMPARE(window.canvas()->maskLayers().size(), 20); // the open image shows its masks at once
+        undo->undo();
+        QCOMPARE(window.session()->project()->annotations().size(), size_t(0));
+        QCOMPARE(window.canvas()->maskLayers().size(), 0);
+        undo->redo();
+        QCOMPARE(window.session()->project()->annotations().size(), size_t(600));
+        QCOMPARE(window.session()->annotationsOf(images[29]).size(), 20);
+        QCOMPARE(window.canvas()->maskLayers().size(), 20);
+        // Nothing saved, yet the journal holds the import: a new session recovers all of it.
+        AnnotationSession other;
+        QString error;
+        QVERIFY2(other.openFolder(dir.path(), &error), qPrintable(error));
+        QVERIFY(other.recoveredEdits() > 0);
+        QCOMPARE(other.project()->annotations().size(), size_t(600));
+        QCOMPARE(other.annotationsOf(images[0]).size(), 20);
+    }
 }
 
 QTEST_MAIN(EditingTest)

@@ -82,6 +82,55 @@ private:
     std::shared_ptr<qint64> mHandle;
 };
 
+// Many new annotations as one edit (an import): journaled as one batch (one disk sync, not one
+// per annotation), and the views told once. Annotations the project refuses the first time are
+// left out of the edit; refused() counts them.
+class AnnotationSession::AddManyCommand : public Command {
+public:
+    AddManyCommand(AnnotationSession& s, std::vector<annotation::Annotation> list, const QString& text)
+        : Command(s, text), mAnnotations(std::move(list)) {}
+    size_t added() const { return mAnnotations.size(); }
+    size_t refused() const { return mRefused; }
+
+protected:
+    void forward() override
+    {
+        const annotation::Document::Batch oneSync(*mSession.mDocument);
+        if (mFirst) {
+            mFirst = false;
+            std::vector<annotation::Annotation> kept;
+            for (auto& a : mAnnotations) {
+                try {
+                    mHandles.push_back(mSession.handleOf(mSession.mDocument->addAnnotation(a)));
+                    kept.push_back(std::move(a));
+                } catch (const std::exception&) {
+                    ++mRefused;
+                }
+            }
+            mAnnotations = std::move(kept);
+        } else {
+            for (size_t i = 0; i < mAnnotations.size(); ++i)
+                mSession.follow(*mHandles[i], mSession.mDocument->addAnnotation(mAnnotations[i]));
+        }
+        emit mSession.annotationsChanged(QString());
+    }
+    void backward() override
+    {
+        const annotation::Document::Batch oneSync(*mSession.mDocument);
+        for (const auto& handle : mHandles) {
+            mSession.mDocument->removeAnnotation(*handle);
+            mSession.mLayers.remove(*handle);
+        }
+        emit mSession.annotationsChanged(QString());
+    }
+
+private:
+    std::vector<annotation::Annotation> mAnnotations;
+    std::vector<std::shared_ptr<qint64>> mHandles;
+    size_t mRefused = 0;
+    bool mFirst = true;
+};
+
 class AnnotationSession::RemoveCommand : public Command {
 public:
     RemoveCommand(AnnotationSession& s, qint64 id, const QString& text) : Command(s, text), mHandle(s.handleOf(id)) {}
@@ -612,9 +661,15 @@ bool AnnotationSession::exportCoco(const QString& path, QString* report, QString
         return false;
     }
     try {
-        annotation::writeCoco(mDocument->project(), path.toStdString());
-        // The images are where the project's relative paths point: its folder.
-        const auto validation = annotation::validateCocoFile(path.toStdString(), mRoot.absolutePath().toStdString());
+        // A copy to write from, so that edits arriving meanwhile (inference results) do not race
+        // with the writer; the images are where the project's relative paths point: its folder.
+        const annotation::Project snapshot = mDocument->project();
+        const std::string file = path.toStdString(), images = mRoot.absolutePath().toStdString();
+        annotation::CocoValidation validation;
+        mRunLong(tr("Exporting COCO…"), [&] {
+            annotation::writeCoco(snapshot, file);
+            validation = annotation::validateCocoFile(file, images);
+        });
         if (report) {
             *report = tr("%1 images, %2 annotations, %3 categories written to “%4”.")
                           .arg(validation.images)
@@ -648,10 +703,14 @@ bool AnnotationSession::importCoco(const QString& path, QString* report, QString
     try {
         // Import into a copy first: the reader checks the whole file and changes nothing on error.
         annotation::Project incoming;
-        const auto summary = annotation::importCocoFile(incoming, path.toStdString());
+        annotation::CocoImportReport summary;
+        const std::string file = path.toStdString();
+        mRunLong(tr("Reading COCO…"), [&] { summary = annotation::importCocoFile(incoming, file); });
         auto& document = *mDocument;
-        int images = 0, added = 0;
-        mUndo->beginMacro(tr("Import COCO"));
+        const annotation::Document::Batch oneSync(document); // one fdatasync for the whole import
+        int images = 0;
+        std::vector<annotation::Annotation> annotations;
+        annotations.reserve(incoming.annotations().size());
         for (const auto& [id, a] : incoming.annotations()) {
             const auto* image = incoming.image(a.imageId);
             const auto* category = incoming.category(a.categoryId);
@@ -663,15 +722,19 @@ bool AnnotationSession::importCoco(const QString& path, QString* report, QString
             copy.id = 0;
             copy.imageId = imageId;
             copy.categoryId = known ? known->id : document.addCategory(category->name, category->supercategory);
-            if (push(new AddCommand(*this, copy, tr("Import mask")), error)) ++added;
+            annotations.push_back(std::move(copy));
         }
-        mUndo->endMacro();
-        if (report)
+        auto* command = new AddManyCommand(*this, std::move(annotations), tr("Import COCO"));
+        if (!push(command, error)) return false;
+        if (report) {
             *report = tr("%1 annotations imported from “%2” (%3 new images; %4 images in the file).")
-                          .arg(added)
+                          .arg(command->added())
                           .arg(QDir::toNativeSeparators(path))
                           .arg(images)
                           .arg(summary.imagesAdded + summary.imagesMatched);
+            if (command->refused() > 0)
+                *report += QLatin1Char(' ') + tr("%1 annotations were refused by the project.").arg(command->refused());
+        }
         return true;
     } catch (const std::exception& e) {
         if (error) *error = tr("Cannot import “%1”: %2").arg(QDir::toNativeSeparators(path), QString::fromStdString(e.what()));
@@ -686,13 +749,16 @@ bool AnnotationSession::exportOther(ExportFormat format, const QString& director
         return false;
     }
     try {
-        const std::string out = directory.toStdString();
+        const std::string out = directory.toStdString(), images = mRoot.absolutePath().toStdString();
+        const annotation::Project snapshot = mDocument->project(); // as in exportCoco
         annotation::ExportSummary summary;
-        switch (format) {
-        case ExportFormat::Labelme: summary = annotation::exportLabelme(mDocument->project(), out, mRoot.absolutePath().toStdString()); break;
-        case ExportFormat::Yolo: summary = annotation::exportYolo(mDocument->project(), out); break;
-        case ExportFormat::PngMasks: summary = annotation::exportPngMasks(mDocument->project(), out); break;
-        }
+        mRunLong(tr("Exporting…"), [&] {
+            switch (format) {
+            case ExportFormat::Labelme: summary = annotation::exportLabelme(snapshot, out, images); break;
+            case ExportFormat::Yolo: summary = annotation::exportYolo(snapshot, out); break;
+            case ExportFormat::PngMasks: summary = annotation::exportPngMasks(snapshot, out); break;
+            }
+        });
         if (report) *report = tr("%1 files, %2 shapes written to “%3”.").arg(summary.files).arg(summary.shapes).arg(QDir::toNativeSeparators(directory));
         return true;
     } catch (const std::exception& e) {

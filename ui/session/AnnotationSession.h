@@ -36,6 +36,7 @@ namespace rlfseg::ui {
 class AnnotationSession : public QObject {
     class Command;
     class AddCommand;
+    class AddManyCommand;
     class RemoveCommand;
     class CategoryCommand;
     class MaskCommand;
@@ -47,6 +48,13 @@ public:
     ~AnnotationSession() override;
 
     static QString projectFileFor(const QString& folder);
+
+    // How the session waits for work that can take seconds (reading or writing a large COCO file).
+    // The work touches nothing of the session's, so the window can run it on another thread and
+    // keep repainting; the runner returns when it is done and rethrows what it threw. By default
+    // the work runs at once on the calling thread.
+    using LongTaskRunner = std::function<void(const QString& what, const std::function<void()>& work)>;
+    void setLongTaskRunner(LongTaskRunner runner) { mRunLong = std::move(runner); }
 
     // Opens the project of `folder` (or prepares a new one). False, with `error` saying why, when
     // an existing project file cannot be read; nothing is changed on disk then. Unsaved edits of a
@@ -117,7 +125,7 @@ public:
     bool save(QString* error);
 
 signals:
-    void annotationsChanged(const QString& imagePath);
+    void annotationsChanged(const QString& imagePath); // empty: annotations of several images changed
     void idChanged(qint64 oldId, qint64 newId);
     void editFailed(const QString& message); // an undo or redo the project refused
 
@@ -146,6 +154,7 @@ private:
     // The id of each annotation the undo history refers to, shared by its commands, so that an
     // annotation re-created by undo (with a new id) is still found by the later commands.
     QHash<qint64, std::shared_ptr<qint64>> mHandles;
+    LongTaskRunner mRunLong = [](const QString&, const std::function<void()>& work) { work(); };
 };
 
 } // namespace rlfseg::ui
