@@ -29,8 +29,6 @@ int integerVariable(const char* name, int fallback, int lowest, int highest)
     return static_cast<int>(value);
 }
 
-constexpr int64_t kBucketBytes = 16 << 20;
-
 } // namespace
 
 Environment Environment::fromVariables()
@@ -145,34 +143,6 @@ std::unique_ptr<ProcessGroup> ProcessGroup::join(const Environment& e, bool cuda
 
 int ProcessGroup::rank() const { return d->rank; }
 int ProcessGroup::size() const { return d->size; }
-
-void ProcessGroup::allReduceMean(const std::vector<at::Tensor>& tensors)
-{
-    // Buckets of same-typed tensors, flattened into one contiguous buffer each.
-    size_t i = 0;
-    while (i < tensors.size()) {
-        std::vector<at::Tensor> bucket;
-        int64_t bytes = 0;
-        const auto type = tensors[i].scalar_type();
-        while (i < tensors.size() && tensors[i].scalar_type() == type && (bucket.empty() || bytes < kBucketBytes)) {
-            bucket.push_back(tensors[i]);
-            bytes += tensors[i].numel() * tensors[i].element_size();
-            ++i;
-        }
-        std::vector<at::Tensor> flat{torch::cat([&] {
-            std::vector<at::Tensor> views;
-            for (const auto& t : bucket) views.push_back(t.reshape({-1}));
-            return views;
-        }())};
-        d->run("all-reduce", [&] { return d->group->allreduce(flat); });
-        flat[0].div_(d->size);
-        int64_t offset = 0;
-        for (auto& t : bucket) {
-            t.copy_(flat[0].narrow(0, offset, t.numel()).view_as(t));
-            offset += t.numel();
-        }
-    }
-}
 
 double ProcessGroup::allReduceMean(double value)
 {

@@ -45,9 +45,7 @@ public:
     int size() const;
     bool isMain() const { return rank() == 0; }
 
-    // Averages the tensors over the ranks, in place: packed into buckets of about 16 MB, one
-    // all-reduce per bucket (few large messages instead of one per parameter).
-    void allReduceMean(const std::vector<at::Tensor>& tensors);
+    // The mean of a number over the ranks (losses, counts); gradients go through GradientReducer.
     double allReduceMean(double value);
     bool anyTrue(bool value); // e.g. "stop requested" on any rank
     // Starts summing `flat` (one contiguous tensor) over the ranks, in place, and returns at once;
