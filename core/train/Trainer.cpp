@@ -32,6 +32,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <numeric>
 #include <random>
@@ -741,8 +742,10 @@ void Run::refineLabels(const StageConfig& stage, int64_t epoch, LatentSet& laten
     refine::RefineOptions refineOptions;
     refineOptions.referenceWeight = stage.refineReferenceWeight;
     // Data parallel: rank r predicts the batches r, r + N, ... (the same batches one process forms).
-    for (int64_t first = batch * rank(); first < n; first += batch * worldSize()) {
-        const int64_t b = std::min(batch, n - first);
+    const auto forEachBatchOfThisRank = [&](const std::function<void(int64_t first, int64_t size)>& f) {
+        for (int64_t first = batch * rank(); first < n; first += batch * worldSize()) f(first, std::min(batch, n - first));
+    };
+    forEachBatchOfThisRank([&](int64_t first, int64_t b) {
         auto idx = torch::arange(first, first + b, torch::kLong);
         auto zImage = latents.imageLatents.index_select(0, latents.imageOfSample.index_select(0, idx)).to(mDevice, torch::kFloat);
         auto context = mNet.textEncoder->forward(latents.tokenIds.index_select(0, idx).to(mDevice)).lastHiddenState;
@@ -768,16 +771,14 @@ void Run::refineLabels(const StageConfig& stage, int64_t epoch, LatentSet& laten
             maskLatents.index_copy_(0, torch::tensor(newIndex, torch::kLong), z.to(torch::kCPU, torch::kHalf));
             refined += static_cast<int64_t>(newIndex.size());
         }
-    }
+    });
     if (ema) ema->swapInto(params);
     trainableParameters(stage);
     if (mGroup) {
         // Each sample was predicted by one rank: its latent, zero on the others, summed over the ranks.
         auto mine = torch::zeros(original.sizes(), torch::kFloat);
-        for (int64_t first = batch * rank(); first < n; first += batch * worldSize()) {
-            const int64_t b = std::min(batch, n - first);
-            mine.narrow(0, first, b).copy_(maskLatents.narrow(0, first, b));
-        }
+        forEachBatchOfThisRank(
+            [&](int64_t first, int64_t b) { mine.narrow(0, first, b).copy_(maskLatents.narrow(0, first, b)); });
         mGroup->startAllReduceSum(mine)->wait();
         maskLatents = mine.to(original.scalar_type());
         refined = std::llround(mGroup->allReduceMean(static_cast<double>(refined)) * worldSize());
