@@ -69,18 +69,9 @@ Segmentation segmentationOf(const Annotation& a, const CocoExportOptions& option
                             cv::Rect(0, 0, rle.width, rle.height);
     const cv::Mat mask = coco::decodeRegion(rle, region) * 255;
     const bool forced = options.format == SegmentationFormat::Polygon;
-    if (options.polygonSimplifyPx > 0) {
-        const auto simple = coco::maskToPolygons(mask, options.polygonSimplifyPx);
-        if (simple.polygons.empty()) return asRle(rle);
-        if (forced || !simple.hasHoles) {
-            const cv::Mat back = coco::rasterizePolygons(simple.polygons, mask.cols, mask.rows);
-            if (coco::maskIoU(back, mask) >= options.minPolygonIoU) return asPolygons(simple.polygons, back, region, rle);
-        }
-    }
-    // The exact outline: it reproduces a mask without holes pixel for pixel.
-    const auto exact = coco::maskToPolygons(mask);
-    if (exact.polygons.empty() || (exact.hasHoles && !forced)) return asRle(rle);
-    return asPolygons(exact.polygons, coco::rasterizePolygons(exact.polygons, mask.cols, mask.rows), region, rle);
+    const auto chosen = coco::outlineForExport(mask, options.outline);
+    if (chosen.outline.polygons.empty() || (chosen.outline.hasHoles && !forced)) return asRle(rle);
+    return asPolygons(chosen.outline.polygons, chosen.rasterized, region, rle);
 }
 
 } // namespace

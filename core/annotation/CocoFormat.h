@@ -16,6 +16,7 @@
 // file and JSON path.
 
 #include "core/annotation/Project.h"
+#include "core/coco/Polygons.h"
 
 #include <nlohmann/json.hpp>
 
@@ -30,11 +31,9 @@ SegmentationFormat parseSegmentationFormat(const std::string& text);
 
 struct CocoExportOptions {
     SegmentationFormat format = SegmentationFormat::Auto;
-    // Polygon outlines are simplified by this many pixels (Douglas-Peucker; 0: exact staircase
-    // outlines, several times larger files) and kept when they cover the mask with at least this
-    // intersection over union; otherwise the exact outline is written (Auto: or RLE, for holes).
-    double polygonSimplifyPx = 1.0;
-    double minPolygonIoU = 0.98;
+    // How polygons outline a mask (coco::OutlineOptions: simplified where that stays close to the
+    // mask, else exact). Auto writes RLE for masks with holes whatever the outline.
+    coco::OutlineOptions outline;
     std::string description = "Exported by RLFSeg Studio";
 };
 

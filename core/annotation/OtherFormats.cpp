@@ -77,7 +77,8 @@ std::string exportStem(const std::string& imagePath) {
     return out;
 }
 
-ExportSummary exportLabelme(const Project& project, const std::string& outDirectory, const std::string& imagesRelativeTo) {
+ExportSummary exportLabelme(const Project& project, const std::string& outDirectory, const std::string& imagesRelativeTo,
+                            const coco::OutlineOptions& outlineOptions) {
     ExportSummary summary;
     fs::create_directories(outDirectory);
     for (const auto& [imageId, im] : project.images()) {
@@ -85,7 +86,7 @@ ExportSummary exportLabelme(const Project& project, const std::string& outDirect
         for (const Annotation* a : project.annotationsOf(imageId)) {
             const std::string label = project.category(a->categoryId)->name;
             const cv::Mat mask = coco::decode(a->mask);
-            const auto outline = coco::maskToPolygons(mask);
+            const auto outline = coco::outlineForExport(mask, outlineOptions).outline;
             if (outline.polygons.empty()) continue;
             if (outline.hasHoles) {
                 const cv::Rect box = cv::boundingRect(mask);
@@ -122,7 +123,7 @@ ExportSummary exportLabelme(const Project& project, const std::string& outDirect
     return summary;
 }
 
-ExportSummary exportYolo(const Project& project, const std::string& outDirectory) {
+ExportSummary exportYolo(const Project& project, const std::string& outDirectory, const coco::OutlineOptions& outlineOptions) {
     ExportSummary summary;
     const fs::path out(outDirectory);
     fs::create_directories(out / "labels");
@@ -137,7 +138,7 @@ ExportSummary exportYolo(const Project& project, const std::string& outDirectory
     for (const auto& [imageId, im] : project.images()) {
         std::string lines;
         for (const Annotation* a : project.annotationsOf(imageId)) {
-            const auto outline = coco::maskToPolygons(coco::decode(a->mask));
+            const auto outline = coco::outlineForExport(coco::decode(a->mask), outlineOptions).outline;
             for (const auto& polygon : outline.polygons) {
                 std::string line = std::to_string(classes.at(a->categoryId));
                 for (size_t k = 0; k + 1 < polygon.size(); k += 2)

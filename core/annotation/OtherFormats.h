@@ -6,7 +6,8 @@
 // folders do not collide. Every file is written atomically.
 //
 // labelme (one <name>.json per image, labelme 5 layout): a "polygon" shape per connected component
-// of a mask without holes; a mask with holes becomes one "mask" shape (its bounding box as the two
+// of a mask without holes (outlines as COCO's export chooses them: simplified, not staircases,
+// where that stays within the IoU tolerance); a mask with holes becomes one "mask" shape (its bounding box as the two
 // points and the mask inside it as a base64 PNG), so holes survive. imagePath is relative to the
 // output folder; imageData is null.
 // YOLO (ultralytics segmentation): labels/<name>.txt with one line per connected component,
@@ -18,6 +19,7 @@
 // later annotations drawn over earlier ones; index.json maps instance values to annotation ids.
 
 #include "core/annotation/Project.h"
+#include "core/coco/Polygons.h"
 
 #include <string>
 
@@ -30,9 +32,11 @@ struct ExportSummary {
     int files = 0, shapes = 0;
 };
 
+// Polygons follow `outline` (simplified where that stays within its IoU of the mask, as COCO's).
 ExportSummary exportLabelme(const Project& project, const std::string& outDirectory,
-                            const std::string& imagesRelativeTo = "");
-ExportSummary exportYolo(const Project& project, const std::string& outDirectory);
+                            const std::string& imagesRelativeTo = "", const coco::OutlineOptions& outline = {});
+ExportSummary exportYolo(const Project& project, const std::string& outDirectory,
+                         const coco::OutlineOptions& outline = {});
 ExportSummary exportPngMasks(const Project& project, const std::string& outDirectory);
 
 } // namespace rlfseg::annotation

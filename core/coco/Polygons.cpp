@@ -182,4 +182,19 @@ double maskIoU(const cv::Mat& a, const cv::Mat& b) {
     return either == 0 ? 1.0 : static_cast<double>(either - differ) / static_cast<double>(either);
 }
 
+ExportOutline outlineForExport(const cv::Mat& mask, const OutlineOptions& options) {
+    ExportOutline out;
+    if (options.simplifyPx > 0) {
+        out.outline = maskToPolygons(mask, options.simplifyPx);
+        if (!out.outline.polygons.empty()) {
+            out.rasterized = rasterizePolygons(out.outline.polygons, mask.cols, mask.rows);
+            out.simplified = maskIoU(out.rasterized, mask) >= options.minIoU;
+            if (out.simplified) return out;
+        }
+    }
+    out.outline = maskToPolygons(mask);
+    out.rasterized = rasterizePolygons(out.outline.polygons, mask.cols, mask.rows);
+    return out;
+}
+
 } // namespace rlfseg::coco

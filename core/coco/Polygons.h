@@ -47,4 +47,20 @@ MaskOutline maskToPolygons(const cv::Mat& mask, double simplifyPx = 0);
 // Intersection over union of two CV_8UC1 masks of one size (non-zero = in); 1 when both are empty.
 double maskIoU(const cv::Mat& a, const cv::Mat& b);
 
+// How exports (COCO polygons, labelme, YOLO) outline a mask: simplified by simplifyPx pixels
+// (Douglas-Peucker; 0: the exact staircase outline, several times longer) and kept when it covers
+// the mask with at least minIoU intersection over union; otherwise the exact outline.
+struct OutlineOptions {
+    double simplifyPx = 1.0;
+    double minIoU = 0.98;
+};
+
+struct ExportOutline {
+    MaskOutline outline;
+    cv::Mat rasterized; // what the outline's polygons decode to (CV_8UC1 0/255), as a reader gets it
+    bool simplified = false;
+};
+
+ExportOutline outlineForExport(const cv::Mat& mask, const OutlineOptions& options = {});
+
 } // namespace rlfseg::coco

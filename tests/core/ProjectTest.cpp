@@ -123,6 +123,16 @@ TEST(Polygons, SimplifiedOutlinesFollowThePixelEdges) {
     cv::dilate(disc, outer, cv::Mat());
     EXPECT_EQ(cv::countNonZero((back != disc) & ~(outer & ~inner)), 0);
     EXPECT_TRUE(coco::maskToPolygons(ringMask(40, 40), 1.0).hasHoles);
+    // What exports write: the simplified outline while it is within the IoU asked for, else exact.
+    const auto chosen = coco::outlineForExport(disc);
+    EXPECT_TRUE(chosen.simplified);
+    EXPECT_EQ(chosen.outline.polygons, round.polygons);
+    EXPECT_EQ(cv::countNonZero(chosen.rasterized != back), 0);
+    const auto strict = coco::outlineForExport(disc, {1.0, 1.0});
+    EXPECT_FALSE(strict.simplified);
+    EXPECT_EQ(strict.outline.polygons, coco::maskToPolygons(disc).polygons);
+    EXPECT_EQ(cv::countNonZero(strict.rasterized != disc), 0);
+    EXPECT_FALSE(coco::outlineForExport(disc, {0, 0.5}).simplified);
     EXPECT_DOUBLE_EQ(coco::maskIoU(disc, disc), 1.0);
     EXPECT_DOUBLE_EQ(coco::maskIoU(cv::Mat::zeros(5, 5, CV_8UC1), cv::Mat::zeros(5, 5, CV_8UC1)), 1.0);
     cv::Mat half = cv::Mat::zeros(40, 30, CV_8UC1);
@@ -289,7 +299,7 @@ TEST(Coco, LargeOutlinesAreSimplifiedWithinTheTolerance) {
     EXPECT_EQ(exportCoco(q), exported);
     // Exact outlines on request (simplification off): they reproduce the disc pixel for pixel.
     CocoExportOptions exact;
-    exact.polygonSimplifyPx = 0;
+    exact.outline.simplifyPx = 0;
     const auto exactPolygons = exportCoco(p, exact)["annotations"][0]["segmentation"].get<std::vector<coco::Polygon>>();
     EXPECT_EQ(exactPolygons[0].size(), exactPoints);
     EXPECT_EQ(cv::countNonZero(coco::rasterizePolygons(exactPolygons, 400, 360) != disc), 0);
@@ -570,8 +580,11 @@ TEST(OtherFormats, LabelmeYoloAndPngMasks) {
     EXPECT_EQ(doc["shapes"][0]["label"], "dog");
     EXPECT_EQ(doc["shapes"][1]["shape_type"], "polygon");
     EXPECT_EQ(doc["shapes"][1]["label"], "person");
+    // Its outline is the one COCO's export chooses (this small star's simplification is not within
+    // the tolerance, so the exact outline), which reproduces it.
     std::vector<coco::Polygon> star(1);
     for (const auto& pt : doc["shapes"][1]["points"]) star[0].push_back(pt[0]), star[0].push_back(pt[1]);
+    EXPECT_EQ(star, coco::outlineForExport(starMask(64, 48, 5)).outline.polygons);
     EXPECT_EQ(cv::countNonZero(coco::rasterizePolygons(star, 64, 48) != starMask(64, 48, 5)), 0);
 
     // YOLO: one line per component, class indices in id order, coordinates in [0, 1].
