@@ -19,6 +19,7 @@
 #include "ui/MainWindow.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/inference/InferenceService.h"
+#include "ui/session/AnnotationSession.h"
 
 #include <QApplication>
 #include <QDir>
@@ -230,6 +231,10 @@ int main(int argc, char* argv[])
         timeWithEventLoopGaps([&] { return window.exportCoco(scratch.filePath(QStringLiteral("export.json"))); });
     if (importMs < 0 || exportMs < 0) {
         std::cerr << "COCO import or export failed: " << window.lastError().toStdString() << "\n";
+        return 1;
+    }
+    if (window.session()->project()->annotations().size() < size_t(cocoAnnotations)) {
+        std::cerr << "the import added too little: " << window.lastReport().toStdString() << "\n";
         return 1;
     }
     report["coco_annotations"] = cocoAnnotations;

@@ -145,11 +145,19 @@
     </message>
     <message>
         <source>%1 annotations were refused by the project.</source>
-        <translation>%1 Annotationen hat das Projekt abgelehnt.</translation>
+        <translation type="vanished">%1 Annotationen hat das Projekt abgelehnt.</translation>
     </message>
     <message>
         <source>Exporting…</source>
         <translation>Wird exportiert…</translation>
+    </message>
+    <message>
+        <source>“%1” is %2 x %3 pixels in the file but %4 x %5 in the project.</source>
+        <translation>„%1“ ist in der Datei %2 x %3 Pixel groß, im Projekt aber %4 x %5.</translation>
+    </message>
+    <message>
+        <source>%1 annotations were left out: %2</source>
+        <translation>%1 Annotationen wurden ausgelassen: %2</translation>
     </message>
 </context>
 <context>

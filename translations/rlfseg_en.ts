@@ -145,11 +145,19 @@
     </message>
     <message>
         <source>%1 annotations were refused by the project.</source>
-        <translation>%1 annotations were refused by the project.</translation>
+        <translation type="vanished">%1 annotations were refused by the project.</translation>
     </message>
     <message>
         <source>Exporting…</source>
         <translation>Exporting…</translation>
+    </message>
+    <message>
+        <source>“%1” is %2 x %3 pixels in the file but %4 x %5 in the project.</source>
+        <translation>“%1” is %2 x %3 pixels in the file but %4 x %5 in the project.</translation>
+    </message>
+    <message>
+        <source>%1 annotations were left out: %2</source>
+        <translation>%1 annotations were left out: %2</translation>
     </message>
 </context>
 <context>

@@ -145,11 +145,19 @@
     </message>
     <message>
         <source>%1 annotations were refused by the project.</source>
-        <translation>El proyecto rechazó %1 anotaciones.</translation>
+        <translation type="vanished">El proyecto rechazó %1 anotaciones.</translation>
     </message>
     <message>
         <source>Exporting…</source>
         <translation>Exportando…</translation>
+    </message>
+    <message>
+        <source>“%1” is %2 x %3 pixels in the file but %4 x %5 in the project.</source>
+        <translation>«%1» mide %2 x %3 píxeles en el archivo pero %4 x %5 en el proyecto.</translation>
+    </message>
+    <message>
+        <source>%1 annotations were left out: %2</source>
+        <translation>Se omitieron %1 anotaciones: %2</translation>
     </message>
 </context>
 <context>

@@ -145,11 +145,19 @@
     </message>
     <message>
         <source>%1 annotations were refused by the project.</source>
-        <translation>项目拒绝了 %1 个标注。</translation>
+        <translation type="vanished">项目拒绝了 %1 个标注。</translation>
     </message>
     <message>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>“%1” is %2 x %3 pixels in the file but %4 x %5 in the project.</source>
+        <translation>“%1”在文件中为 %2 x %3 像素，但在项目中为 %4 x %5。</translation>
+    </message>
+    <message>
+        <source>%1 annotations were left out: %2</source>
+        <translation>有 %1 个标注未导入：%2</translation>
     </message>
 </context>
 <context>

@@ -831,9 +831,7 @@ bool MainWindow::importCoco(const QString& path)
     QString error;
     mLastReport.clear();
     if (!mSession->importCoco(path, &mLastReport, &error)) return fail(error);
-    statusBar()->showMessage(mLastReport, kInfoMessageTimeoutMs);
-    refreshOverlays();
-    updateImageStates();
+    statusBar()->showMessage(mLastReport, kInfoMessageTimeoutMs); // the views follow annotationsChanged
     return true;
 }
 

@@ -121,8 +121,11 @@ void MainWindow::createAnnotationDock()
     settingsAction->setMenuRole(QAction::PreferencesRole);
     connect(settingsAction, &QAction::triggered, this, [this] {
         const StudioSettings before = StudioSettings::load();
+        // The loaded model's own threshold, when it is the model the settings name (Load Model
+        // Folder… loads others without changing the settings).
         std::optional<double> loadedThreshold;
-        if (mInference->modelReady()) loadedThreshold = mInference->modelInfo().modelThreshold;
+        if (mInference->modelReady() && mInference->modelInfo().requestedDirectory == before.inference.modelDirectory)
+            loadedThreshold = mInference->modelInfo().modelThreshold;
         SettingsDialog dialog(before, loadedThreshold, this);
         if (dialog.exec() != QDialog::Accepted) return;
         const StudioSettings after = dialog.settings();

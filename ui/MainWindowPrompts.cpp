@@ -470,7 +470,7 @@ void MainWindow::showModelInfo()
                                        : tr("%1, calibrated (%2)")
                                              .arg(info.modelThreshold, 0, 'f', 2)
                                              .arg(info.thresholdSource.toHtmlEscaped());
-    text += info.threshold == info.modelThreshold
+    text += !info.thresholdOverridden
                 ? tr("<p>Mask threshold: %1</p>").arg(modelThreshold)
                 : tr("<p>Mask threshold: %1, set in Settings (the model's: %2)</p>")
                       .arg(info.threshold, 0, 'f', 2)

@@ -8,10 +8,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cassert>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 namespace rlfseg::annotation {
 
@@ -46,15 +48,19 @@ Document::Document(Document&& other) noexcept { *this = std::move(other); }
 
 Document& Document::operator=(Document&& other) noexcept {
     if (this != &other) {
-        if (mJournalFd >= 0) ::close(mJournalFd);
+        // Moving a document with an open Batch would leave the Batch counting on the wrong one.
+        assert(mBatchDepth == 0 && other.mBatchDepth == 0);
+        if (mJournalFd >= 0) {
+            if (mUnsynced) ::fdatasync(mJournalFd);
+            ::close(mJournalFd);
+        }
         mPath = std::move(other.mPath);
         mProject = std::move(other.mProject);
         mModified = other.mModified;
         mRecoverable = std::move(other.mRecoverable);
         mJournalFd = other.mJournalFd;
         other.mJournalFd = -1;
-        mBatchDepth = other.mBatchDepth;
-        mUnsynced = other.mUnsynced;
+        mUnsynced = std::exchange(other.mUnsynced, false);
     }
     return *this;
 }

@@ -59,6 +59,7 @@ void writeModelFolder(const StableDiffusionNetworks& networks, const std::string
 }
 
 void requireModelCard(const std::string& directory) {
+    if (!fs::is_directory(directory)) throw Error(directory + ": no such model folder");
     if (!fs::is_regular_file(fs::path(directory) / "rlfseg.json"))
         throw Error(directory + ": no rlfseg.json, so not an RLFSeg model; calibrate a model trained for segmentation");
 }

@@ -520,6 +520,24 @@ TEST(Document, EditsOfABatchAreJournaledLikeSingleOnes) {
         }
         d.addPrompt(image, {"the dog", "t", 90, 0.5, 100, "default"}); // after the batch, as before
     } // "a crash"
+    {
+        // A save inside a batch folds its edits into the file; the batch's later edits start a
+        // new journal, which the end of the batch syncs.
+        auto d = Document::create((dir / "q.json").string());
+        const int64_t image = d.addImage("a.png", 64, 48);
+        {
+            Document::Batch batch(d);
+            d.addCategory("dog");
+            d.save();
+            d.addCategory("cat");
+        }
+        auto again = Document::open((dir / "q.json").string());
+        EXPECT_EQ(again.project().categories().size(), 1u);
+        ASSERT_EQ(again.recoverableEdits(), 1u);
+        again.recover();
+        EXPECT_NE(again.project().categoryByName("cat"), nullptr);
+        EXPECT_NE(again.project().image(image), nullptr);
+    }
     auto d = Document::open(file);
     ASSERT_TRUE(d.hasRecoverableWork());
     EXPECT_EQ(d.recoverableEdits(), 7u);
@@ -560,6 +578,40 @@ TEST(Document, TornJournalsAndStaleJournals) {
     EXPECT_NE(replay({{"op", "fly"}}).find("unknown edit"), std::string::npos);
     EXPECT_NE(replay({{"op", "set_category"}, {"id", 5}, {"category_id", 1}}).find("unknown annotation"), std::string::npos);
     EXPECT_NE(errorOf([&] { Document::create(file); }).find("exists already"), std::string::npos);
+}
+
+TEST(OtherFormats, LargeOutlinesAreSimplifiedAsCocosAre) {
+    Project p;
+    const int64_t image = p.addImage("disc.png", 200, 160);
+    const int cat = p.addCategory("disc");
+    cv::Mat disc = cv::Mat::zeros(160, 200, CV_8UC1);
+    cv::circle(disc, {100, 80}, 60, 255, cv::FILLED);
+    Annotation a;
+    a.imageId = image, a.categoryId = cat, a.mask = coco::encode(disc);
+    p.addAnnotation(a);
+    const fs::path dir = test::makeTempDir("exports-simplified");
+    const size_t exactCoordinates = coco::maskToPolygons(disc).polygons[0].size();
+
+    exportLabelme(p, (dir / "labelme").string());
+    std::ifstream in(dir / "labelme" / "disc.json");
+    const json doc = json::parse(in);
+    std::vector<coco::Polygon> outline(1);
+    for (const auto& pt : doc["shapes"][0]["points"]) outline[0].push_back(pt[0]), outline[0].push_back(pt[1]);
+    EXPECT_LT(outline[0].size() * 3, exactCoordinates) << "not a staircase";
+    EXPECT_GE(coco::maskIoU(coco::rasterizePolygons(outline, 200, 160), disc), 0.98);
+
+    exportYolo(p, (dir / "yolo").string());
+    std::ifstream labels(dir / "yolo" / "labels" / "disc.txt");
+    std::string line;
+    ASSERT_TRUE(std::getline(labels, line));
+    std::istringstream values(line);
+    int cls = -1;
+    values >> cls;
+    coco::Polygon yolo;
+    for (double v; values >> v;) yolo.push_back(v * (yolo.size() % 2 == 0 ? 200 : 160));
+    EXPECT_EQ(cls, 0);
+    EXPECT_EQ(yolo.size(), outline[0].size());
+    EXPECT_GE(coco::maskIoU(coco::rasterizePolygons({yolo}, 200, 160), disc), 0.98);
 }
 
 TEST(OtherFormats, LabelmeYoloAndPngMasks) {

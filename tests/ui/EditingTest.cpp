@@ -14,6 +14,8 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QKeyEvent>
+#include <QLineEdit>
 #include <QRandomGenerator>
 #include <QListWidget>
 #include <QListWidgetItem>
@@ -419,6 +421,23 @@ void EditingTest::longTasksLetTheEventLoopRunAndPassOnErrors()
         caught = QString::fromLatin1(e.what()) == QStringLiteral("disk full");
     }
     QVERIFY(caught);
+    // Keys pressed while the work runs are dropped, not replayed when it ends (a Ctrl+Z given
+    // while waiting must not undo what the work just did).
+    QLineEdit edit(&parent);
+    std::atomic<bool> typed{false};
+    QTimer::singleShot(20, &parent, [&] {
+        QCoreApplication::postEvent(&edit, new QKeyEvent(QEvent::KeyPress, Qt::Key_X, Qt::NoModifier, QStringLiteral("x")));
+        QTimer::singleShot(0, &parent, [&] { typed = true; }); // after the key event was handled
+    });
+    runLongTask(&parent, QStringLiteral("typing"), [&] {
+        for (int i = 0; i < 1000 && !typed; ++i) QThread::msleep(10);
+    });
+    QVERIFY(typed);
+    QCoreApplication::processEvents();
+    QCOMPARE(edit.text(), QString());
+    QKeyEvent y(QEvent::KeyPress, Qt::Key_Y, Qt::NoModifier, QStringLiteral("y"));
+    QCoreApplication::sendEvent(&edit, &y);
+    QCOMPARE(edit.text(), QStringLiteral("y")); // and input works again afterwards
 }
 
 void EditingTest::bulkImportIsOneEditThatUndoesRedoesAndSurvivesACrash()
@@ -462,12 +481,32 @@ void EditingTest::bulkImportIsOneEditThatUndoesRedoesAndSurvivesACrash()
         QCOMPARE(window.session()->project()->annotations().size(), size_t(600));
         QCOMPARE(window.session()->annotationsOf(images[29]).size(), 20);
         QCOMPARE(window.canvas()->maskLayers().size(), 20);
+        // An image the project knows at another size: its annotations are left out, and the
+        // report says why; the others come in.
+        rlfseg::annotation::Project mixed;
+        const int blob = mixed.addCategory("blob");
+        const int64_t resized = mixed.addImage("img00.png", 128, 96), fresh = mixed.addImage("new.png", 64, 48);
+        for (int k = 0; k < 5; ++k) {
+            cv::Mat mask = cv::Mat::zeros(k < 2 ? 96 : 48, k < 2 ? 128 : 64, CV_8UC1);
+            cv::circle(mask, {20 + 5 * k, 20}, 6, 255, cv::FILLED);
+            rlfseg::annotation::Annotation a;
+            a.imageId = k < 2 ? resized : fresh, a.categoryId = blob, a.mask = rlfseg::coco::encode(mask);
+            mixed.addAnnotation(a);
+        }
+        const QString mixedFile = dir.filePath(QStringLiteral("mixed.json"));
+        rlfseg::annotation::writeCoco(mixed, mixedFile.toStdString());
+        QVERIFY2(window.importCoco(mixedFile), qPrintable(window.lastError()));
+        QVERIFY2(window.lastReport().startsWith(QStringLiteral("3 annotations imported")), qPrintable(window.lastReport()));
+        QVERIFY2(window.lastReport().contains(QStringLiteral("2 annotations were left out: “img00.png” is 128 x 96 pixels in "
+                                                             "the file but 64 x 48 in the project.")),
+                 qPrintable(window.lastReport()));
+        QCOMPARE(window.session()->project()->annotations().size(), size_t(603));
         // Nothing saved, yet the journal holds the import: a new session recovers all of it.
         AnnotationSession other;
         QString error;
         QVERIFY2(other.openFolder(dir.path(), &error), qPrintable(error));
         QVERIFY(other.recoveredEdits() > 0);
-        QCOMPARE(other.project()->annotations().size(), size_t(600));
+        QCOMPARE(other.project()->annotations().size(), size_t(603));
         QCOMPARE(other.annotationsOf(images[0]).size(), 20);
     }
 }

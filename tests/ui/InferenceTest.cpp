@@ -201,6 +201,8 @@ void InferenceTest::resultCoversTheNamedObject()
     QVERIFY(!service->modelInfo().thresholdSource.isEmpty());
     QCOMPARE(outcome.threshold, service->modelInfo().threshold);
     QCOMPARE(service->modelInfo().modelThreshold, service->modelInfo().threshold); // no override in Settings
+    QVERIFY(!service->modelInfo().thresholdOverridden);
+    QCOMPARE(service->modelInfo().requestedDirectory, QString()); // the default model, as the settings name it
     QVERIFY(outcome.threshold > 0 && outcome.threshold < 0.5);
 }
 
@@ -317,6 +319,7 @@ void InferenceTest::thresholdFromSettingsOverridesTheModels()
     service.loadModel(settings);
     QVERIFY(loaded.wait(60'000));
     QCOMPARE(service.modelInfo().threshold, double(0.3f));
+    QVERIFY(service.modelInfo().thresholdOverridden);
     // The card's own threshold is still known (About This Model and Settings show both).
     QVERIFY(service.modelInfo().modelThreshold > 0 && service.modelInfo().modelThreshold < 0.3);
     QSignalSpy results(&service, &InferenceService::resultReady);

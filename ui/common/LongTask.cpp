@@ -1,5 +1,7 @@
 #include "ui/common/LongTask.h"
 
+#include <QCoreApplication>
+#include <QEvent>
 #include <QEventLoop>
 #include <QProgressDialog>
 #include <QThread>
@@ -11,7 +13,36 @@
 namespace rlfseg::ui {
 
 namespace {
+
 constexpr int kDialogDelayMs = 400; // shorter work finishes without a dialog flashing up
+
+// Swallows keys, clicks, wheel and touch while installed: input given during the work is dropped,
+// not replayed afterwards (a Ctrl+Z pressed while waiting must not undo the import it waited for).
+class InputSwallower : public QObject {
+public:
+    bool eventFilter(QObject*, QEvent* event) override
+    {
+        switch (event->type()) {
+        case QEvent::KeyPress:
+        case QEvent::KeyRelease:
+        case QEvent::ShortcutOverride:
+        case QEvent::MouseButtonPress:
+        case QEvent::MouseButtonRelease:
+        case QEvent::MouseButtonDblClick:
+        case QEvent::MouseMove:
+        case QEvent::Wheel:
+        case QEvent::TouchBegin:
+        case QEvent::TouchUpdate:
+        case QEvent::TouchEnd:
+        case QEvent::ContextMenu:
+        case QEvent::Drop:
+            return true;
+        default:
+            return false;
+        }
+    }
+};
+
 } // namespace
 
 void runLongTask(QWidget* parent, const QString& what, const std::function<void()>& work)
@@ -32,9 +63,12 @@ void runLongTask(QWidget* parent, const QString& what, const std::function<void(
     QTimer::singleShot(kDialogDelayMs, &dialog, [&dialog, &thread] {
         if (thread->isRunning()) dialog.show();
     });
+    InputSwallower swallower;
+    QCoreApplication::instance()->installEventFilter(&swallower);
     thread->start();
-    if (!thread->isFinished()) loop.exec(QEventLoop::ExcludeUserInputEvents);
+    if (!thread->isFinished()) loop.exec();
     thread->wait();
+    QCoreApplication::instance()->removeEventFilter(&swallower);
     if (failure) std::rethrow_exception(failure);
 }
 

@@ -19,13 +19,15 @@ struct InferenceSettings {
 
 struct ModelInfo {
     QString directory;
+    QString requestedDirectory; // as the settings named it ("" = the default model)
     QString name, trainedOn, description;
     bool isRlfsegModel = false;
     QString device;      // "CPU, 2 threads" / "CUDA 0: NVIDIA H100 ..."
     bool onCuda = false;
     QString warning;     // e.g. CUDA was asked for but is not available; empty when none
     int resolution = 0;  // the model's input side in pixels
-    double threshold = 0.5; // the binary mask's, as the pipeline uses it (Settings may override the model's)
+    double threshold = 0.5; // the binary mask's, as the pipeline uses it
+    bool thresholdOverridden = false; // set in Settings, not the model's own
     double modelThreshold = 0.5; // the model card's calibrated threshold, 0.5 when it has none
     QString thresholdSource; // how the model card's threshold was chosen; empty: none
     double loadMs = 0;

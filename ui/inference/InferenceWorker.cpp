@@ -49,6 +49,7 @@ void InferenceWorker::loadModel(const InferenceSettings& settings)
         ModelInfo info;
         const auto& card = pipeline->model().card;
         info.directory = QString::fromStdString(directory);
+        info.requestedDirectory = settings.modelDirectory;
         info.name = QString::fromStdString(card.name);
         if (info.name.isEmpty()) info.name = QFileInfo(info.directory).fileName();
         info.trainedOn = QString::fromStdString(card.trainedOn);
@@ -59,6 +60,7 @@ void InferenceWorker::loadModel(const InferenceSettings& settings)
         info.warning = warning;
         info.resolution = pipeline->modelResolution();
         info.threshold = pipeline->threshold();
+        info.thresholdOverridden = settings.threshold > 0;
         if (card.maskThreshold) {
             info.modelThreshold = *card.maskThreshold;
             info.thresholdSource = QString::fromStdString(card.maskThresholdSource);

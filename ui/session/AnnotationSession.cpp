@@ -20,7 +20,8 @@ namespace rlfseg::ui {
 
 namespace {
 constexpr auto kProjectFileName = "rlfseg-project.json";
-// Steps kept for undo: each holds at most two RLE masks, so memory stays small and bounded.
+// Steps kept for undo: each holds at most two RLE masks, except an import, which holds the masks
+// it added (as much again as they take in the project) while it is in the history.
 constexpr int kUndoLimit = 500;
 
 std::string nowIso()
@@ -83,31 +84,26 @@ private:
 };
 
 // Many new annotations as one edit (an import): journaled as one batch (one disk sync, not one
-// per annotation), and the views told once. Annotations the project refuses the first time are
-// left out of the edit; refused() counts them.
+// per annotation), and the views told once. The first application is all or nothing: when the
+// project or the journal refuses one, those added before it are taken out again and the error
+// goes to the caller.
 class AnnotationSession::AddManyCommand : public Command {
 public:
     AddManyCommand(AnnotationSession& s, std::vector<annotation::Annotation> list, const QString& text)
         : Command(s, text), mAnnotations(std::move(list)) {}
-    size_t added() const { return mAnnotations.size(); }
-    size_t refused() const { return mRefused; }
+    size_t size() const { return mAnnotations.size(); }
 
 protected:
     void forward() override
     {
         const annotation::Document::Batch oneSync(*mSession.mDocument);
-        if (mFirst) {
-            mFirst = false;
-            std::vector<annotation::Annotation> kept;
-            for (auto& a : mAnnotations) {
-                try {
-                    mHandles.push_back(mSession.handleOf(mSession.mDocument->addAnnotation(a)));
-                    kept.push_back(std::move(a));
-                } catch (const std::exception&) {
-                    ++mRefused;
-                }
+        if (mHandles.empty()) {
+            try {
+                for (const auto& a : mAnnotations) mHandles.push_back(mSession.handleOf(mSession.mDocument->addAnnotation(a)));
+            } catch (...) {
+                rollBack();
+                throw;
             }
-            mAnnotations = std::move(kept);
         } else {
             for (size_t i = 0; i < mAnnotations.size(); ++i)
                 mSession.follow(*mHandles[i], mSession.mDocument->addAnnotation(mAnnotations[i]));
@@ -125,10 +121,20 @@ protected:
     }
 
 private:
+    void rollBack() noexcept
+    {
+        for (const auto& handle : mHandles) {
+            try {
+                mSession.mDocument->removeAnnotation(*handle);
+            } catch (...) { // the journal failing again: the project file on disk is still as saved
+            }
+            mSession.mHandles.remove(*handle);
+        }
+        mHandles.clear();
+    }
+
     std::vector<annotation::Annotation> mAnnotations;
     std::vector<std::shared_ptr<qint64>> mHandles;
-    size_t mRefused = 0;
-    bool mFirst = true;
 };
 
 class AnnotationSession::RemoveCommand : public Command {
@@ -708,13 +714,24 @@ bool AnnotationSession::importCoco(const QString& path, QString* report, QString
         mRunLong(tr("Reading COCO…"), [&] { summary = annotation::importCocoFile(incoming, file); });
         auto& document = *mDocument;
         const annotation::Document::Batch oneSync(document); // one fdatasync for the whole import
-        int images = 0;
+        int images = 0, refused = 0;
+        QString firstRefusal;
         std::vector<annotation::Annotation> annotations;
         annotations.reserve(incoming.annotations().size());
         for (const auto& [id, a] : incoming.annotations()) {
             const auto* image = incoming.image(a.imageId);
             const auto* category = incoming.category(a.categoryId);
             const auto* existing = document.project().imageByPath(image->path);
+            if (existing && (existing->width != image->width || existing->height != image->height)) {
+                if (refused++ == 0)
+                    firstRefusal = tr("“%1” is %2 x %3 pixels in the file but %4 x %5 in the project.")
+                                       .arg(QString::fromStdString(image->path))
+                                       .arg(image->width)
+                                       .arg(image->height)
+                                       .arg(existing->width)
+                                       .arg(existing->height);
+                continue;
+            }
             int64_t imageId = existing ? existing->id : 0;
             if (!existing) imageId = document.addImage(image->path, image->width, image->height), ++images;
             const auto* known = document.project().categoryByName(category->name);
@@ -724,16 +741,23 @@ bool AnnotationSession::importCoco(const QString& path, QString* report, QString
             copy.categoryId = known ? known->id : document.addCategory(category->name, category->supercategory);
             annotations.push_back(std::move(copy));
         }
-        auto* command = new AddManyCommand(*this, std::move(annotations), tr("Import COCO"));
-        if (!push(command, error)) return false;
+        const size_t added = annotations.size();
+        if (added > 0) {
+            QString why;
+            if (!push(new AddManyCommand(*this, std::move(annotations), tr("Import COCO")), &why)) {
+                if (error)
+                    *error = tr("Cannot import “%1”: %2").arg(QDir::toNativeSeparators(path), why);
+                return false;
+            }
+        }
         if (report) {
             *report = tr("%1 annotations imported from “%2” (%3 new images; %4 images in the file).")
-                          .arg(command->added())
+                          .arg(added)
                           .arg(QDir::toNativeSeparators(path))
                           .arg(images)
                           .arg(summary.imagesAdded + summary.imagesMatched);
-            if (command->refused() > 0)
-                *report += QLatin1Char(' ') + tr("%1 annotations were refused by the project.").arg(command->refused());
+            if (refused > 0)
+                *report += QLatin1Char(' ') + tr("%1 annotations were left out: %2").arg(refused).arg(firstRefusal);
         }
         return true;
     } catch (const std::exception& e) {

@@ -90,17 +90,16 @@ SettingsDialog::SettingsDialog(const StudioSettings& settings, std::optional<dou
     mThreshold->setRange(0.0, 0.95); // the minimum stands for "the model's"
     mThreshold->setSingleStep(0.01);
     mThreshold->setDecimals(2);
-    const QString modelsOwn = tr("The model's");
-    mThreshold->setSpecialValueText(loadedModelThreshold
-                                        ? tr("The model's (%1)").arg(*loadedModelThreshold, 0, 'f', 2)
-                                        : modelsOwn);
-    // Another folder's threshold is unknown until it loads.
-    connect(mModel, &QLineEdit::textChanged, this, [this, modelsOwn, loaded = settings.inference.modelDirectory,
-                                                    value = loadedModelThreshold](const QString& text) {
-        mThreshold->setSpecialValueText(text.trimmed() == loaded && value
+    // "The model's (0.04)" while the folder field names the loaded model; another folder's
+    // threshold is unknown until it loads.
+    const auto showModelsOwn = [this, loaded = settings.inference.modelDirectory,
+                                value = loadedModelThreshold](const QString& folder) {
+        mThreshold->setSpecialValueText(folder.trimmed() == loaded && value
                                             ? tr("The model's (%1)").arg(*value, 0, 'f', 2)
-                                            : modelsOwn);
-    });
+                                            : tr("The model's"));
+    };
+    showModelsOwn(settings.inference.modelDirectory);
+    connect(mModel, &QLineEdit::textChanged, this, showModelsOwn);
     mThreshold->setValue(settings.inference.threshold);
     mThreshold->setToolTip(tr("A pixel belongs to the mask where the soft mask is above this value. \"The model's\" "
                               "uses the threshold chosen on validation data for the loaded model (rlfseg calibrate), "

@@ -28,8 +28,8 @@ class SettingsDialog : public QDialog {
     Q_OBJECT
 
 public:
-    // `loadedModelThreshold`: the loaded model's own threshold, shown beside "The model's" while the
-    // model folder field still names that model.
+    // `loadedModelThreshold`: the own threshold of the loaded model, which must be the one
+    // `settings` name; shown beside "The model's" while the model folder field names it.
     explicit SettingsDialog(const StudioSettings& settings, std::optional<double> loadedModelThreshold = std::nullopt,
                             QWidget* parent = nullptr);
     StudioSettings settings() const;
