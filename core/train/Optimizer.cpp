@@ -31,23 +31,26 @@ AdamW::AdamW(std::vector<NamedParameter> parameters, const StageConfig& config)
     }
 }
 
+std::vector<torch::Tensor> AdamW::gradients() const {
+    std::vector<torch::Tensor> grads;
+    for (const auto& p : mParameters)
+        if (p.tensor.grad().defined()) grads.push_back(p.tensor.grad());
+    return grads;
+}
+
 void AdamW::zeroGrad() {
-    for (auto& p : mParameters)
-        if (p.tensor.grad().defined()) p.tensor.mutable_grad().zero_();
+    const auto grads = gradients();
+    if (!grads.empty()) at::_foreach_zero_(grads);
 }
 
 double AdamW::clipGradients(double maxNorm) {
     torch::NoGradGuard noGrad;
-    std::vector<torch::Tensor> norms;
-    for (const auto& p : mParameters)
-        if (p.tensor.grad().defined()) norms.push_back(p.tensor.grad().norm().to(torch::kFloat));
-    if (norms.empty()) return 0.0;
+    const auto grads = gradients();
+    if (grads.empty()) return 0.0;
+    std::vector<torch::Tensor> norms = at::_foreach_norm(grads);
+    for (auto& n : norms) n = n.to(torch::kFloat);
     const double total = torch::stack(norms).norm().item<double>();
-    if (maxNorm > 0 && total > maxNorm && std::isfinite(total)) {
-        const double scale = maxNorm / (total + 1e-6);
-        for (auto& p : mParameters)
-            if (p.tensor.grad().defined()) p.tensor.mutable_grad().mul_(scale);
-    }
+    if (maxNorm > 0 && total > maxNorm && std::isfinite(total)) at::_foreach_mul_(grads, maxNorm / (total + 1e-6));
     return total;
 }
 
@@ -59,16 +62,27 @@ void AdamW::step(double lr) {
     const double correction2 = 1.0 - std::pow(b2, static_cast<double>(mSteps));
     const double stepSize = lr / correction1;
     const double sqrtCorrection2 = std::sqrt(correction2);
+    // The parameters that have a gradient (a frozen part has none), and those of them decayed.
+    std::vector<torch::Tensor> params, grads, expAvg, expAvgSq, decayed;
     for (size_t i = 0; i < mParameters.size(); ++i) {
-        auto& p = mParameters[i].tensor;
+        const auto& p = mParameters[i].tensor;
         if (!p.grad().defined()) continue;
-        const auto& g = p.grad();
-        if (mDecay[i] && mConfig.weightDecay > 0) p.mul_(1.0 - lr * mConfig.weightDecay);
-        mExpAvg[i].mul_(b1).add_(g, 1.0 - b1);
-        mExpAvgSq[i].mul_(b2).addcmul_(g, g, 1.0 - b2);
-        const auto denom = (mExpAvgSq[i].sqrt() / sqrtCorrection2).add_(mConfig.epsilon);
-        p.addcdiv_(mExpAvg[i], denom, -stepSize);
+        params.push_back(p);
+        grads.push_back(p.grad());
+        expAvg.push_back(mExpAvg[i]);
+        expAvgSq.push_back(mExpAvgSq[i]);
+        if (mDecay[i]) decayed.push_back(p);
     }
+    if (params.empty()) return;
+    if (!decayed.empty() && mConfig.weightDecay > 0) at::_foreach_mul_(decayed, 1.0 - lr * mConfig.weightDecay);
+    at::_foreach_mul_(expAvg, b1);
+    at::_foreach_add_(expAvg, grads, 1.0 - b1);
+    at::_foreach_mul_(expAvgSq, b2);
+    at::_foreach_addcmul_(expAvgSq, grads, grads, 1.0 - b2);
+    auto denom = at::_foreach_sqrt(expAvgSq);
+    at::_foreach_div_(denom, sqrtCorrection2);
+    at::_foreach_add_(denom, mConfig.epsilon);
+    at::_foreach_addcdiv_(params, expAvg, denom, -stepSize);
 }
 
 std::map<std::string, torch::Tensor> AdamW::state() const {
@@ -116,7 +130,11 @@ void EmaWeights::update(const std::vector<NamedParameter>& parameters) {
     ++mUpdates;
     const double n = static_cast<double>(mUpdates);
     const double decay = std::min(mDecay, (1.0 + n) / (10.0 + n));
-    for (size_t i = 0; i < parameters.size(); ++i) mShadow[i].lerp_(parameters[i].tensor.detach(), 1.0 - decay);
+    std::vector<torch::Tensor> current;
+    for (const auto& p : parameters) current.push_back(p.tensor.detach());
+    // shadow = decay * shadow + (1 - decay) * parameter (LibTorch 1.13 has no _foreach_lerp_).
+    at::_foreach_mul_(mShadow, decay);
+    at::_foreach_add_(mShadow, current, 1.0 - decay);
 }
 
 void EmaWeights::swapInto(const std::vector<NamedParameter>& parameters) {

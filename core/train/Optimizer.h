@@ -2,6 +2,10 @@
 // AdamW, the learning-rate schedule and EMA weights, written out here rather than taken from
 // torch::optim so that their whole state is a set of named tensors: checkpoints store it as
 // safetensors beside the model, and a resumed run continues bit for bit.
+//
+// Updates use ATen's multi-tensor (_foreach_) operations: on CUDA a handful of fused kernels per
+// step instead of about a dozen per parameter tensor (hundreds of tensors: thousands of launches,
+// which made a GPU step host-bound); on the CPU the same arithmetic, tensor by tensor.
 
 #include "core/train/TrainConfig.h"
 
@@ -38,6 +42,8 @@ public:
     void loadState(const std::map<std::string, torch::Tensor>& state, const std::string& source);
 
 private:
+    std::vector<torch::Tensor> gradients() const; // of the parameters that have one
+
     std::vector<NamedParameter> mParameters;
     std::vector<torch::Tensor> mExpAvg, mExpAvgSq;
     std::vector<bool> mDecay;

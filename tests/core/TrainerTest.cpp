@@ -149,23 +149,27 @@ TEST(OptimizerTest, AdamWMatchesTheHandComputedUpdate) {
     s.beta1 = 0.9, s.beta2 = 0.999, s.epsilon = 1e-8, s.weightDecay = 0.1;
     auto w = torch::tensor({{1.0f, -2.0f}}).requires_grad_(true); // a matrix: decayed
     auto b = torch::tensor({0.5f}).requires_grad_(true);          // a bias: not decayed
-    AdamW opt({{"w", w}, {"b", b}}, s);
+    auto frozen = torch::tensor({{3.0f}}).requires_grad_(true);   // no gradient: left alone
+    AdamW opt({{"w", w}, {"frozen", frozen}, {"b", b}}, s);
     w.mutable_grad() = torch::tensor({{0.5f, -1.0f}});
     b.mutable_grad() = torch::tensor({2.0f});
     opt.step(0.01);
+    EXPECT_EQ(frozen.item<float>(), 3.0f);
+    EXPECT_FALSE(frozen.grad().defined());
     // Step 1: m_hat = g, v_hat = g^2, update = lr * g / (|g| + eps) = lr * sign(g); decay first.
     EXPECT_NEAR(w[0][0].item<double>(), 1.0 * (1 - 0.001) - 0.01, 1e-6);
     EXPECT_NEAR(w[0][1].item<double>(), -2.0 * (1 - 0.001) + 0.01, 1e-6);
     EXPECT_NEAR(b[0].item<double>(), 0.5 - 0.01, 1e-6);
     // Step 2 with gradient 0: m = 0.09 g, v = 0.000999 g^2 -> m_hat = 0.09/0.19 g, v_hat = 0.000999/0.001999 g^2.
-    w.mutable_grad().zero_();
-    b.mutable_grad().zero_();
+    opt.zeroGrad();
+    EXPECT_EQ(w.grad().abs().sum().item<float>(), 0.0f);
+    EXPECT_EQ(b.grad().item<float>(), 0.0f);
     const double before = b[0].item<double>();
     opt.step(0.01);
     const double mHat = 0.09 * 2.0 / (1 - 0.81), vHat = 0.000999 * 4.0 / (1 - 0.998001);
     EXPECT_NEAR(b[0].item<double>(), before - 0.01 * mHat / (std::sqrt(vHat) + 1e-8), 1e-6);
     // Its state round-trips.
-    AdamW copy({{"w", w}, {"b", b}}, s);
+    AdamW copy({{"w", w}, {"frozen", frozen}, {"b", b}}, s);
     copy.loadState(opt.state(), "state");
     EXPECT_EQ(copy.steps(), 2);
     EXPECT_NE(errorOf([&] { copy.loadState({}, "state.safetensors"); }).find("state.safetensors"), std::string::npos);
@@ -181,6 +185,14 @@ TEST(OptimizerTest, GradientClippingScalesToTheNorm) {
     w.mutable_grad() = torch::tensor({0.3f, 0.4f});
     opt.clipGradients(1.0);
     EXPECT_NEAR(w.grad().norm().item<double>(), 0.5, 1e-6); // below the bound: untouched
+    // The norm is over all gradients together.
+    auto v = torch::zeros({1}).requires_grad_(true);
+    AdamW two({{"w", w}, {"v", v}}, s);
+    w.mutable_grad() = torch::tensor({0.0f, 3.0f});
+    v.mutable_grad() = torch::tensor({4.0f});
+    EXPECT_NEAR(two.clipGradients(2.5), 5.0, 1e-6);
+    EXPECT_NEAR(w.grad()[1].item<double>(), 1.5, 1e-5);
+    EXPECT_NEAR(v.grad()[0].item<double>(), 2.0, 1e-5);
 }
 
 TEST(OptimizerTest, EmaAveragesWithWarmUp) {
