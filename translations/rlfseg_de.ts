@@ -972,6 +972,10 @@ star: every star</translation>
         <source>&lt;p&gt;Mask threshold: %1, set in Settings (the model&apos;s: %2)&lt;/p&gt;</source>
         <translation>&lt;p&gt;Maskenschwelle: %1, in den Einstellungen festgelegt (die des Modells: %2)&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Cleaning up…</source>
+        <translation>Wird bereinigt…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>

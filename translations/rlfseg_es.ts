@@ -972,6 +972,10 @@ star: every star</translation>
         <source>&lt;p&gt;Mask threshold: %1, set in Settings (the model&apos;s: %2)&lt;/p&gt;</source>
         <translation>&lt;p&gt;Umbral de máscara: %1, fijado en Configuración (el del modelo: %2)&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Cleaning up…</source>
+        <translation>Limpiando…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>

@@ -966,6 +966,10 @@ star: every star</translation>
         <source>&lt;p&gt;Mask threshold: %1, set in Settings (the model&apos;s: %2)&lt;/p&gt;</source>
         <translation>&lt;p&gt;掩码阈值：%1，在设置中指定（模型自带：%2）&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Cleaning up…</source>
+        <translation>正在清理…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>

@@ -10,6 +10,7 @@
 #include "core/refine/Refinement.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/canvas/PolygonEditing.h"
+#include "ui/common/LongTask.h"
 #include "ui/explore/PromptHistoryPanel.h"
 #include "ui/explore/PromptPlots.h"
 #include "ui/inference/InferenceService.h"
@@ -218,7 +219,12 @@ std::optional<refine::RefinementResult> MainWindow::refineForCleanUp(qint64 id)
     if (rgb.cols != mask.cols || rgb.rows != mask.rows)
         return fail(tr("The image on screen does not have the mask's size; reopen it.")), std::nullopt;
     try {
-        auto result = refine::refineMask(rgb, mask);
+        refine::RefinementResult result;
+        const auto work = [&] { result = refine::refineMask(rgb, mask); };
+        // About 25 ms per megapixel: a large image's clean-up would freeze the window, so it runs
+        // off the UI thread; small ones run at once (no nested event loop after every prompt).
+        if (mask.total() > kCleanUpInlinePixels) runLongTask(this, tr("Cleaning up…"), work);
+        else work();
         if (!result.best()) return fail(tr("Clean up found no object in the mask.")), std::nullopt;
         return result;
     } catch (const std::exception& e) {

@@ -9,6 +9,7 @@ namespace rlfseg::ui::mainwindow {
 
 constexpr int kErrorMessageTimeoutMs = 15'000;
 constexpr int kInfoMessageTimeoutMs = 5'000;
+constexpr size_t kCleanUpInlinePixels = 2'000'000; // larger masks are cleaned up off the UI thread
 constexpr int kPathRole = Qt::UserRole;             // image list: the image's path
 constexpr int kThumbnailLoadedRole = Qt::UserRole + 1;
 constexpr int kAnnotationIdRole = Qt::UserRole + 2; // masks list: the annotation's id

@@ -47,11 +47,15 @@ cv::Mat gradientMagnitude(const cv::Mat& gray) {
     cv::Sobel(gray, dx, CV_32F, 1, 0, 3, 1.0, 0.0, cv::BORDER_REPLICATE);
     cv::Sobel(gray, dy, CV_32F, 0, 1, 3, 1.0, 0.0, cv::BORDER_REPLICATE);
     cv::magnitude(dx, dy, mag);
+    // Rounding residue on flat colour is no edge (one grey level gives at least 4/255).
+    cv::threshold(mag, mag, detail::kGradientFloor, 0.0, cv::THRESH_TOZERO);
     return mag;
 }
 
-// The 95th percentile of the magnitude on every second row and column (the same sample on both paths).
-double percentile95(const cv::Mat& mag) {
+// What a strong edge is: the 95th percentile of the magnitude on every second row and column (the
+// same sample on both paths), or, where edges cover under 5 % of the region (a large object on a
+// flat background: the percentile is 0), the sample's largest magnitude.
+double edgeScale(const cv::Mat& mag) {
     std::vector<float> values;
     values.reserve(static_cast<size_t>((mag.rows + 1) / 2) * static_cast<size_t>((mag.cols + 1) / 2));
     for (int y = 0; y < mag.rows; y += 2) {
@@ -61,10 +65,10 @@ double percentile95(const cv::Mat& mag) {
     if (values.empty()) return 0.0;
     const size_t k = static_cast<size_t>(std::floor(0.95 * static_cast<double>(values.size() - 1)));
     std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
-    return values[k];
+    return values[k] > 0 ? values[k] : *std::max_element(values.begin(), values.end());
 }
 
-// Mean of the scaled gradient (min(1, |grad| / g95), precomputed) over the mask's boundary pixels:
+// Mean of the scaled gradient (min(1, |grad| / edgeScale), precomputed) over the mask's boundary pixels:
 // object pixels with a 4-neighbour outside the object (the region's edge replicates, so it is not
 // a boundary). This runs for every candidate: the boundary is where the mask and its erosion
 // differ, and the scan skips eight equal bytes at a time (boundaries are sparse).
@@ -329,9 +333,9 @@ RefinementResult refineMask(const cv::Mat& rgb, const cv::Mat& softIn, const cv:
     const cv::Rect roi = plan.region;
     const cv::Mat& gray = plan.gray;
     const cv::Mat mag = gradientMagnitude(gray);
-    const double g95 = percentile95(mag);
+    const double scale = edgeScale(mag);
     cv::Mat scaledMag = cv::Mat::zeros(mag.size(), CV_32F);
-    if (g95 > 0) cv::min(mag * (1.0 / g95), 1.0, scaledMag);
+    if (scale > 0) cv::min(mag * (1.0 / scale), 1.0, scaledMag);
     const cv::Mat ref = reference.empty() ? cv::Mat() : (reference(roi) != 0);
     const cv::Mat kernel =
         cv::getStructuringElement(cv::MORPH_RECT, {2 * plan.morphRadius + 1, 2 * plan.morphRadius + 1});

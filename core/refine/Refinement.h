@@ -15,7 +15,8 @@
 //      stability  IoU of the stage thresholded at t - delta and t + delta (a decisive soft mask
 //                 gives the same mask at nearby thresholds);
 //      edges      mean over the candidate's boundary pixels of min(1, |grad I| / g95), g95 the
-//                 95th percentile of the image's gradient magnitude in the object's region;
+//                 95th percentile of the image's gradient magnitude in the object's region (its
+//                 maximum where the percentile is 0: a large object on a flat background);
 //      reference  IoU with the reference label g, where one is given.
 //      score = weighted mean of the available terms. The selected candidate is the first whose
 //      score is within 1e-6 of the best (ties go to the earlier, simpler candidate), so the

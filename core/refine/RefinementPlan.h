@@ -7,6 +7,10 @@
 
 namespace rlfseg::refine::detail {
 
+// Gradient magnitudes (of luminance in [0, 1]) at or below this are flat colour: convolution's
+// rounding residue, which the two paths leave differently. One grey level of step gives 4/255.
+constexpr float kGradientFloor = 1e-4f;
+
 struct RefinementPlan {
     bool empty = true;       // no object at any threshold (result.reason says so)
     cv::Mat soft;            // p, CV_32FC1 in [0, 1], the image's size

@@ -142,13 +142,15 @@ RefinementResult refineOne(const cv::Mat& rgb, const cv::Mat& softIn, const cv::
     const auto kx = torch::tensor({-1.f, 0.f, 1.f, -2.f, 0.f, 2.f, -1.f, 0.f, 1.f}).view({1, 1, 3, 3}).to(device);
     const auto padded = padReplicate(gray, 1, 1, 1, 1);
     const auto dx = F::conv2d(padded, kx), dy = F::conv2d(padded, kx.transpose(2, 3));
-    const auto mag = (dx * dx + dy * dy).sqrt();
+    auto mag = (dx * dx + dy * dy).sqrt();
+    mag = mag.masked_fill(mag <= detail::kGradientFloor, 0.0); // as gradientMagnitude on the CPU
     const auto sample = mag.index({0, 0, torch::indexing::Slice(0, torch::indexing::None, 2),
                                    torch::indexing::Slice(0, torch::indexing::None, 2)})
                             .flatten();
     const int64_t k = static_cast<int64_t>(std::floor(0.95 * static_cast<double>(sample.numel() - 1)));
-    const double g95 = std::get<0>(sample.kthvalue(k + 1)).item<double>();
-    const auto scaledMag = g95 > 0 ? torch::clamp_max(mag / g95, 1.0) : torch::zeros_like(mag);
+    double scale = std::get<0>(sample.kthvalue(k + 1)).item<double>();
+    if (scale <= 0) scale = sample.max().item<double>(); // flat background: as edgeScale on the CPU
+    const auto scaledMag = scale > 0 ? torch::clamp_max(mag / scale, 1.0) : torch::zeros_like(mag);
     torch::Tensor ref;
     if (!reference.empty()) ref = fromCv(cv::Mat(reference(roi) != 0), device) > 0;
 

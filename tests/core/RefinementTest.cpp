@@ -84,6 +84,24 @@ TEST(Refinement, SelectsACleanEdgeAlignedMaskAndKeepsRealHoles) {
     EXPECT_EQ(j["selected_name"], best.name);
 }
 
+TEST(Refinement, EdgesCountOnFlatBackgroundsToo) {
+    // A large disc on a flat background, the mask 4 px too large: edges are under 5 % of the
+    // region, yet the candidate on the disc's edge must score higher for edges than the raw one.
+    cv::Mat rgb(400, 400, CV_8UC3, cv::Scalar(210, 210, 200));
+    cv::Mat truth = cv::Mat::zeros(400, 400, CV_8UC1);
+    cv::circle(truth, {200, 200}, 150, 255, cv::FILLED);
+    rgb.setTo(cv::Scalar(40, 60, 170), truth);
+    cv::Mat rough = cv::Mat::zeros(400, 400, CV_8UC1);
+    cv::circle(rough, {200, 200}, 154, 255, cv::FILLED);
+    const auto r = refineMask(rgb, rough);
+    ASSERT_TRUE(r.best());
+    EXPECT_EQ(r.candidates.front().edges, 0.0) << "the raw mask's boundary lies on flat colour";
+    double bestEdges = 0;
+    for (const auto& c : r.candidates) bestEdges = std::max(bestEdges, c.edges);
+    EXPECT_GT(bestEdges, 0.5);
+    EXPECT_GT(iou(r.mask(static_cast<size_t>(r.selected)), truth), iou(rough, truth));
+}
+
 TEST(Refinement, ReferenceAgreementEntersTheScore) {
     const Scene s = ring();
     const cv::Mat soft = noisySoft(s);

@@ -60,6 +60,19 @@ std::vector<Case> cases() {
         if (i % 2 == 1) c.reference = truth;
         out.push_back(c);
     }
+    // A large disc on a flat background: edges cover under 5 % of the region (the edge scale
+    // falls back to the largest gradient on both paths).
+    Case flat;
+    flat.name = "flat";
+    flat.rgb = cv::Mat(240, 260, CV_8UC3, cv::Scalar(210, 210, 200));
+    cv::Mat disc = cv::Mat::zeros(240, 260, CV_8UC1);
+    cv::circle(disc, {130, 120}, 100, 255, cv::FILLED);
+    flat.rgb.setTo(cv::Scalar(40, 60, 170), disc);
+    cv::Mat soft;
+    cv::dilate(disc, soft, cv::getStructuringElement(cv::MORPH_ELLIPSE, {9, 9}));
+    soft.convertTo(flat.soft, CV_32F, 1.0 / 255.0);
+    cv::GaussianBlur(flat.soft, flat.soft, {0, 0}, 2.0);
+    out.push_back(flat);
     return out;
 }
 

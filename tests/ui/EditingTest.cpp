@@ -82,6 +82,7 @@ private slots:
     void brushEraserAndFillAreOneUndoStepEach();
     void polygonVerticesMoveInsertAndDeleteWithUndoAndRedo();
     void longTasksLetTheEventLoopRunAndPassOnErrors();
+    void largeMasksAreCleanedUpOffTheUiThread();
     void bulkImportIsOneEditThatUndoesRedoesAndSurvivesACrash();
 };
 
@@ -438,6 +439,39 @@ void EditingTest::longTasksLetTheEventLoopRunAndPassOnErrors()
     QKeyEvent y(QEvent::KeyPress, Qt::Key_Y, Qt::NoModifier, QStringLiteral("y"));
     QCoreApplication::sendEvent(&edit, &y);
     QCOMPARE(edit.text(), QStringLiteral("y")); // and input works again afterwards
+}
+
+void EditingTest::largeMasksAreCleanedUpOffTheUiThread()
+{
+    // 2400 x 1200 (2.9 megapixels, above the inline bound): a disc on a light background.
+    QTemporaryDir dir;
+    QImage picture(2400, 1200, QImage::Format_RGB888);
+    picture.fill(QColor(220, 220, 210));
+    cv::Mat truth = cv::Mat::zeros(1200, 2400, CV_8UC1);
+    cv::circle(truth, {1200, 600}, 400, 255, cv::FILLED);
+    for (int y = 0; y < 1200; ++y)
+        for (int x = 800; x < 1600; ++x)
+            if (truth.at<uchar>(y, x)) picture.setPixelColor(x, y, QColor(40, 50, 160));
+    const QString image = dir.filePath(QStringLiteral("big.png"));
+    QVERIFY(picture.save(image));
+    MainWindow window;
+    QVERIFY(window.openFolder(dir.path()));
+    QVERIFY(window.openImage(image));
+    cv::Mat rough = cv::Mat::zeros(1200, 2400, CV_8UC1);
+    cv::circle(rough, {1200, 600}, 406, 255, cv::FILLED); // 6 px too large
+    QString error;
+    const qint64 id = window.session()->addModelMask(image, QStringLiteral("disc"), outcomeOf(image, rough, QStringLiteral("the disc")),
+                                                     QStringLiteral("test"), &error);
+    QVERIFY2(id > 0, qPrintable(error));
+    // The event loop runs while it works: a timer set now fires before the clean-up returns.
+    bool ticked = false;
+    QTimer::singleShot(0, &window, [&] { ticked = true; });
+    QVERIFY2(window.cleanUpMask(id), qPrintable(window.lastError()));
+    QVERIFY(ticked);
+    const cv::Mat cleaned = window.session()->maskOf(id);
+    const double iouBefore = double(cv::countNonZero(rough & truth)) / cv::countNonZero(rough | truth);
+    const double iouAfter = double(cv::countNonZero(cleaned & truth)) / cv::countNonZero(cleaned | truth);
+    QVERIFY2(iouAfter > iouBefore, qPrintable(QStringLiteral("%1 -> %2").arg(iouBefore).arg(iouAfter)));
 }
 
 void EditingTest::bulkImportIsOneEditThatUndoesRedoesAndSurvivesACrash()
