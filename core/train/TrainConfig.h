@@ -59,14 +59,16 @@ struct StageConfig {
     // Label refinement (METHOD.md section 5), flow / diffusion stages: from epoch `fromEpoch` on,
     // every `everyEpochs` epochs, each training label is refined where the model's one-step
     // prediction agrees with it (IoU >= agreement), within `band` pixels of its boundary. The
-    // selection weighs agreement with the label by `referenceWeight` (refine::RefineOptions; 0:
-    // stability and image edges alone choose).
+    // selection weighs agreement with the label by `referenceWeight` (refine::RefineOptions).
+    // Default 0: stability and image edges alone choose, because agreement with a noisy label
+    // pulls the selection toward the noise it should correct (docs/RESULTS.md: at the two
+    // stronger noise levels 0 recovered more mIoU than 1).
     bool labelRefinement = false;
     int refineFromEpoch = 1;
     int refineEveryEpochs = 1;
     double refineAgreement = 0.5;
     int refineBand = 6;
-    double refineReferenceWeight = 1.0;
+    double refineReferenceWeight = 0.0;
 };
 
 struct TrainConfig {
