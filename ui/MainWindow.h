@@ -259,6 +259,10 @@ private:
     QAction* mMergeAction = nullptr;
     QAction* mChooseCleanUpAction = nullptr;
     QAction* mAutoCleanUpAction = nullptr;
+    // A clean-up of a large mask runs off the UI thread; results that arrive meanwhile queue their
+    // automatic clean-ups here instead of nesting a second one inside it.
+    bool mCleaningUp = false;
+    QVector<qint64> mPendingCleanUps;
     QAction* mSubtractAction = nullptr;
     QAction* mAutoAnnotateAction = nullptr;
     QAction* mNextToReviewAction = nullptr;

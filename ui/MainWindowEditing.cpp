@@ -249,8 +249,19 @@ bool MainWindow::applyCleanUp(qint64 id, const refine::RefinementResult& result,
 
 bool MainWindow::cleanUpMask(qint64 id, int candidate)
 {
+    if (mCleaningUp) {
+        mPendingCleanUps.append(id);
+        return true;
+    }
+    mCleaningUp = true;
     const auto result = refineForCleanUp(id);
-    return result && applyCleanUp(id, *result, candidate);
+    mCleaningUp = false;
+    const bool ok = result && applyCleanUp(id, *result, candidate);
+    if (!mPendingCleanUps.isEmpty())
+        QTimer::singleShot(0, this, [this] {
+            if (!mPendingCleanUps.isEmpty()) cleanUpMask(mPendingCleanUps.takeFirst());
+        });
+    return ok;
 }
 
 void MainWindow::chooseCleanUpCandidate(qint64 id)

@@ -47,7 +47,7 @@ cv::Mat gradientMagnitude(const cv::Mat& gray) {
     cv::Sobel(gray, dx, CV_32F, 1, 0, 3, 1.0, 0.0, cv::BORDER_REPLICATE);
     cv::Sobel(gray, dy, CV_32F, 0, 1, 3, 1.0, 0.0, cv::BORDER_REPLICATE);
     cv::magnitude(dx, dy, mag);
-    // Rounding residue on flat colour is no edge (one grey level gives at least 4/255).
+    // Rounding residue on flat colour is no edge (kGradientFloor).
     cv::threshold(mag, mag, detail::kGradientFloor, 0.0, cv::THRESH_TOZERO);
     return mag;
 }

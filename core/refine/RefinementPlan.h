@@ -8,7 +8,8 @@
 namespace rlfseg::refine::detail {
 
 // Gradient magnitudes (of luminance in [0, 1]) at or below this are flat colour: convolution's
-// rounding residue, which the two paths leave differently. One grey level of step gives 4/255.
+// rounding residue (about 1e-8), which the two paths leave differently. Luminance is quantised to
+// 8 bits, so any real change gives a magnitude of about 1/255 or more.
 constexpr float kGradientFloor = 1e-4f;
 
 struct RefinementPlan {

@@ -130,11 +130,12 @@ void EmaWeights::update(const std::vector<NamedParameter>& parameters) {
     ++mUpdates;
     const double n = static_cast<double>(mUpdates);
     const double decay = std::min(mDecay, (1.0 + n) / (10.0 + n));
+    if (mShadow.empty()) return;
     std::vector<torch::Tensor> current;
     for (const auto& p : parameters) current.push_back(p.tensor.detach());
-    // shadow = decay * shadow + (1 - decay) * parameter (LibTorch 1.13 has no _foreach_lerp_).
-    at::_foreach_mul_(mShadow, decay);
-    at::_foreach_add_(mShadow, current, 1.0 - decay);
+    // shadow += (1 - decay) (parameter - shadow), as lerp_ (LibTorch 1.13 has no _foreach_lerp_):
+    // a parameter equal to its average leaves it exactly where it is.
+    at::_foreach_add_(mShadow, at::_foreach_sub(current, mShadow), 1.0 - decay);
 }
 
 void EmaWeights::swapInto(const std::vector<NamedParameter>& parameters) {

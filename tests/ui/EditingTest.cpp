@@ -15,6 +15,7 @@
 #include <QFile>
 #include <QImage>
 #include <QKeyEvent>
+#include <QMouseEvent>
 #include <QLineEdit>
 #include <QRandomGenerator>
 #include <QListWidget>
@@ -439,6 +440,30 @@ void EditingTest::longTasksLetTheEventLoopRunAndPassOnErrors()
     QKeyEvent y(QEvent::KeyPress, Qt::Key_Y, Qt::NoModifier, QStringLiteral("y"));
     QCoreApplication::sendEvent(&edit, &y);
     QCOMPARE(edit.text(), QStringLiteral("y")); // and input works again afterwards
+
+    // A key or button held down before the work began still comes up (a brush stroke or a pan
+    // must end); the release of a press that was dropped is dropped with it.
+    struct Releases : QWidget {
+        int keys = 0, buttons = 0;
+        void keyReleaseEvent(QKeyEvent*) override { ++keys; }
+        void mouseReleaseEvent(QMouseEvent*) override { ++buttons; }
+    } target;
+    std::atomic<bool> sent{false};
+    QTimer::singleShot(20, &parent, [&] {
+        QCoreApplication::postEvent(&target, new QKeyEvent(QEvent::KeyRelease, Qt::Key_Space, Qt::NoModifier));
+        QCoreApplication::postEvent(&target, new QMouseEvent(QEvent::MouseButtonRelease, QPointF(5, 5), QPointF(5, 5),
+                                                             Qt::LeftButton, Qt::NoButton, Qt::NoModifier));
+        QCoreApplication::postEvent(&target, new QKeyEvent(QEvent::KeyPress, Qt::Key_Z, Qt::ControlModifier));
+        QCoreApplication::postEvent(&target, new QKeyEvent(QEvent::KeyRelease, Qt::Key_Z, Qt::ControlModifier));
+        QTimer::singleShot(0, &parent, [&] { sent = true; });
+    });
+    runLongTask(&parent, QStringLiteral("held"), [&] {
+        for (int i = 0; i < 1000 && !sent; ++i) QThread::msleep(10);
+    });
+    QVERIFY(sent);
+    QCoreApplication::processEvents();
+    QCOMPARE(target.keys, 1);    // Space's release passed, Ctrl+Z's went with its press
+    QCOMPARE(target.buttons, 1); // the held button's release passed
 }
 
 void EditingTest::largeMasksAreCleanedUpOffTheUiThread()

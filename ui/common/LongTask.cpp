@@ -3,7 +3,10 @@
 #include <QCoreApplication>
 #include <QEvent>
 #include <QEventLoop>
+#include <QKeyEvent>
+#include <QMouseEvent>
 #include <QProgressDialog>
+#include <QSet>
 #include <QThread>
 #include <QTimer>
 
@@ -18,17 +21,29 @@ constexpr int kDialogDelayMs = 400; // shorter work finishes without a dialog fl
 
 // Swallows keys, clicks, wheel and touch while installed: input given during the work is dropped,
 // not replayed afterwards (a Ctrl+Z pressed while waiting must not undo the import it waited for).
+// A release passes unless its press was dropped too: a button or key held down when the work began
+// must still come up where it was pressed (else a brush stroke or a pan would never end).
 class InputSwallower : public QObject {
 public:
     bool eventFilter(QObject*, QEvent* event) override
     {
         switch (event->type()) {
         case QEvent::KeyPress:
+            mKeys.insert(static_cast<QKeyEvent*>(event)->key());
+            return true;
         case QEvent::KeyRelease:
-        case QEvent::ShortcutOverride:
+            return mKeys.remove(static_cast<QKeyEvent*>(event)->key());
         case QEvent::MouseButtonPress:
-        case QEvent::MouseButtonRelease:
         case QEvent::MouseButtonDblClick:
+            mButtons |= static_cast<QMouseEvent*>(event)->button();
+            return true;
+        case QEvent::MouseButtonRelease: {
+            const auto button = static_cast<QMouseEvent*>(event)->button();
+            const bool dropped = mButtons.testFlag(button);
+            mButtons &= ~Qt::MouseButtons(button);
+            return dropped;
+        }
+        case QEvent::ShortcutOverride:
         case QEvent::MouseMove:
         case QEvent::Wheel:
         case QEvent::TouchBegin:
@@ -41,6 +56,10 @@ public:
             return false;
         }
     }
+
+private:
+    QSet<int> mKeys;
+    Qt::MouseButtons mButtons;
 };
 
 } // namespace
