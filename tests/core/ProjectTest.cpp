@@ -79,6 +79,19 @@ Project sampleProject() {
     return p;
 }
 
+// A project of one image holding one filled disc (its mask also returned), for outline tests.
+Project oneDiscProject(const std::string& path, cv::Size size, int radius, const std::string& category, cv::Mat& disc) {
+    Project p;
+    const int64_t image = p.addImage(path, size.width, size.height);
+    const int id = p.addCategory(category);
+    disc = cv::Mat::zeros(size, CV_8UC1);
+    cv::circle(disc, {size.width / 2, size.height / 2}, radius, 255, cv::FILLED);
+    Annotation a;
+    a.imageId = image, a.categoryId = id, a.mask = coco::encode(disc);
+    p.addAnnotation(a);
+    return p;
+}
+
 } // namespace
 
 TEST(Polygons, OutlinesRasteriseBackExactly) {
@@ -263,14 +276,8 @@ TEST(Coco, ExportImportExportIsTheSameFile) {
 
 TEST(Coco, LargeOutlinesAreSimplifiedWithinTheTolerance) {
     // A disc of radius 150: its exact staircase outline has hundreds of corners.
-    Project p;
-    const int64_t image = p.addImage("images/big.png", 400, 360);
-    const int object = p.addCategory("object");
-    cv::Mat disc = cv::Mat::zeros(360, 400, CV_8UC1);
-    cv::circle(disc, {200, 180}, 150, 255, cv::FILLED);
-    Annotation a;
-    a.imageId = image, a.categoryId = object, a.mask = coco::encode(disc);
-    p.addAnnotation(a);
+    cv::Mat disc;
+    Project p = oneDiscProject("images/big.png", {400, 360}, 150, "object", disc);
     p.modified = "2026-11-25T10:00:00.000Z";
 
     const json exported = exportCoco(p);
@@ -581,14 +588,8 @@ TEST(Document, TornJournalsAndStaleJournals) {
 }
 
 TEST(OtherFormats, LargeOutlinesAreSimplifiedAsCocosAre) {
-    Project p;
-    const int64_t image = p.addImage("disc.png", 200, 160);
-    const int cat = p.addCategory("disc");
-    cv::Mat disc = cv::Mat::zeros(160, 200, CV_8UC1);
-    cv::circle(disc, {100, 80}, 60, 255, cv::FILLED);
-    Annotation a;
-    a.imageId = image, a.categoryId = cat, a.mask = coco::encode(disc);
-    p.addAnnotation(a);
+    cv::Mat disc;
+    const Project p = oneDiscProject("disc.png", {200, 160}, 60, "disc", disc);
     const fs::path dir = test::makeTempDir("exports-simplified");
     const size_t exactCoordinates = coco::maskToPolygons(disc).polygons[0].size();
 
