@@ -60,7 +60,7 @@ StageConfig readStage(const json& j, const std::string& source) {
     rejectUnknownKeys(j,
                       {"kind", "steps", "batch_size", "gradient_accumulation", "learning_rate", "warmup_steps", "decay",
                        "min_learning_rate", "weight_decay", "betas", "epsilon", "gradient_clip", "ema_decay",
-                       "eval_every", "eval_samples", "crop", "mask_fraction", "mask_weight", "kl_weight",
+                       "eval_every", "eval_samples", "resolution", "crop", "mask_fraction", "mask_weight", "kl_weight",
                        "train_text_encoder", "t_zero_probability", "label_refinement", "comment"},
                       source);
     JsonFields f(j, source);
@@ -87,6 +87,7 @@ StageConfig readStage(const json& j, const std::string& source) {
     s.emaDecay = numberIn(f, "ema_decay", 0.0, 0, 0.999999);
     s.evalEvery = countIn(f, "eval_every", 0, 0, 100000000);
     s.evalSamples = static_cast<int>(countIn(f, "eval_samples", s.evalSamples, 0, 1000000));
+    s.resolution = static_cast<int>(countIn(f, "resolution", 0, 0, 4096));
     s.crop = static_cast<int>(countIn(f, "crop", s.crop, 8, 4096));
     s.maskFraction = numberIn(f, "mask_fraction", s.maskFraction, 0, 1);
     s.maskWeight = numberIn(f, "mask_weight", s.maskWeight, 0, 1000);

@@ -18,7 +18,8 @@
 // A stage: "kind" ("vae", "flow" or "diffusion"), "steps" (optimizer steps), "batch_size",
 // "gradient_accumulation", "learning_rate", "warmup_steps", "decay" ("cosine", "linear",
 // "constant"), "min_learning_rate" (as a fraction of learning_rate), "weight_decay", "betas",
-// "gradient_clip", "ema_decay" (0: off), "eval_every", "eval_samples";
+// "gradient_clip", "ema_decay" (0: off), "eval_every", "eval_samples", "resolution" (the image size
+// the stage trains and validates at; 0 or absent: the model's own);
 // vae only: "crop", "mask_fraction", "mask_weight", "kl_weight";
 // flow / diffusion: "train_text_encoder", "t_zero_probability" (flow), "label_refinement":
 // {"from_epoch", "every_epochs", "agreement", "band", "reference_weight"}.
@@ -48,6 +49,10 @@ struct StageConfig {
     double emaDecay = 0.0;            // 0: off
     int64_t evalEvery = 0;            // 0: only at the end of the stage
     int evalSamples = 200;
+    // The image size this stage works at, a multiple of the networks' total down-sampling factor;
+    // 0: the model's resolution. The networks are convolutional (and attention takes any number of
+    // tokens), so a curriculum can train small and cheap first, then at the model's size.
+    int resolution = 0;
     // vae
     int crop = 64;
     double maskFraction = 0.5;

@@ -420,6 +420,11 @@ TrainSummary Run::execute() {
         writeFileAtomically((out / "config.json").string(), c.raw.dump(2));
     }
     buildNetworks(checkpoint);
+    // Before any stage runs: a bad size in the last stage must not wait for hours of the first.
+    for (const auto& stage : c.stages)
+        if (const int factor = mNet.folder.totalDownsamplingFactor(); stage.resolution % factor != 0)
+            throw Error(c.path + ": resolution " + std::to_string(stage.resolution) + " of the " + stage.kind +
+                        " stage is not a multiple of the networks' total down-sampling factor " + std::to_string(factor));
     if (isMain()) {
         keepTokenizerInRun();
         mLog = std::make_unique<TrainLog>(out, c.logFormat, mGlobalStep);
@@ -455,6 +460,7 @@ TrainSummary Run::execute() {
 
 void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoint) {
     const StageConfig& stage = c.stages[index];
+    mResolution = stage.resolution > 0 ? stage.resolution : mNet.folder.modelResolution();
     auto params = trainableParameters(stage);
     AdamW optimizer(params, stage);
     std::unique_ptr<EmaWeights> ema;
@@ -711,7 +717,10 @@ double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step
 void Run::refineLabels(const StageConfig& stage, int64_t epoch, LatentSet& latents, const torch::Tensor& original,
                        const std::vector<NamedParameter>& params, EmaWeights* ema) {
     const fs::path cache = out / "cache" / "latents-train-refined.safetensors";
-    const std::string tag = "epoch " + std::to_string(epoch) + "/" + std::to_string(original.size(0));
+    // Valid for this stage (a later one refines with another model), epoch, data and resolution.
+    const auto stageIndex = static_cast<size_t>(&stage - c.stages.data());
+    const std::string tag = "stage " + std::to_string(stageIndex) + ", epoch " + std::to_string(epoch) + "/" +
+                            std::to_string(original.size(0)) + "/" + std::to_string(mResolution);
     torch::Tensor cached;
     if (fs::exists(cache)) {
         try {
@@ -809,7 +818,10 @@ std::string vaeFingerprint(AutoencoderKL& vae) {
 }
 
 LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, bool clean, const std::string& name) {
-    const fs::path cache = out / "cache" / ("latents-" + name + (clean ? "-clean" : "") + ".safetensors");
+    // Stages at another resolution than the model's keep their own cache (a curriculum's stages
+    // would otherwise replace each other's on every resume).
+    const std::string size = mResolution == mNet.folder.modelResolution() ? "" : "-" + std::to_string(mResolution) + "px";
+    const fs::path cache = out / "cache" / ("latents-" + name + (clean ? "-clean" : "") + size + ".safetensors");
     const std::string fingerprint = vaeFingerprint(mNet.vae) + "/" + std::to_string(samples.size()) + "/" +
                                     std::to_string(mResolution) + "/" +
                                     std::to_string(mNet.folder.vaeConfig.scalingFactor);

@@ -122,6 +122,7 @@ TEST(TrainConfigTest, RejectsBadRecipesNamingTheKey) {
     EXPECT_NE(with([](json& j) { j.erase("data"); }).find("data"), std::string::npos);
     EXPECT_NE(with([](json& j) { j["precision"] = "float8"; }).find("precision"), std::string::npos);
     EXPECT_NE(with([](json& j) { j["reset"] = {"clip"}; }).find("reset"), std::string::npos);
+    EXPECT_NE(with([](json& j) { j["stages"][1]["resolution"] = -64; }).find("resolution"), std::string::npos);
     // Relative paths are relative to the config file.
     json rel = ok;
     rel["data"] = "data/shapes";
@@ -306,6 +307,42 @@ TEST_F(TrainerTest, FlowLossFallsOnATinyDataSet) {
     EXPECT_LT(late, 0.7 * early) << "early " << early << " late " << late;
 }
 
+TEST_F(TrainerTest, StagesTrainAtTheirOwnResolution) {
+    const auto model = ModelFolder::open(sModel.string());
+    const int full = model.modelResolution(), factor = model.totalDownsamplingFactor();
+    const int small = full / 2;
+    ASSERT_EQ(small % factor, 0) << "the fixture's resolution " << full << " does not halve into a multiple of " << factor;
+    json j = baseConfig(sModel, sData);
+    json first = {{"kind", "flow"}, {"steps", 2}, {"batch_size", 2}, {"learning_rate", 1e-3}, {"eval_samples", 2},
+                  {"resolution", small}};
+    json second = first;
+    second.erase("resolution");
+    j["stages"] = {first, second};
+    const auto out = test::makeTempDir("train-curriculum");
+    TrainOptions o;
+    o.outDirectory = out.string();
+    EXPECT_TRUE(train(configFrom(j), o).finished);
+    // Each stage encoded the data at its own size into a cache of its own.
+    const int vaeFactor = model.vaeConfig.downsamplingFactor();
+    const auto smallLatents = loadTensors((out / "cache" / ("latents-train-" + std::to_string(small) + "px.safetensors")).string());
+    const auto fullLatents = loadTensors((out / "cache" / "latents-train.safetensors").string());
+    EXPECT_EQ(smallLatents.at("image_latents").size(-1), small / vaeFactor);
+    EXPECT_EQ(fullLatents.at("image_latents").size(-1), full / vaeFactor);
+    EXPECT_EQ(smallLatents.at("mask_latents").size(-2), small / vaeFactor);
+    // The model keeps its own resolution.
+    EXPECT_EQ(ModelFolder::open((out / "model").string()).modelResolution(), full);
+
+    // A resolution the networks cannot take is an error naming it, before any stage trains.
+    second["resolution"] = factor + factor / 2;
+    j["stages"] = {first, second};
+    const auto bad = test::makeTempDir("train-bad-resolution");
+    o.outDirectory = bad.string();
+    const std::string error = errorOf([&] { train(configFrom(j), o); });
+    EXPECT_NE(error.find("resolution " + std::to_string(factor + factor / 2)), std::string::npos) << error;
+    EXPECT_NE(error.find("multiple"), std::string::npos) << error;
+    EXPECT_FALSE(fs::exists(bad / "checkpoints"));
+}
+
 TEST_F(TrainerTest, DiffusionBaselineWidensTheUNetAndSamplesWithDdim) {
     json j = baseConfig(sModel, sData);
     j["stages"] = {{{"kind", "diffusion"}, {"steps", 2}, {"batch_size", 2}, {"eval_samples", 1}}};
@@ -367,6 +404,18 @@ TEST_F(TrainerTest, EvaluationReportsTheLiteratureKeysAndOneCsvRowPerExpression)
                             "ms_per_sample"})
         EXPECT_TRUE(j.contains(key)) << key;
     EXPECT_GT(j["ms_per_sample"].get<double>(), 0.0);
+    // The shapes data names each expression's kind: the same metrics per kind, adding up.
+    std::map<std::string, size_t> kinds;
+    for (const auto& s : data::ReferringDataset::open(sData.string()).samples("val")) ++kinds[s.kind];
+    ASSERT_FALSE(kinds.count(""));
+    ASSERT_EQ(result.byKind.size(), kinds.size());
+    double iouSum = 0;
+    for (const auto& [kind, report] : result.byKind) {
+        EXPECT_EQ(report.samples, kinds.at(kind)) << kind;
+        EXPECT_EQ(j["by_kind"][kind]["samples"].get<size_t>(), kinds.at(kind)) << kind;
+        iouSum += report.mIoU * static_cast<double>(report.samples);
+    }
+    EXPECT_NEAR(iouSum / static_cast<double>(expected), result.metrics.mIoU, 1e-9);
     std::ifstream csv(o.csvPath);
     std::string line;
     size_t rows = 0;
