@@ -64,7 +64,7 @@ std::vector<Annotation> annotateImage(SegmentationPipeline& pipeline, const cv::
     if (categoryIds.size() != prompts.size()) throw Error("annotateImage: one category per prompt is needed");
     std::vector<Annotation> out;
     for (size_t i = 0; i < prompts.size(); ++i) {
-        const auto result = pipeline.segment(rgb, prompts[i].prompt);
+        const auto result = pipeline.segment(rgb, prompts[i].prompt, {}, SoftMaskSize::Model); // the mask is enough
         const auto parts = splitInstances(result.mask, options);
         for (const auto& part : parts) {
             Annotation a;

@@ -1,4 +1,5 @@
 #include "core/pipeline/LatentConventions.h"
+#include "core/pipeline/MaskResize.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -49,12 +50,16 @@ torch::Tensor softMaskFromDecoded(const torch::Tensor& decoded) {
     return ((decoded.to(torch::kFloat).mean(1) + 1.0) / 2.0).clamp(0.0, 1.0); // [B, h, w]
 }
 
-cv::Mat softMaskToImageSize(const torch::Tensor& soft, cv::Size imageSize) {
+cv::Mat softMaskToMat(const torch::Tensor& soft) {
     auto cpu = soft.to(torch::kCPU, torch::kFloat).contiguous(); // [h, w]
-    TORCH_CHECK(cpu.dim() == 2, "softMaskToImageSize expects [h, w]");
-    cv::Mat small(static_cast<int>(cpu.size(0)), static_cast<int>(cpu.size(1)), CV_32FC1, cpu.data_ptr<float>());
-    cv::Mat out = resized(small, imageSize, cv::INTER_LINEAR);
-    return out.data == small.data ? out.clone() : out; // never alias the tensor's memory
+    TORCH_CHECK(cpu.dim() == 2, "softMaskToMat expects [h, w]");
+    cv::Mat view(static_cast<int>(cpu.size(0)), static_cast<int>(cpu.size(1)), CV_32FC1, cpu.data_ptr<float>());
+    return view.clone(); // never alias the tensor's memory
+}
+
+cv::Mat softMaskToImageSize(const torch::Tensor& soft, cv::Size imageSize) {
+    cv::Mat small = softMaskToMat(soft);
+    return small.size() == imageSize ? small : upsampleSoftMask(small, imageSize);
 }
 
 cv::Mat binarize(const cv::Mat& soft, float threshold) {

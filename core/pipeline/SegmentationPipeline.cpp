@@ -2,6 +2,7 @@
 
 #include "core/model/StableDiffusionNetworks.h"
 #include "core/pipeline/LatentConventions.h"
+#include "core/pipeline/MaskResize.h"
 #include "core/pipeline/LruCache.h"
 #include "core/pipeline/Samplers.h"
 #include "core/util/Error.h"
@@ -104,7 +105,7 @@ SegmentationPipeline::SegmentationPipeline(std::shared_ptr<StableDiffusionNetwor
 SegmentationPipeline::~SegmentationPipeline() = default;
 
 SegmentationResult SegmentationPipeline::segment(const cv::Mat& rgb, const std::string& prompt,
-                                                 const std::function<bool()>& stopRequested) {
+                                                 const std::function<bool()>& stopRequested, SoftMaskSize softSize) {
     const auto checkStop = [&] {
         if (stopRequested && stopRequested()) throw Cancelled();
     };
@@ -155,10 +156,16 @@ SegmentationResult SegmentationPipeline::segment(const cv::Mat& rgb, const std::
     checkStop();
 
     t0 = Clock::now();
-    auto soft = conventions::softMaskFromDecoded(sampled.decoded)[0]; // [h, w]
-    result.soft = conventions::softMaskToImageSize(soft, rgb.size());
+    const cv::Mat soft = conventions::softMaskToMat(conventions::softMaskFromDecoded(sampled.decoded)[0]);
     result.threshold = threshold();
-    result.mask = conventions::binarize(result.soft, static_cast<float>(result.threshold));
+    const auto cut = static_cast<float>(result.threshold);
+    if (softSize == SoftMaskSize::Image) {
+        result.soft = conventions::upsampleSoftMask(soft, rgb.size());
+        result.mask = conventions::binarize(result.soft, cut);
+    } else {
+        result.soft = soft;
+        result.mask = conventions::binaryMaskAtSize(soft, rgb.size(), cut); // no full-size float copy
+    }
     result.timings.decodeMs = sampled.decodeMs + msSince(t0); // decoding, and the resize to the image
     result.timings.totalMs = msSince(start);
     return result;

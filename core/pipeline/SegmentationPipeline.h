@@ -35,8 +35,15 @@ struct SegmentationTimings {
     double textMs = 0, encodeMs = 0, unetMs = 0, decodeMs = 0, totalMs = 0;
 };
 
+// Where the result's soft mask is wanted. The binary mask is always at the image's size.
+enum class SoftMaskSize {
+    Image, // the image's size
+    Model, // the size the networks saw: for callers that need only the binary mask at full size
+           // (a 48-megapixel image's float soft mask would take 192 MB)
+};
+
 struct SegmentationResult {
-    cv::Mat soft;      // CV_32FC1 in [0, 1], the image's size
+    cv::Mat soft;      // CV_32FC1 in [0, 1], the image's size (the model's with SoftMaskSize::Model)
     cv::Mat mask;      // CV_8UC1, 0 or 255, the image's size
     cv::Size modelSize; // the size the networks saw
     double stepScale = 1.0; // the velocity's scale (adaptive sampling picks it per image)
@@ -60,9 +67,11 @@ public:
 
     // `rgb`: CV_8UC3, R first. Throws rlfseg::Error for an empty or wrongly typed image.
     // `stopRequested`, when given, is asked between the stages (text, image latent, flow, decode);
-    // when it answers true, segment throws rlfseg::Cancelled (the caches stay valid).
+    // when it answers true, segment throws rlfseg::Cancelled (the caches stay valid). The binary
+    // mask is the same whichever `softSize` is asked for.
     SegmentationResult segment(const cv::Mat& rgb, const std::string& prompt,
-                               const std::function<bool()>& stopRequested = {});
+                               const std::function<bool()>& stopRequested = {},
+                               SoftMaskSize softSize = SoftMaskSize::Image);
 
     const ModelFolder& model() const;
     const PipelineOptions& options() const;

@@ -1,4 +1,8 @@
 #include "core/pipeline/LatentConventions.h"
+#include "core/pipeline/MaskResize.h"
+#include "core/util/Error.h"
+
+#include <opencv2/imgproc.hpp>
 
 #include <gtest/gtest.h>
 
@@ -53,4 +57,40 @@ TEST(LatentConventions, SoftMaskGoesBackToTheImageSizeAndThresholds) {
     EXPECT_EQ(bin.at<uint8_t>(0, 5), 255);
     EXPECT_EQ(bin.at<uint8_t>(3, 5), 255);
     EXPECT_EQ(bin.at<uint8_t>(3, 0), 0);
+}
+
+TEST(MaskResize, UpsamplesAsOpenCvsBilinearResizeDoes) {
+    cv::Mat soft(7, 9, CV_32FC1);
+    cv::randu(soft, 0.0, 1.0);
+    // Up, down, mixed, non-integer ratios, and a row or column of one pixel.
+    for (const cv::Size size : {cv::Size(9, 7), cv::Size(40, 31), cv::Size(5, 3), cv::Size(18, 4), cv::Size(1, 13),
+                                cv::Size(101, 1), cv::Size(4, 14)}) {
+        cv::Mat expected;
+        cv::resize(soft, expected, size, 0, 0, cv::INTER_LINEAR);
+        const cv::Mat ours = conventions::upsampleSoftMask(soft, size);
+        ASSERT_EQ(ours.size(), size);
+        EXPECT_LT(cv::norm(ours, expected, cv::NORM_INF), 1e-5) << size;
+    }
+    EXPECT_EQ(cv::norm(conventions::upsampleSoftMask(soft, soft.size()), soft, cv::NORM_INF), 0.0); // same size: a copy
+}
+
+TEST(MaskResize, BinaryMaskEqualsTheThresholdedUpsampledSoftMask) {
+    cv::Mat soft(16, 24, CV_32FC1);
+    cv::randu(soft, 0.0, 1.0);
+    cv::GaussianBlur(soft, soft, {0, 0}, 1.5); // smooth, so many pixels lie near any threshold
+    for (const float threshold : {0.04f, 0.5f, soft.at<float>(3, 4)})
+        for (const cv::Size size : {cv::Size(1003, 677), cv::Size(24, 16), cv::Size(13, 9)}) {
+            const cv::Mat binary = conventions::binaryMaskAtSize(soft, size, threshold);
+            ASSERT_EQ(binary.type(), CV_8UC1);
+            ASSERT_EQ(binary.size(), size);
+            const cv::Mat expected = conventions::binarize(conventions::upsampleSoftMask(soft, size), threshold);
+            EXPECT_EQ(cv::countNonZero(binary != expected), 0) << size << " at " << threshold;
+            EXPECT_GT(cv::countNonZero(binary), 0);
+        }
+}
+
+TEST(MaskResize, RefusesWhatItCannotResize) {
+    EXPECT_THROW(conventions::upsampleSoftMask(cv::Mat(), {4, 4}), Error);
+    EXPECT_THROW(conventions::binaryMaskAtSize(cv::Mat(3, 3, CV_8UC1, cv::Scalar(1)), {4, 4}, 0.5f), Error);
+    EXPECT_THROW(conventions::upsampleSoftMask(cv::Mat(3, 3, CV_32FC1, cv::Scalar(0.5)), {0, 4}), Error);
 }

@@ -6,6 +6,7 @@
 
 #include "core/model/StableDiffusionNetworks.h"
 #include "core/pipeline/LatentConventions.h"
+#include "core/pipeline/MaskResize.h"
 #include "core/pipeline/SegmentationPipeline.h"
 #include "core/util/Error.h"
 
@@ -79,6 +80,12 @@ TEST_F(SegmentationPipelineTest, MasksHaveTheImageSizeAndAgreeWithTheSoftMask) {
             ASSERT_LE(p, 1.0f);
             ASSERT_EQ(r.mask.at<uint8_t>(y, x), p > 0.5f ? 255 : 0);
         }
+    // Asked for the soft mask at the model's size (the app's worker, batch annotation), the
+    // binary mask is the same, pixel for pixel, and the soft mask is the full one's source.
+    const auto small = pipeline->segment(rgb, "a circle", {}, SoftMaskSize::Model);
+    ASSERT_EQ(small.soft.size(), r.modelSize);
+    EXPECT_EQ(cv::countNonZero(small.mask != r.mask), 0);
+    EXPECT_EQ(cv::norm(conventions::upsampleSoftMask(small.soft, rgb.size()), r.soft, cv::NORM_INF), 0.0);
 }
 
 TEST_F(SegmentationPipelineTest, CachesImageLatentsAndPromptsWithoutChangingResults) {

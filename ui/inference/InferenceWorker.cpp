@@ -9,7 +9,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 
-#include <opencv2/imgproc.hpp>
+#include <opencv2/core.hpp>
 
 namespace rlfseg::ui {
 
@@ -96,17 +96,16 @@ void InferenceWorker::drain()
         try {
             if (!mPipeline) throw Error(tr("No model is loaded.").toStdString());
             const cv::Mat& rgb = imageFor(request->imagePath);
+            // The soft mask at the model's size: what plots and thresholds need, without a float
+            // copy of a 48-megapixel image (the binary mask is made at full size without one).
             auto result = mPipeline->segment(rgb, request->prompt.toStdString(),
-                                             [this, id] { return mQueue.stopRequested(id); });
+                                             [this, id] { return mQueue.stopRequested(id); }, SoftMaskSize::Model);
             SegmentOutcome outcome;
             outcome.id = id;
             outcome.imagePath = request->imagePath;
             outcome.prompt = request->prompt;
             outcome.mask = result.mask;
-            // The soft mask at the model's size: what plots and thresholds need, without keeping
-            // a float copy of a 48-megapixel image.
-            cv::resize(result.soft, outcome.soft, result.modelSize, 0, 0, cv::INTER_AREA);
-            result.soft.release();
+            outcome.soft = result.soft;
             outcome.score = result.score;
             outcome.stepScale = result.stepScale;
             outcome.threshold = result.threshold;
