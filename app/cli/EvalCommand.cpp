@@ -112,8 +112,13 @@ void addEvalCommand(CLI::App& app) {
                           << c.mIoU << ", oIoU " << c.oIoU << ", boundary F " << result.cleanup->boundaryF << ", "
                           << std::setprecision(1) << result.cleanup->msPerSample << " ms per clean-up\n";
             }
-            std::cerr
-                      << "report: " << a->report << ", per expression: " << options.csvPath << "\n";
+            if (!result.byKind.empty()) {
+                std::cerr << "mIoU by kind:";
+                for (const auto& [kind, k] : result.byKind)
+                    std::cerr << ' ' << kind << ' ' << std::setprecision(3) << k.mIoU << " (" << k.samples << ")";
+                std::cerr << "\n";
+            }
+            std::cerr << "report: " << a->report << ", per expression: " << options.csvPath << "\n";
         }
     });
 }

@@ -154,6 +154,7 @@ ReferringDataset ReferringDataset::openProject(const std::string& dir, const std
             ids.push_back(annId);
         }
         const std::string split = refsWhere.requireString(r, p, "split");
+        const std::string kind = r.contains("kind") ? refsWhere.requireString(r, p, "kind") : std::string();
         const json& sentences = refsWhere.requireArray(r, p, "sentences");
         if (sentences.empty()) refsWhere.fail(p + ".sentences", "must hold at least one sentence");
         if (splitSet.insert(split).second) ds.mSplits.push_back(split);
@@ -166,6 +167,7 @@ ReferringDataset ReferringDataset::openProject(const std::string& dir, const std
             s.sentence = refsWhere.requireString(sentences[k], pk, "sent");
             s.annIds = ids;
             s.split = split;
+            s.kind = kind;
             const auto sentId = sentences[k].find("sent_id");
             if (sentId != sentences[k].end() && !sentId->is_null()) s.sentId = refsWhere.toInt(*sentId, pk + ".sent_id");
             ds.mSamples.push_back(std::move(s));

@@ -50,6 +50,8 @@ struct ReferringSample {
     std::vector<int> annIds; // the union of these annotations is the target
     std::string split;
     int sentId = -1;         // "sent_id" where given, else -1
+    std::string kind;        // the expression's kind where the data set names it (the shapes data:
+                             // "attribute", "position", "relation", ...), else empty
 };
 
 class ReferringDataset {

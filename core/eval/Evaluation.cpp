@@ -44,6 +44,11 @@ nlohmann::json EvaluationResult::toJson() const {
         c["ms_per_sample"] = cleanup->msPerSample;
         j["cleanup"] = c;
     }
+    if (!byKind.empty()) {
+        auto kinds = nlohmann::json::object();
+        for (const auto& [kind, report] : byKind) kinds[kind] = report.toJson();
+        j["by_kind"] = kinds;
+    }
     return j;
 }
 
@@ -78,9 +83,10 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
     result.split = o.split;
     result.resolution = pipeline->modelResolution();
     std::ostringstream csv;
-    csv << "ref_id,sent_id,image_id,sentence,iou,score,step_scale,ms,boundary_f"
+    csv << "ref_id,sent_id,image_id,kind,sentence,iou,score,step_scale,ms,boundary_f"
         << (o.cleanup ? ",iou_cleanup,boundary_f_cleanup,cleanup_selected" : "") << "\n";
     SegmentationMetrics cleanupMetrics;
+    std::map<std::string, SegmentationMetrics> kindMetrics;
     double totalMs = 0, networkMs = 0, scaleSum = 0, scoreSum = 0, boundarySum = 0, cleanupBoundarySum = 0,
            cleanupMs = 0;
     int currentImage = -1;
@@ -94,13 +100,14 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
         const auto r = pipeline->segment(rgb, s.sentence);
         const cv::Mat truth = dataset.maskFor(s, true);
         metrics.add(r.soft, truth);
+        if (!s.kind.empty()) kindMetrics.try_emplace(s.kind, pipeline->threshold()).first->second.add(r.soft, truth);
         totalMs += r.timings.totalMs;
         networkMs += r.timings.unetMs + r.timings.decodeMs;
         scaleSum += r.stepScale;
         scoreSum += r.score;
         const double boundaryF = boundaryFScore(r.mask, truth);
         boundarySum += boundaryF;
-        csv << s.refId << ',' << s.sentId << ',' << s.imageId << ',' << csvField(s.sentence) << ','
+        csv << s.refId << ',' << s.sentId << ',' << s.imageId << ',' << csvField(s.kind) << ',' << csvField(s.sentence) << ','
             << metrics.iouOfSample(i) << ',' << r.score << ',' << r.stepScale << ',' << r.timings.totalMs << ','
             << boundaryF;
         if (o.cleanup) {
@@ -119,6 +126,7 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
     }
     const double n = static_cast<double>(samples.size());
     result.metrics = metrics.report();
+    for (const auto& [kind, m] : kindMetrics) result.byKind.emplace(kind, m.report());
     result.msPerSample = totalMs / n;
     result.msPerSampleNetworks = networkMs / n;
     result.meanStepScale = scaleSum / n;

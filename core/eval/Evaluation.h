@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -43,9 +44,13 @@ struct EvaluationResult {
         double boundaryF = 0, msPerSample = 0;
     };
     std::optional<Cleanup> cleanup;
+    // The same metrics for each kind of expression, where the data set names kinds (the shapes
+    // data's attribute, position, relation, ...): which kinds the model has not learned.
+    std::map<std::string, MetricsReport> byKind;
 
     // METHOD.md keys (mIoU, oIoU, prec@0.5 .. prec@0.9, AP, samples, ...) plus ms_per_sample,
-    // boundary_F, context, and "cleanup" {the same metrics, boundary_F, ms_per_sample} when scored.
+    // boundary_F, context, "cleanup" {the same metrics, boundary_F, ms_per_sample} when scored, and
+    // "by_kind" {kind: the same metrics} where the data set names kinds.
     nlohmann::json toJson() const;
 };
 

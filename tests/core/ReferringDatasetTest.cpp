@@ -52,6 +52,7 @@ TEST(ReferringDataset, ReadsGeneratedShapesDataset) {
         for (const auto& s : samples) {
             EXPECT_EQ(s.split, split);
             EXPECT_FALSE(s.sentence.empty());
+            EXPECT_FALSE(s.kind.empty()) << s.sentence; // refs.json names each expression's kind
             EXPECT_TRUE(fs::exists(s.imagePath)) << s.imagePath;
             const cv::Mat mask = ds.maskFor(s);
             ASSERT_EQ(mask.type(), CV_8UC1);
