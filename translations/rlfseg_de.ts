@@ -976,6 +976,10 @@ star: every star</translation>
         <source>Cleaning up…</source>
         <translation>Wird bereinigt…</translation>
     </message>
+    <message>
+        <source>A clean-up is running; choose again when it is done.</source>
+        <translation>Eine Bereinigung läuft; wählen Sie erneut, wenn sie fertig ist.</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>

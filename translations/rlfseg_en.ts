@@ -976,6 +976,10 @@ star: every star</translation>
         <source>Cleaning up…</source>
         <translation>Cleaning up…</translation>
     </message>
+    <message>
+        <source>A clean-up is running; choose again when it is done.</source>
+        <translation>A clean-up is running; choose again when it is done.</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>

@@ -976,6 +976,10 @@ star: every star</translation>
         <source>Cleaning up…</source>
         <translation>Limpiando…</translation>
     </message>
+    <message>
+        <source>A clean-up is running; choose again when it is done.</source>
+        <translation>Hay una limpieza en curso; vuelva a elegir cuando termine.</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>

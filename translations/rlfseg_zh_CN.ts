@@ -970,6 +970,10 @@ star: every star</translation>
         <source>Cleaning up…</source>
         <translation>正在清理…</translation>
     </message>
+    <message>
+        <source>A clean-up is running; choose again when it is done.</source>
+        <translation>正在进行清理；完成后请再选择。</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>

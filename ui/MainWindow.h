@@ -253,6 +253,7 @@ private:
     // Clean-up in two halves: the component's candidates for a mask (nothing, with the reason shown,
     // when it cannot run), then one of them applied as an undo step (candidate < 0: the selected one).
     std::optional<refine::RefinementResult> refineForCleanUp(qint64 id);
+    std::optional<refine::RefinementResult> refineOneAtATime(qint64 id);
     bool applyCleanUp(qint64 id, const refine::RefinementResult& result, int candidate);
     void commitPolygonEdit(const QVector<QPolygonF>& before, const QString& what);
     QAction* mShortcutsAction = nullptr;
@@ -260,9 +261,9 @@ private:
     QAction* mChooseCleanUpAction = nullptr;
     QAction* mAutoCleanUpAction = nullptr;
     // A clean-up of a large mask runs off the UI thread; results that arrive meanwhile queue their
-    // automatic clean-ups here instead of nesting a second one inside it.
+    // automatic clean-ups here (annotation, candidate) instead of nesting a second one inside it.
     bool mCleaningUp = false;
-    QVector<qint64> mPendingCleanUps;
+    QVector<QPair<qint64, int>> mPendingCleanUps;
     QAction* mSubtractAction = nullptr;
     QAction* mAutoAnnotateAction = nullptr;
     QAction* mNextToReviewAction = nullptr;

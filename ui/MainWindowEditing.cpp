@@ -247,26 +247,35 @@ bool MainWindow::applyCleanUp(qint64 id, const refine::RefinementResult& result,
     return true;
 }
 
+// Clean-ups run one at a time; those asked for meanwhile run afterwards, from the event loop.
+std::optional<refine::RefinementResult> MainWindow::refineOneAtATime(qint64 id)
+{
+    mCleaningUp = true;
+    auto result = refineForCleanUp(id);
+    mCleaningUp = false;
+    if (!mPendingCleanUps.isEmpty())
+        QTimer::singleShot(0, this, [this] {
+            if (mPendingCleanUps.isEmpty()) return;
+            const auto [next, candidate] = mPendingCleanUps.takeFirst();
+            cleanUpMask(next, candidate);
+        });
+    return result;
+}
+
 bool MainWindow::cleanUpMask(qint64 id, int candidate)
 {
     if (mCleaningUp) {
-        mPendingCleanUps.append(id);
+        mPendingCleanUps.append({id, candidate});
         return true;
     }
-    mCleaningUp = true;
-    const auto result = refineForCleanUp(id);
-    mCleaningUp = false;
-    const bool ok = result && applyCleanUp(id, *result, candidate);
-    if (!mPendingCleanUps.isEmpty())
-        QTimer::singleShot(0, this, [this] {
-            if (!mPendingCleanUps.isEmpty()) cleanUpMask(mPendingCleanUps.takeFirst());
-        });
-    return ok;
+    const auto result = refineOneAtATime(id);
+    return result && applyCleanUp(id, *result, candidate);
 }
 
 void MainWindow::chooseCleanUpCandidate(qint64 id)
 {
-    const auto refined = refineForCleanUp(id);
+    if (mCleaningUp) return void(fail(tr("A clean-up is running; choose again when it is done.")));
+    const auto refined = refineOneAtATime(id);
     if (!refined) return;
     const refine::RefinementResult& result = *refined;
     QDialog dialog(this);

@@ -198,7 +198,7 @@ private:
     double latentStep(const StageConfig& stage, size_t stageIndex, int64_t step, int micro, const LatentSet& latents);
     LatentSet encodeLatents(const std::vector<data::ReferringSample>& samples, bool clean, const std::string& cacheName);
     json validate(const StageConfig& stage, size_t stageIndex, int64_t step);
-    void refineLabels(const StageConfig& stage, int64_t epoch, LatentSet& latents, const torch::Tensor& original,
+    void refineLabels(size_t stageIndex, int64_t epoch, LatentSet& latents, const torch::Tensor& original,
                       const std::vector<NamedParameter>& params, EmaWeights* ema);
     void calibrateScalingFactor();
     void keepTokenizerInRun();
@@ -510,7 +510,7 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
                 const int64_t due = stage.refineFromEpoch +
                                     (epoch - stage.refineFromEpoch) / stage.refineEveryEpochs * stage.refineEveryEpochs;
                 if (due != mRefinedEpoch) {
-                    refineLabels(stage, due, latents, originalMaskLatents, params, ema.get());
+                    refineLabels(index, due, latents, originalMaskLatents, params, ema.get());
                     mRefinedEpoch = due;
                 }
             }
@@ -572,7 +572,10 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
             // The stage's result is its EMA weights; later stages start from them.
             if (ema) ema->swapInto(params);
             ema.reset();
-            if (stage.kind == "vae") calibrateScalingFactor();
+            if (stage.kind == "vae") {
+                mResolution = mNet.folder.modelResolution(); // the scale of the latents the model will see
+                calibrateScalingFactor();
+            }
             if (isMain()) saveCheckpoint(index, step + 1, &optimizer, nullptr);
         } else if ((mGlobalStep % c.checkpointEvery == 0 || stopNow) && isMain()) {
             saveCheckpoint(index, step + 1, &optimizer, ema.get());
@@ -714,11 +717,11 @@ double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step
 // on) for every training sample; where it agrees with the label, the label refined within a band
 // around its boundary replaces it. Every pass starts from the labels as given. The refined latents
 // are stored with their epoch, so a run resumed within that epoch trains on the same labels.
-void Run::refineLabels(const StageConfig& stage, int64_t epoch, LatentSet& latents, const torch::Tensor& original,
+void Run::refineLabels(size_t stageIndex, int64_t epoch, LatentSet& latents, const torch::Tensor& original,
                        const std::vector<NamedParameter>& params, EmaWeights* ema) {
+    const StageConfig& stage = c.stages[stageIndex];
     const fs::path cache = out / "cache" / "latents-train-refined.safetensors";
     // Valid for this stage (a later one refines with another model), epoch, data and resolution.
-    const auto stageIndex = static_cast<size_t>(&stage - c.stages.data());
     const std::string tag = "stage " + std::to_string(stageIndex) + ", epoch " + std::to_string(epoch) + "/" +
                             std::to_string(original.size(0)) + "/" + std::to_string(mResolution);
     torch::Tensor cached;
@@ -936,7 +939,7 @@ json Run::validate(const StageConfig& stage, size_t stageIndex, int64_t step) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const std::string metric = stage.kind == "vae" ? "mask_reconstruction_mIoU" : "val_mIoU";
     return json{{"kind", "validation"}, {"stage", stage.kind},   {"stage_index", stageIndex}, {"step", step},
-                {"global_step", mGlobalStep}, {"samples", n},      {"metric_name", metric},
+                {"global_step", mGlobalStep}, {"samples", n},      {"metric_name", metric}, {"resolution", mResolution},
                 {"metric", n ? iouSum / n : 0.0}, {"seconds", seconds}, {"elapsed_s", elapsed()}};
 }
 

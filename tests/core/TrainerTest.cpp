@@ -329,7 +329,12 @@ TEST_F(TrainerTest, StagesTrainAtTheirOwnResolution) {
     EXPECT_EQ(smallLatents.at("image_latents").size(-1), small / vaeFactor);
     EXPECT_EQ(fullLatents.at("image_latents").size(-1), full / vaeFactor);
     EXPECT_EQ(smallLatents.at("mask_latents").size(-2), small / vaeFactor);
-    // The model keeps its own resolution.
+    // Each validation says the size it was measured at; the model keeps its own resolution.
+    std::vector<int> validated;
+    std::ifstream log(out / "log.jsonl");
+    for (std::string line; std::getline(log, line);)
+        if (const auto v = json::parse(line); v.at("kind") == "validation") validated.push_back(v.at("resolution").get<int>());
+    EXPECT_EQ(validated, (std::vector<int>{small, full}));
     EXPECT_EQ(ModelFolder::open((out / "model").string()).modelResolution(), full);
 
     // A resolution the networks cannot take is an error naming it, before any stage trains.
