@@ -21,6 +21,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 using namespace rlfseg;
@@ -336,6 +337,26 @@ TEST_F(TrainerTest, StagesTrainAtTheirOwnResolution) {
         if (const auto v = json::parse(line); v.at("kind") == "validation") validated.push_back(v.at("resolution").get<int>());
     EXPECT_EQ(validated, (std::vector<int>{small, full}));
     EXPECT_EQ(ModelFolder::open((out / "model").string()).modelResolution(), full);
+
+    // Stopped inside the small stage and resumed: its own cache is read back, and the run ends
+    // where the straight one did.
+    const auto resumed = test::makeTempDir("train-curriculum-resumed");
+    TrainOptions part;
+    part.outDirectory = resumed.string();
+    part.stopAfterSteps = 1;
+    EXPECT_FALSE(train(configFrom(j), part).finished);
+    TrainOptions rest;
+    rest.outDirectory = resumed.string();
+    std::vector<std::string> messages;
+    rest.onMessage = [&](const std::string& m) { messages.push_back(m); };
+    EXPECT_TRUE(train(configFrom(j), rest).finished);
+    const std::string smallCache = "latents-train-" + std::to_string(small) + "px.safetensors";
+    EXPECT_TRUE(std::any_of(messages.begin(), messages.end(), [&](const std::string& m) {
+        return m.find("read from") != std::string::npos && m.find(smallCache) != std::string::npos;
+    }));
+    EXPECT_EQ(losses(resumed), losses(out));
+    expectSameWeights(out / "model" / "unet" / "diffusion_pytorch_model.safetensors",
+                      resumed / "model" / "unet" / "diffusion_pytorch_model.safetensors");
 
     // A resolution the networks cannot take is an error naming it, before any stage trains.
     second["resolution"] = factor + factor / 2;
