@@ -37,6 +37,7 @@ void runSegment(const SegmentArgs& a) {
     options.threshold = a.threshold;
     options.sampler = a.sampler;
     auto pipeline = SegmentationPipeline::load(modelDir, options);
+    if (const auto warning = pipeline->samplerWarning(); !warning.empty()) std::cerr << "warning: " << warning << "\n";
     const auto result = pipeline->segment(rgb, a.prompt);
     saveMaskPng(a.output, result.mask);
     if (!a.soft.empty()) {

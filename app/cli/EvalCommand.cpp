@@ -97,6 +97,7 @@ void addEvalCommand(CLI::App& app) {
         options.csvPath = a->csv.empty() ? std::filesystem::path(a->report).replace_extension(".csv").string() : a->csv;
         const bool tty = isatty(STDERR_FILENO);
         if (!a->quiet) options.onProgress = progressPrinter("eval");
+        options.onWarning = [](const std::string& w) { std::cerr << "warning: " << w << "\n"; };
         const auto result = eval::evaluate(options);
         writeFileAtomically(a->report, result.toJson().dump(2) + "\n");
         if (!a->quiet) {

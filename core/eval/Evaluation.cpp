@@ -29,6 +29,7 @@ nlohmann::json EvaluationResult::toJson() const {
     j["ms_per_sample"] = msPerSample;
     j["ms_per_sample_networks"] = msPerSampleNetworks;
     j["sampler"] = sampler;
+    if (!warning.empty()) j["warning"] = warning;
     j["mean_step_scale"] = meanStepScale;
     j["mean_score"] = meanScore;
     j["model"] = model;
@@ -78,6 +79,8 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
     SegmentationMetrics metrics(pipeline->threshold());
     EvaluationResult result;
     result.sampler = o.sampler;
+    result.warning = pipeline->samplerWarning();
+    if (!result.warning.empty() && o.onWarning) o.onWarning(result.warning);
     result.device = pipeline->deviceDescription();
     result.model = o.model;
     result.split = o.split;

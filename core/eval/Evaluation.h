@@ -29,6 +29,7 @@ struct EvaluationOptions {
     std::string csvPath;        // per-expression rows; empty: none
     bool cleanup = false;       // also score the app's clean-up (refine::refineMask) of every binary mask
     std::function<void(size_t done, size_t total)> onProgress;
+    std::function<void(const std::string&)> onWarning; // told before the run, e.g. samplerCaveat's
 };
 
 struct EvaluationResult {
@@ -37,6 +38,7 @@ struct EvaluationResult {
     double msPerSampleNetworks = 0; // UNet + decoding only
     double meanStepScale = 1, meanScore = 0;
     std::string sampler, device, model, split;
+    std::string warning; // "" or why the sampler does not suit the model (SegmentationPipeline::samplerWarning)
     int resolution = 0;
     double boundaryF = 0;       // mean boundary F-score (2 px) of the binary masks
     struct Cleanup {            // with EvaluationOptions::cleanup: the same metrics after clean-up

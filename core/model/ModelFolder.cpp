@@ -65,6 +65,25 @@ void checkModelIndex(const fs::path& root) {
     }
 }
 
+// From the card's record of its training ("training": {"config": {"stages": [...]}}, written by
+// `rlfseg train`); a card without one, or with no flow stage, says nothing about t.
+bool trainedOnlyAtTZero(const nlohmann::json& card) {
+    const auto training = card.find("training");
+    if (training == card.end() || !training->is_object()) return false;
+    const auto config = training->find("config");
+    if (config == training->end() || !config->is_object()) return false;
+    const auto stages = config->find("stages");
+    if (stages == config->end() || !stages->is_array()) return false;
+    int flowStages = 0;
+    for (const auto& stage : *stages) {
+        if (!stage.is_object() || stage.value("kind", std::string()) != "flow") continue;
+        ++flowStages;
+        const auto p = stage.find("t_zero_probability");
+        if (p == stage.end() || !p->is_number() || p->get<double>() < 1.0) return false;
+    }
+    return flowStages > 0;
+}
+
 ModelCard readCard(const fs::path& root) {
     ModelCard card;
     card.name = root.filename().string();
@@ -92,6 +111,7 @@ ModelCard readCard(const fs::path& root) {
         card.maskThreshold = t;
         card.maskThresholdSource = f.optionalString("mask_threshold_source", "");
     }
+    card.flowTrainedOnlyAtTZero = trainedOnlyAtTZero(json);
     return card;
 }
 

@@ -37,6 +37,9 @@ struct ModelCard {
     // area. Unset: 0.5. `maskThresholdSource` says how it was chosen.
     std::optional<double> maskThreshold;
     std::string maskThresholdSource;
+    // Every flow stage of the training the card records had t_zero_probability 1: the UNet learned
+    // the velocity at t = 0 only (the one-step path), so multi-step samplers leave what it knows.
+    bool flowTrainedOnlyAtTZero = false;
 
     nlohmann::json toJson() const;
 };

@@ -1,5 +1,4 @@
 #include "core/pipeline/LatentConventions.h"
-#include "core/pipeline/MaskResize.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -55,11 +54,6 @@ cv::Mat softMaskToMat(const torch::Tensor& soft) {
     TORCH_CHECK(cpu.dim() == 2, "softMaskToMat expects [h, w]");
     cv::Mat view(static_cast<int>(cpu.size(0)), static_cast<int>(cpu.size(1)), CV_32FC1, cpu.data_ptr<float>());
     return view.clone(); // never alias the tensor's memory
-}
-
-cv::Mat softMaskToImageSize(const torch::Tensor& soft, cv::Size imageSize) {
-    cv::Mat small = softMaskToMat(soft);
-    return small.size() == imageSize ? small : upsampleSoftMask(small, imageSize);
 }
 
 cv::Mat binarize(const cv::Mat& soft, float threshold) {

@@ -24,9 +24,6 @@ torch::Tensor softMaskFromDecoded(const torch::Tensor& decoded);
 // Soft mask [h, w] (any device) -> CV_32FC1 of the same size, owning its memory.
 cv::Mat softMaskToMat(const torch::Tensor& soft);
 
-// Soft mask [h, w] (any device) -> CV_32FC1 at the image's own size (bilinear: upsampleSoftMask).
-cv::Mat softMaskToImageSize(const torch::Tensor& soft, cv::Size imageSize);
-
 // CV_32FC1 soft mask -> CV_8UC1 binary mask (0/255), p > threshold.
 cv::Mat binarize(const cv::Mat& soft, float threshold = 0.5f);
 

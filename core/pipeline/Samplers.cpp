@@ -56,6 +56,15 @@ void checkSamplerFitsModel(const SamplerSpec& sampler, const std::string& object
                     " is for the diffusion baseline; use one-step, adaptive or euler:N");
 }
 
+std::string samplerCaveat(const SamplerSpec& sampler, const ModelCard& card) {
+    if (sampler.kind != SamplerSpec::Kind::Euler || sampler.steps < 2 || card.objective != "flow" ||
+        !card.flowTrainedOnlyAtTZero)
+        return "";
+    const std::string name = card.name.empty() ? std::string("this model") : card.name;
+    return name + " was trained only at t = 0 (the one-step path, its card says): " + sampler.name() +
+           " asks its flow for times it never learned and gives poor masks; use one-step or adaptive";
+}
+
 torch::Tensor diffusionAlphasCumprod(int trainTimesteps, double betaStart, double betaEnd) {
     auto betas = torch::linspace(std::sqrt(betaStart), std::sqrt(betaEnd), trainTimesteps, torch::kDouble).pow(2);
     return torch::cumprod(1.0 - betas, 0).to(torch::kFloat);

@@ -11,6 +11,7 @@
 namespace rlfseg {
 
 struct StableDiffusionNetworks;
+struct ModelCard;
 
 struct SamplerSpec {
     enum class Kind { OneStep, Adaptive, Euler, Ddim };
@@ -28,6 +29,11 @@ SamplerSpec parseSampler(const std::string& text);
 // A flow model takes the flow samplers, a diffusion-baseline model (model card objective
 // "diffusion") takes ddim:N. Throws rlfseg::Error saying which to use.
 void checkSamplerFitsModel(const SamplerSpec& sampler, const std::string& objective, const std::string& modelName);
+
+// A warning for a sampler that runs but does not suit the model, "" when it does: Euler with more
+// than one step on a flow trained only at t = 0 (the card says so) evaluates the velocity at
+// times the UNet never saw.
+std::string samplerCaveat(const SamplerSpec& sampler, const ModelCard& card);
 
 // The baseline's DDPM schedule: alphas_cumprod [T] for "scaled_linear" betas (Stable Diffusion's).
 torch::Tensor diffusionAlphasCumprod(int trainTimesteps, double betaStart, double betaEnd);

@@ -173,6 +173,8 @@ SegmentationResult SegmentationPipeline::segment(const cv::Mat& rgb, const std::
 
 const ModelFolder& SegmentationPipeline::model() const { return d->net->folder; }
 const PipelineOptions& SegmentationPipeline::options() const { return d->options; }
+std::string SegmentationPipeline::samplerWarning() const { return samplerCaveat(d->sampler, d->net->folder.card); }
+
 double SegmentationPipeline::threshold() const {
     if (d->options.threshold) return *d->options.threshold;
     return d->net->folder.card.maskThreshold.value_or(0.5);

@@ -79,6 +79,8 @@ public:
     bool onCuda() const;
     std::string precisionName() const;
     double threshold() const; // the binary mask's: the option's, else the model card's, else 0.5
+    // "" or why the chosen sampler does not suit this model (it still runs): samplerCaveat.
+    std::string samplerWarning() const;
     int modelResolution() const;
     void clearCaches();
     StableDiffusionNetworks& networks();

@@ -113,6 +113,26 @@ TEST_F(Cli, SegmentWritesBinaryAndSoftMasksAtTheImageSize) {
         }
 }
 
+// A model whose card says its flow was trained at t = 0 only: Euler with several steps still
+// runs, with a warning on stderr; the one-step samplers get none.
+TEST_F(Cli, WarnsWhenTheSamplerDoesNotSuitTheModel) {
+    const auto model = rlfseg::test::makeTinyModelFolder("cli-t-zero");
+    std::ofstream(model / "rlfseg.json")
+        << R"({"name": "t0 model", "training": {"config": {"stages": [{"kind": "flow", "t_zero_probability": 1.0}]}}})";
+    const auto segment = [&](const std::string& sampler) {
+        return run("segment --model " + quote(model) + " --image " + quote(sDir / "image.png") +
+                   " --prompt circle --output " + quote(sDir / "t0.png") + " --device cpu --sampler " + sampler);
+    };
+    auto r = segment("euler:3");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("warning: t0 model was trained only at t = 0"), std::string::npos) << r.output;
+    for (const char* sampler : {"one-step", "adaptive"}) {
+        r = segment(sampler);
+        ASSERT_EQ(r.status, 0) << r.output;
+        EXPECT_EQ(r.output.find("warning:"), std::string::npos) << sampler << ": " << r.output;
+    }
+}
+
 TEST_F(Cli, DefaultModelComesFromTheEnvironmentOrAClearMessage) {
     const auto out = sDir / "default.png";
     auto r = run("segment --image " + quote(sDir / "image.png") + " --prompt circle --output " + quote(out),

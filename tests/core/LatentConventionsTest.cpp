@@ -49,7 +49,7 @@ TEST(LatentConventions, SoftMaskIsTheClampedChannelMean) {
 
 TEST(LatentConventions, SoftMaskGoesBackToTheImageSizeAndThresholds) {
     auto soft = torch::tensor({0.0f, 1.0f, 0.2f, 0.9f}).reshape({2, 2});
-    cv::Mat big = conventions::softMaskToImageSize(soft, {6, 4});
+    cv::Mat big = conventions::upsampleSoftMask(conventions::softMaskToMat(soft), {6, 4});
     ASSERT_EQ(big.size(), cv::Size(6, 4));
     ASSERT_EQ(big.type(), CV_32FC1);
     cv::Mat bin = conventions::binarize(big, 0.5f);

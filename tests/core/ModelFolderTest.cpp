@@ -103,6 +103,22 @@ TEST(ModelFolder, ReadsAnRlfsegModelCard) {
     EXPECT_EQ(m.card.trainedOn, "synthetic shapes");
 }
 
+TEST(ModelFolder, TheCardSaysWhetherTheFlowWasTrainedOnlyAtTZero) {
+    const auto root = test::makeTinyModelFolder("folder-t-zero");
+    const auto cardWith = [&](const std::string& stages) {
+        std::ofstream(root / "rlfseg.json") << R"({"name": "tiny", "training": {"config": {"stages": )" + stages + "}}}";
+        return ModelFolder::open(root.string()).card.flowTrainedOnlyAtTZero;
+    };
+    EXPECT_TRUE(cardWith(R"([{"kind": "vae"}, {"kind": "flow", "t_zero_probability": 1.0}])"));
+    EXPECT_TRUE(cardWith(R"([{"kind": "flow", "t_zero_probability": 1}, {"kind": "flow", "t_zero_probability": 1}])"));
+    EXPECT_FALSE(cardWith(R"([{"kind": "flow", "t_zero_probability": 1}, {"kind": "flow", "t_zero_probability": 0.5}])"));
+    EXPECT_FALSE(cardWith(R"([{"kind": "flow"}])")); // the trainer's default, 0.5
+    EXPECT_FALSE(cardWith(R"([{"kind": "vae"}])"));  // no flow stage: nothing known about t
+    EXPECT_FALSE(cardWith(R"("not a list")"));
+    std::ofstream(root / "rlfseg.json") << R"({"name": "tiny"})";
+    EXPECT_FALSE(ModelFolder::open(root.string()).card.flowTrainedOnlyAtTZero);
+}
+
 TEST(ModelFolder, ACalibratedThresholdMakesThePipelinesMask) {
     const auto root = test::makeTinyModelFolder("folder-threshold");
     std::ofstream(root / "rlfseg.json") << R"({"name": "tiny", "extra": 1})";

@@ -25,6 +25,22 @@ TEST(Samplers, ParsesTheNamesTheCommandLineTakes) {
         EXPECT_THROW(parseSampler(bad), Error) << bad;
 }
 
+TEST(Samplers, WarnOnlyAboutMultiStepEulerOnAFlowTrainedAtTZeroOnly) {
+    ModelCard card;
+    card.name = "shapes";
+    card.flowTrainedOnlyAtTZero = true;
+    const std::string warning = samplerCaveat(parseSampler("euler:4"), card);
+    EXPECT_NE(warning.find("shapes was trained only at t = 0"), std::string::npos) << warning;
+    EXPECT_NE(warning.find("euler:4"), std::string::npos) << warning;
+    for (const char* fine : {"one-step", "adaptive", "euler:1"})
+        EXPECT_EQ(samplerCaveat(parseSampler(fine), card), "") << fine; // euler:1 is the one step
+    card.flowTrainedOnlyAtTZero = false;
+    EXPECT_EQ(samplerCaveat(parseSampler("euler:4"), card), "");
+    card.flowTrainedOnlyAtTZero = true;
+    card.objective = "diffusion";
+    EXPECT_EQ(samplerCaveat(parseSampler("ddim:10"), card), "");
+}
+
 TEST(Samplers, DecisivenessRewardsBinaryAgreeingChannels) {
     auto score = [](std::vector<float> rgb) {
         return maskDecisiveness(torch::tensor(rgb).reshape({1, 3, 1, 1})).item<double>();
@@ -82,7 +98,7 @@ TEST_F(SamplersOnTinyModel, AdaptivePicksTheMostDecisiveScale) {
     for (double a : candidates) best = std::max(best, maskDecisiveness(net.decodeLatent(zImg + a * v)).item<double>());
     EXPECT_NEAR(adaptive.score, best, 1e-5);
     auto chosen = conventions::softMaskFromDecoded(net.decodeLatent(zImg + adaptive.stepScale * v))[0];
-    cv::Mat expected = conventions::softMaskToImageSize(chosen, {32, 32});
+    cv::Mat expected = conventions::softMaskToMat(chosen); // the model size is the image size here
     EXPECT_LT(cv::norm(adaptive.soft, expected, cv::NORM_INF), 1e-4);
     EXPECT_GE(adaptive.score, run("one-step").score - 1e-6); // 1.0 is among the candidates
 }

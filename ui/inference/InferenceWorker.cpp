@@ -57,7 +57,10 @@ void InferenceWorker::loadModel(const InferenceSettings& settings)
         info.isRlfsegModel = card.isRlfsegModel;
         info.device = QString::fromStdString(pipeline->deviceDescription());
         info.onCuda = pipeline->onCuda();
-        info.warning = warning;
+        // A sampler that runs but does not suit the model (Euler on a flow trained at t = 0 only).
+        const QString samplerWarning = QString::fromStdString(pipeline->samplerWarning());
+        info.warning = warning.isEmpty() || samplerWarning.isEmpty() ? warning + samplerWarning
+                                                                     : warning + QLatin1Char(' ') + samplerWarning;
         info.resolution = pipeline->modelResolution();
         info.threshold = pipeline->threshold();
         info.thresholdOverridden = settings.threshold > 0;
