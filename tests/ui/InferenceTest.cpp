@@ -210,22 +210,29 @@ void InferenceTest::newerPromptSupersedesQueuedOnes()
 {
     auto service = loadedService();
     QVERIFY(service);
-    QSignalSpy results(service.get(), &InferenceService::resultReady);
-    QSignalSpy dropped(service.get(), &InferenceService::requestDropped);
     const QString image = imagePathOf(mSamples[0]);
-    // Queued in one go: the worker can take at most the first before the others arrive.
-    const quint64 first = service->segment(image, QStringLiteral("the circle"));
-    const quint64 middle = service->segment(image, QStringLiteral("the red shape"));
-    const quint64 last = service->segment(image, QStringLiteral("the shape at the bottom"));
-    QTRY_VERIFY_WITH_TIMEOUT(!service->busy(), 60'000);
-    QList<quint64> shown, gone;
-    for (const auto& r : results) shown.append(r.first().value<SegmentOutcome>().id);
-    for (const auto& d : dropped) gone.append(d.first().toULongLong());
-    QVERIFY(gone.contains(middle));       // superseded while it waited
-    QVERIFY(!shown.contains(middle));
-    QCOMPARE(shown.last(), last);         // the newest prompt always comes through
-    QCOMPARE(shown.size() + gone.size(), 3);
-    QVERIFY(shown.contains(first) != gone.contains(first));
+    // Queued in one go, the worker can take at most the first before the others arrive, so the
+    // middle one waits and is superseded. A loaded machine can pause this thread between two calls
+    // long enough for the worker to take the middle one too (then it is shown, which is right):
+    // the invariants hold on every try, and supersession must show within a few tries.
+    bool superseded = false;
+    for (int attempt = 0; attempt < 5 && !superseded; ++attempt) {
+        QSignalSpy results(service.get(), &InferenceService::resultReady);
+        QSignalSpy dropped(service.get(), &InferenceService::requestDropped);
+        const quint64 first = service->segment(image, QStringLiteral("the circle"));
+        const quint64 middle = service->segment(image, QStringLiteral("the red shape"));
+        const quint64 last = service->segment(image, QStringLiteral("the shape at the bottom"));
+        QTRY_VERIFY_WITH_TIMEOUT(!service->busy(), 60'000);
+        QList<quint64> shown, gone;
+        for (const auto& r : results) shown.append(r.first().value<SegmentOutcome>().id);
+        for (const auto& d : dropped) gone.append(d.first().toULongLong());
+        QCOMPARE(shown.last(), last); // the newest prompt always comes through
+        QCOMPARE(shown.size() + gone.size(), 3);
+        QVERIFY(shown.contains(first) != gone.contains(first));
+        QVERIFY(shown.contains(middle) != gone.contains(middle));
+        superseded = gone.contains(middle); // superseded while it waited
+    }
+    QVERIFY(superseded);
 }
 
 void InferenceTest::switchingImagesDropsStaleWork()
