@@ -387,7 +387,7 @@ TrainSummary Run::execute() {
                 mFaultStep = faultStep;
         }
     }
-    configureRuntime(c.threads);
+    configureRuntime(c.threads, LargeAllocations::KeepInHeap); // batched encodes (Runtime.h)
     const DeviceChoice device = chooseDevice(mRankDevice.empty() ? c.device : mRankDevice);
     mDevice = torch::Device(device.device);
     if (c.precision == "bfloat16") {

@@ -16,18 +16,19 @@
 
 namespace rlfseg {
 
-int configureRuntime(int threads) {
+int configureRuntime(int threads, LargeAllocations large) {
     if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 #ifdef __GLIBC__
     // One heap per thread that works at once: fewer would serialise parallel work (COCO export
     // traces outlines on every core) on the heap's lock, glibc's default (8 per core) holds on to
     // more freed memory.
     mallopt(M_ARENA_MAX, threads);
-    // Activations of tens of MB would otherwise each be a fresh mmap, zeroed by the kernel on
-    // first touch and unmapped on free: encoding 256 px images in batches of 16 spent 100% of
-    // its time in the kernel. Kept in the heap and reused instead (peak memory is unchanged).
-    mallopt(M_MMAP_THRESHOLD, 512 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
+    if (large == LargeAllocations::KeepInHeap) {
+        mallopt(M_MMAP_THRESHOLD, 512 * 1024 * 1024);
+        mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
+    }
+#else
+    (void)large;
 #endif
     torch::set_num_threads(threads);
     return torch::get_num_threads();

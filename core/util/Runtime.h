@@ -5,12 +5,18 @@
 
 namespace rlfseg {
 
-// Process-wide settings for inference, once at start: LibTorch's intra-op thread count (Debian's
-// LibTorch starts with one thread; `threads` <= 0 means the number of cores) and at most one malloc
-// arena per thread (fewer arenas keep less freed memory; a single one serialised the parallel COCO
-// export on malloc's lock), with large blocks kept in the heap rather than mmap-ed and unmapped per
-// allocation. Returns the thread count in effect.
-int configureRuntime(int threads = 0);
+// Where malloc puts blocks of tens to hundreds of MB. glibc's default mmaps them and unmaps them on
+// free, so every such block is zeroed by the kernel again: batched training encodes spent all their
+// time there, and keeping them in the heap fixed it. But in the heap, big blocks of many sizes
+// fragment it: one SD 1.5 segment call at 512 px peaked at 8.0 GB instead of 5.4 GB. So only
+// training keeps them (and, malloc being per process, a later Default call does not undo that).
+enum class LargeAllocations { Default, KeepInHeap };
+
+// Process-wide settings, once at start: LibTorch's intra-op thread count (Debian's LibTorch starts
+// with one thread; `threads` <= 0 means the number of cores), at most one malloc arena per thread
+// (fewer arenas keep less freed memory; a single one serialised the parallel COCO export on
+// malloc's lock) and `large` above. Returns the thread count in effect.
+int configureRuntime(int threads = 0, LargeAllocations large = LargeAllocations::Default);
 int torchThreads();
 
 struct DeviceChoice {
