@@ -76,7 +76,9 @@ bool trainedOnlyAtTZero(const nlohmann::json& card) {
     if (stages == config->end() || !stages->is_array()) return false;
     int flowStages = 0;
     for (const auto& stage : *stages) {
-        if (!stage.is_object() || stage.value("kind", std::string()) != "flow") continue;
+        if (!stage.is_object()) continue;
+        const auto kind = stage.find("kind");
+        if (kind == stage.end() || !kind->is_string() || kind->get<std::string>() != "flow") continue;
         ++flowStages;
         const auto p = stage.find("t_zero_probability");
         if (p == stage.end() || !p->is_number() || p->get<double>() < 1.0) return false;

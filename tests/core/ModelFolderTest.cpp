@@ -115,6 +115,7 @@ TEST(ModelFolder, TheCardSaysWhetherTheFlowWasTrainedOnlyAtTZero) {
     EXPECT_FALSE(cardWith(R"([{"kind": "flow"}])")); // the trainer's default, 0.5
     EXPECT_FALSE(cardWith(R"([{"kind": "vae"}])"));  // no flow stage: nothing known about t
     EXPECT_FALSE(cardWith(R"("not a list")"));
+    EXPECT_TRUE(cardWith(R"([{"kind": 3}, "odd", {"kind": "flow", "t_zero_probability": 1}])")); // odd entries skipped
     std::ofstream(root / "rlfseg.json") << R"({"name": "tiny"})";
     EXPECT_FALSE(ModelFolder::open(root.string()).card.flowTrainedOnlyAtTZero);
 }
