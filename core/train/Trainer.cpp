@@ -946,7 +946,10 @@ json Run::validate(const StageConfig& stage, size_t stageIndex, int64_t step) {
 std::string Run::saveCheckpoint(size_t stageIndex, int64_t stageStep, AdamW* optimizer, EmaWeights* ema) {
     const fs::path dir = out / "checkpoints" / stepName(mGlobalStep);
     std::vector<NamedParameter> params = optimizer ? optimizer->parameters() : std::vector<NamedParameter>{};
-    const json extra = {{"training", {{"global_step", mGlobalStep}, {"stage", c.stages[stageIndex].kind}}}};
+    // The run's config too, as the final model's card has it: what a checkpoint was trained with
+    // (e.g. t = 0 only, for ModelCard::flowTrainedOnlyAtTZero) is known wherever it is used.
+    const json extra = {
+        {"training", {{"config", c.raw}, {"global_step", mGlobalStep}, {"stage", c.stages[stageIndex].kind}}}};
     if (ema) ema->swapInto(params);
     try {
         writeModelFolder(mNet, dir.string(), extra);

@@ -238,6 +238,13 @@ TEST_F(TrainerTest, SameSeedGivesTheSameLossCurve) {
     // Checkpoints every 2 steps (kept: all 10), each a complete model folder.
     EXPECT_EQ(latestCheckpoint(a.string()), (a / "checkpoints" / "step-00000005").string());
     EXPECT_NO_THROW(ModelFolder::open((a / "checkpoints" / "step-00000002").string()));
+    // A checkpoint's card records the run's config, as the final model's does.
+    nlohmann::json modelCard, checkpointCard;
+    std::ifstream(a / "model" / "rlfseg.json") >> modelCard;
+    std::ifstream(a / "checkpoints" / "step-00000002" / "rlfseg.json") >> checkpointCard;
+    EXPECT_EQ(checkpointCard["training"]["config"], modelCard["training"]["config"]);
+    EXPECT_EQ(checkpointCard["training"]["global_step"], 2);
+    EXPECT_FALSE(folder.card.flowTrainedOnlyAtTZero); // the config leaves t = 0 at its default, half
 }
 
 TEST_F(TrainerTest, StoppedRunResumesToTheSameWeights) {
