@@ -19,6 +19,7 @@
 #include "core/pipeline/LatentConventions.h"
 #include "core/pipeline/SegmentationPipeline.h"
 #include "core/refine/Refinement.h"
+#include "core/util/BlasKernels.h"
 #include "core/util/Error.h"
 #include "core/util/Paths.h"
 #include "core/util/Runtime.h"
@@ -277,6 +278,7 @@ std::string markdown(const json& r) {
           "random weights: speed and memory depend on the shapes alone.\n\n"
        << "- Machine: " << r["machine"]["device"].get<std::string>() << ", " << r["machine"]["cores"] << " cores, "
        << r["machine"]["precision"].get<std::string>() << ", LibTorch " << r["machine"]["libtorch"].get<std::string>()
+       << (r["machine"].contains("blas") ? ", BLAS: " + r["machine"]["blas"].get<std::string>() : std::string())
        << ", fused attention: " << (r["machine"]["fused_attention"].get<bool>() ? "yes" : "no (sliced)") << "\n"
        << "- Date: " << r["date"].get<std::string>() << "\n"
        << "- Ceiling, measured in the same run: matrix product " << r["ceiling"]["matmul"]["n"] << "^3: "
@@ -483,6 +485,7 @@ std::vector<std::string> splitList(const std::string& s) {
 } // namespace
 
 int main(int argc, char** argv) {
+    restartWithBetterBlasKernels(argv);
     Settings s;
     std::string architectures = "tiny,sd15", sizes = "256,512", childModel;
     int childSize = 512, threads = 0;
@@ -532,6 +535,7 @@ int main(int argc, char** argv) {
                              {"threads", torchThreads()},
                              {"precision", s.precision},
                              {"libtorch", TORCH_VERSION},
+                             {"blas", blasDescription()},
                              {"fused_attention", hasFusedAttention()}};
         std::cerr << "[bench] ceiling (matrix product, convolution)\n";
         report["ceiling"] = measureCeiling(s);

@@ -9,6 +9,7 @@
 
 #include "core/io/RemoveTree.h"
 #include "core/distributed/ProcessGroup.h"
+#include "core/util/BlasKernels.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -119,6 +120,7 @@ double medianSamplesPerSecond(const fs::path& csv)
 
 int main(int argc, char* argv[])
 {
+    rlfseg::restartWithBetterBlasKernels(argv);
     CLI::App cli{"Data-parallel costs: all-reduce per step and training throughput with 1 and 2 ranks"};
     std::string out = "build/distributed-benchmarks.json", markdown, rlfseg = RLFSEG_CLI, scratch = "/tmp";
     int repeats = 3, steps = 12;

@@ -15,6 +15,7 @@
 #include "core/coco/Rle.h"
 #include "core/data/ReferringDataset.h"
 #include "core/data/ShapesGenerator.h"
+#include "core/util/BlasKernels.h"
 #include "rlfseg/BuildInfo.h"
 #include "ui/MainWindow.h"
 #include "ui/canvas/ImageCanvas.h"
@@ -109,6 +110,7 @@ json stats(std::vector<double> v)
 
 int main(int argc, char* argv[])
 {
+    restartWithBetterBlasKernels(argv);
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     CLI::App cli{"RLFSeg Studio benchmarks: prompt-to-screen latency and memory through the real UI"};
     std::string out = "build/studio-benchmarks.json", markdown;

@@ -2,6 +2,7 @@
 
 #include "Commands.h"
 
+#include "core/util/BlasKernels.h"
 #include "core/util/Error.h"
 
 #include <c10/util/Exception.h>
@@ -11,9 +12,12 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
+    rlfseg::restartWithBetterBlasKernels(argv); // core/util/BlasKernels.h
     CLI::App app{"RLFSeg: text-prompted segmentation with a one-step rectified latent flow"};
     app.name("rlfseg");
-    app.set_version_flag("--version", std::string("rlfseg ") + rlfseg::buildinfo::kVersion);
+    app.set_version_flag("--version", [] {
+        return std::string("rlfseg ") + rlfseg::buildinfo::kVersion + "\nBLAS: " + rlfseg::blasDescription();
+    });
     app.require_subcommand(1);
     rlfseg::cli::addSegmentCommand(app);
     rlfseg::cli::addInfoCommand(app);

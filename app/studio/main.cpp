@@ -1,5 +1,6 @@
 // rlfseg-studio: the annotation desktop application. Everything but the start-up lives in ui/.
 
+#include "core/util/BlasKernels.h"
 #include "rlfseg/BuildInfo.h"
 #include "ui/MainWindow.h"
 #include "ui/inference/InferenceService.h"
@@ -58,6 +59,7 @@ bool installTranslators(QCoreApplication& app, const QLocale& locale)
 
 int main(int argc, char* argv[])
 {
+    rlfseg::restartWithBetterBlasKernels(argv); // before anything loads a model: core/util/BlasKernels.h
     const bool consoleOnly = isConsoleOnly(argc, argv);
     std::unique_ptr<QCoreApplication> app;
     if (consoleOnly)

@@ -5,6 +5,7 @@
 
 #include "core/io/ImageFile.h"
 #include "core/nn/Weights.h"
+#include "core/util/BlasKernels.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -79,6 +80,22 @@ TEST_F(Cli, VersionAndHelp) {
     r = run("segment --help");
     EXPECT_EQ(r.status, 0);
     EXPECT_NE(r.output.find("--prompt"), std::string::npos);
+}
+
+TEST_F(Cli, VersionNamesTheBlasKernels) {
+    // Debian 12's OpenBLAS runs its generic kernels on CPUs newer than itself; rlfseg starts again
+    // with better ones (core/util/BlasKernels.h), and never overrides the user's choice.
+    const auto r = run("--version", "env -u OPENBLAS_CORETYPE");
+    ASSERT_EQ(r.status, 0) << r.output;
+    ASSERT_NE(r.output.find("\nBLAS: "), std::string::npos) << r.output;
+    if (r.output.find("OpenBLAS") == std::string::npos) GTEST_SKIP() << "the BLAS here is not OpenBLAS: " << r.output;
+    const auto cpu = rlfseg::cpuVectorUnits();
+    if (cpu.avx2) EXPECT_EQ(r.output.find("Prescott"), std::string::npos) << r.output;
+    if (cpu.avx2) {
+        const auto chosen = run("--version", "OPENBLAS_CORETYPE=Haswell");
+        EXPECT_NE(chosen.output.find("OpenBLAS, Haswell kernels (set by OPENBLAS_CORETYPE)"), std::string::npos)
+            << chosen.output;
+    }
 }
 
 TEST_F(Cli, NoOrUnknownSubcommandFails) {

@@ -1,0 +1,56 @@
+#include "core/util/BlasKernels.h"
+
+#include <cstdlib>
+#include <dlfcn.h>
+#include <unistd.h>
+
+namespace rlfseg {
+
+CpuVectorUnits cpuVectorUnits() {
+    CpuVectorUnits cpu;
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    cpu.avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    cpu.avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
+                 __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+                 __builtin_cpu_supports("avx512vl");
+#endif
+    return cpu;
+}
+
+std::string blasCoreName() {
+    // Looked up at run time: LibTorch reaches the BLAS through libblas.so.3, whichever one the
+    // system's alternatives (or our rpath) name; only OpenBLAS has this function.
+    using CoreName = char* (*)();
+    const auto coreName = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+    const char* name = coreName ? coreName() : nullptr;
+    return name ? std::string(name) : std::string();
+}
+
+std::string betterBlasCoreType(const std::string& detectedCore, const CpuVectorUnits& cpu) {
+    // Prescott is where OpenBLAS's run-time dispatch lands for a CPU it does not know; a CPU that
+    // really is that old has neither AVX2 nor AVX-512, so the rule never overrides a right choice.
+    if (detectedCore != "Prescott") return {};
+    if (cpu.avx512) return "SkylakeX";
+    if (cpu.avx2) return "Haswell";
+    return {};
+}
+
+void restartWithBetterBlasKernels(char** argv) {
+    if (std::getenv("OPENBLAS_CORETYPE") || argv == nullptr || argv[0] == nullptr) return;
+    const std::string core = betterBlasCoreType(blasCoreName(), cpuVectorUnits());
+    if (core.empty()) return;
+    if (setenv("OPENBLAS_CORETYPE", core.c_str(), 1) != 0) return;
+    execv("/proc/self/exe", argv);
+    // Only reached when the new start failed: go on with the generic kernels. The variable stays set
+    // (a child process gets the better kernels).
+}
+
+std::string blasDescription() {
+    const std::string core = blasCoreName();
+    if (core.empty()) return "not OpenBLAS";
+    const char* forced = std::getenv("OPENBLAS_CORETYPE");
+    return "OpenBLAS, " + core + " kernels" + (forced ? " (set by OPENBLAS_CORETYPE)" : "");
+}
+
+} // namespace rlfseg
