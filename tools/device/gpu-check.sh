@@ -5,15 +5,11 @@ set -u
 T0=$(date +%s); el() { echo $(( $(date +%s) - T0 )); }
 left() { echo $(( ${DEADLINE:-560} - $(el) )); }
 log() { echo "[$(el)s] $*" | tee -a $OUT/summary.txt; }
-rm -rf /opt/deps build-cuda/CMakeCache.txt; mkdir -p /opt/deps && tar xJf .device/deps.tar.xz -C /opt/deps
-export LD_LIBRARY_PATH=/opt/deps/lib:${LD_LIBRARY_PATH:-} PATH=/usr/local/cuda/bin:$PATH
+source tools/device/common.sh
 { nvidia-smi; python3 -c 'import torch;print("torch",torch.__version__,"cuda",torch.version.cuda,torch.cuda.is_available(),"nccl",torch.cuda.nccl.version())'; g++ --version | head -1; cmake --version | head -1; nproc; } > $OUT/env.txt 2>&1
-TORCH_DIR=$(python3 -c 'import torch,os;print(os.path.join(torch.utils.cmake_prefix_path,"Torch"))')
 NCCL_INC=$(python3 -c 'import nvidia.nccl,os;print(os.path.join(list(nvidia.nccl.__path__)[0],"include"))' 2>/dev/null)
-log "torch cmake $TORCH_DIR nccl include $NCCL_INC"
-cmake -S . -B build-cuda -G Ninja -DCMAKE_BUILD_TYPE=Release -DRLFSEG_BUILD_UI=OFF -DTorch_DIR=$TORCH_DIR \
-  -DCMAKE_PREFIX_PATH=/opt/deps -DOpenCV_DIR=/opt/deps/lib/cmake -DICU_ROOT=/opt/deps -DRLFSEG_GLOO_INCLUDE_DIR=/opt/deps/include \
-  -DCMAKE_EXE_LINKER_FLAGS="-Wl,-rpath-link,/opt/deps/lib" -DRLFSEG_FIXTURES_DIR=$PWD/.device/fixtures > $OUT/configure.log 2>&1
+log "nccl include $NCCL_INC"
+device_configure $OUT/configure.log -DRLFSEG_FIXTURES_DIR=$PWD/.device/fixtures
 log "configure rc=$?"
 grep -o "USE_C10D_NCCL" build-cuda/build.ninja | head -1 | sed 's/^/define: /' | tee -a $OUT/summary.txt
 timeout $(left) ninja -C build-cuda -k 0 -j16 rlfseg rlfseg_core_tests rlfseg_cli_tests rlfseg-bench > $OUT/build.log 2>&1

@@ -9,13 +9,9 @@ set -u
 T0S=$(date +%s); el() { echo $(( $(date +%s) - T0S )); }
 log() { echo "[$(el)s] $*" | tee -a $OUT/summary.txt; }
 DEADLINE=${DEADLINE:-540}; CANDIDATES=${CANDIDATES:-base128 curriculum curriculum_long all128}
-rm -rf /opt/deps && mkdir -p /opt/deps && tar xJf .device/deps.tar.xz -C /opt/deps
-export LD_LIBRARY_PATH=/opt/deps/lib:${LD_LIBRARY_PATH:-} PATH=/usr/local/cuda/bin:$PATH
+source tools/device/common.sh
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader | tee -a $OUT/summary.txt
-TORCH_DIR=$(python3 -c 'import torch,os;print(os.path.join(torch.utils.cmake_prefix_path,"Torch"))')
-cmake -S . -B build-cuda -G Ninja -DCMAKE_BUILD_TYPE=Release -DRLFSEG_BUILD_UI=OFF -DTorch_DIR=$TORCH_DIR \
-  -DCMAKE_PREFIX_PATH=/opt/deps -DOpenCV_DIR=/opt/deps/lib/cmake -DICU_ROOT=/opt/deps -DRLFSEG_GLOO_INCLUDE_DIR=/opt/deps/include \
-  -DCMAKE_EXE_LINKER_FLAGS="-Wl,-rpath-link,/opt/deps/lib" > $OUT/build.log 2>&1
+device_configure $OUT/build.log
 # The data (the default model's command, without the second style) while the CLI builds.
 W=/tmp/probe; mkdir -p $W
 ( while [ ! -x build-cuda/app/cli/rlfseg ]; do sleep 2; done
