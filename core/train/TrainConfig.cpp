@@ -61,7 +61,7 @@ StageConfig readStage(const json& j, const std::string& source) {
                       {"kind", "steps", "batch_size", "gradient_accumulation", "learning_rate", "warmup_steps", "decay",
                        "min_learning_rate", "weight_decay", "betas", "epsilon", "gradient_clip", "ema_decay",
                        "eval_every", "eval_samples", "resolution", "crop", "mask_fraction", "mask_weight", "kl_weight",
-                       "train_text_encoder", "t_zero_probability", "label_refinement", "comment"},
+                       "train_text_encoder", "t_zero_probability", "repeat_kinds", "label_refinement", "comment"},
                       source);
     JsonFields f(j, source);
     StageConfig s;
@@ -94,6 +94,17 @@ StageConfig readStage(const json& j, const std::string& source) {
     s.klWeight = numberIn(f, "kl_weight", s.klWeight, 0, 10);
     s.trainTextEncoder = f.optionalBool("train_text_encoder", s.kind != "vae");
     s.tZeroProbability = numberIn(f, "t_zero_probability", s.tZeroProbability, 0, 1);
+    if (f.has("repeat_kinds")) {
+        const auto& r = j.at("repeat_kinds");
+        const std::string where = source + ": repeat_kinds";
+        if (s.kind == "vae") throw Error(where + ": only flow and diffusion stages sample expressions");
+        if (!r.is_object()) throw Error(where + ": must be an object of kind: times, e.g. {\"relation\": 2}");
+        for (const auto& [kind, times] : r.items()) {
+            if (!times.is_number_integer() || times.get<int64_t>() < 1 || times.get<int64_t>() > 100)
+                throw Error(where + ": \"" + kind + "\" must be a whole number of times from 1 to 100");
+            s.repeatKinds[kind] = times.get<int>();
+        }
+    }
     if (f.has("label_refinement")) {
         const auto& r = j.at("label_refinement");
         const std::string where = source + ": label_refinement";

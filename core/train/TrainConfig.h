@@ -21,13 +21,14 @@
 // "gradient_clip", "ema_decay" (0: off), "eval_every", "eval_samples", "resolution" (the image size
 // the stage trains and validates at; 0 or absent: the model's own);
 // vae only: "crop", "mask_fraction", "mask_weight", "kl_weight";
-// flow / diffusion: "train_text_encoder", "t_zero_probability" (flow), "label_refinement":
+// flow / diffusion: "train_text_encoder", "t_zero_probability" (flow), "repeat_kinds", "label_refinement":
 // {"from_epoch", "every_epochs", "agreement", "band", "reference_weight"}.
 // Every key is checked: an unknown key or an out-of-range value is an error naming the file and key.
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,8 @@ struct StageConfig {
     // flow / diffusion
     bool trainTextEncoder = true;
     double tZeroProbability = 0.5;
+    // Expression kind -> times each such sample appears per epoch (others once): core/train/EpochSamples.h.
+    std::map<std::string, int> repeatKinds;
     // Label refinement (METHOD.md section 5), flow / diffusion stages: from epoch `fromEpoch` on,
     // every `everyEpochs` epochs, each training label is refined where the model's one-step
     // prediction agrees with it (IoU >= agreement), within `band` pixels of its boundary. The

@@ -16,6 +16,7 @@
 #include "core/pipeline/LatentConventions.h"
 #include "core/pipeline/Samplers.h"
 #include "core/refine/Refinement.h"
+#include "core/train/EpochSamples.h"
 #include "core/train/Optimizer.h"
 #include "core/util/Error.h"
 #include "core/util/Paths.h"
@@ -244,8 +245,9 @@ private:
     std::chrono::steady_clock::time_point mStarted = std::chrono::steady_clock::now();
     bool mStopped = false;
     std::string mLastCheckpoint;
-    std::vector<int64_t> mOrder; // the current epoch's sample order (latent stages)
-    int64_t mOrderEpoch = -1;
+    std::vector<int64_t> mEpochSamples; // what one epoch of the current latent stage visits (EpochSamples.h)
+    std::vector<int64_t> mOrder;        // the current epoch's sample order (latent stages)
+    int64_t mOrderStage = -1, mOrderEpoch = -1;
     int64_t mRefinedEpoch = -1;  // the epoch whose label refinement the mask latents hold
     // Data parallelism (several processes, RANK / WORLD_SIZE): each rank computes its share of every
     // batch, gradients are averaged, so all ranks take the same steps; rank 0 writes the files.
@@ -481,6 +483,12 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
         if (mGroup && !isMain()) mGroup->barrier();
         latents = encodeLatents(mTrain, c.cleanLabels, "train");
         if (mGroup && isMain()) mGroup->barrier();
+        std::vector<std::string> kinds;
+        for (const auto& sample : mTrain) kinds.push_back(sample.kind);
+        mEpochSamples = epochSamples(kinds, stage.repeatKinds);
+        if (!stage.repeatKinds.empty())
+            message("repeat_kinds: an epoch visits " + std::to_string(mEpochSamples.size()) + " samples of " +
+                    std::to_string(mTrain.size()) + " expressions");
     }
     if (mGroup) {
         torch::NoGradGuard noGrad;
@@ -505,7 +513,7 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
     for (int64_t step = startStep; step < stage.steps; ++step) {
         if (stage.labelRefinement) {
             // The refinement due at this step's epoch: from_epoch, then every every_epochs.
-            const int64_t epoch = step * stage.gradientAccumulation * stage.batchSize / latents.maskLatents.size(0);
+            const int64_t epoch = step * stage.gradientAccumulation * stage.batchSize / static_cast<int64_t>(mEpochSamples.size());
             if (epoch >= stage.refineFromEpoch) {
                 const int64_t due = stage.refineFromEpoch +
                                     (epoch - stage.refineFromEpoch) / stage.refineEveryEpochs * stage.refineEveryEpochs;
@@ -648,18 +656,19 @@ double Run::vaeStep(const StageConfig& stage, size_t stageIndex, int64_t step, i
 }
 
 double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step, int micro, const LatentSet& latents) {
-    const int64_t count = latents.maskLatents.size(0);
-    // Epoch-wise permutations, so that every sample is seen once per epoch in a seeded order.
+    const int64_t count = static_cast<int64_t>(mEpochSamples.size());
+    // Epoch-wise permutations, so that every sample is seen once per epoch (repeated kinds more
+    // often) in an order seeded by (seed, stage, epoch).
     const int64_t first = (step * stage.gradientAccumulation + micro) * stage.batchSize;
     const auto [shareFirst, shareCount] = shareOf(stage.batchSize);
     std::vector<int64_t> index;
     for (int i = 0; i < stage.batchSize; ++i) {
         const int64_t position = first + i;
         const int64_t epoch = position / count;
-        if (mOrderEpoch != epoch || mOrder.size() != static_cast<size_t>(count)) {
-            mOrder.resize(static_cast<size_t>(count));
-            std::iota(mOrder.begin(), mOrder.end(), 0);
+        if (mOrderStage != static_cast<int64_t>(stageIndex) || mOrderEpoch != epoch) {
+            mOrder = mEpochSamples;
             std::shuffle(mOrder.begin(), mOrder.end(), std::mt19937_64(mix(c.seed, stageIndex + 1, 1u << 20, epoch)));
+            mOrderStage = static_cast<int64_t>(stageIndex);
             mOrderEpoch = epoch;
         }
         index.push_back(mOrder[static_cast<size_t>(position % count)]);

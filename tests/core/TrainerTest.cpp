@@ -14,6 +14,7 @@
 #include "core/model/ModelFolder.h"
 #include "core/nn/Weights.h"
 #include "core/pipeline/SegmentationPipeline.h"
+#include "core/train/EpochSamples.h"
 #include "core/train/Optimizer.h"
 #include "core/train/TrainConfig.h"
 #include "core/train/Trainer.h"
@@ -124,11 +125,42 @@ TEST(TrainConfigTest, RejectsBadRecipesNamingTheKey) {
     EXPECT_NE(with([](json& j) { j["precision"] = "float8"; }).find("precision"), std::string::npos);
     EXPECT_NE(with([](json& j) { j["reset"] = {"clip"}; }).find("reset"), std::string::npos);
     EXPECT_NE(with([](json& j) { j["stages"][1]["resolution"] = -64; }).find("resolution"), std::string::npos);
+    EXPECT_NE(with([](json& j) { j["stages"][1]["repeat_kinds"] = {{"relation", 0}}; }).find("repeat_kinds"), std::string::npos);
+    EXPECT_NE(with([](json& j) { j["stages"][1]["repeat_kinds"] = {{"relation", 1.5}}; }).find("\"relation\""), std::string::npos);
+    EXPECT_NE(with([](json& j) { j["stages"][1]["repeat_kinds"] = json::array({2}); }).find("repeat_kinds"), std::string::npos);
+    EXPECT_NE(with([](json& j) { j["stages"][0]["repeat_kinds"] = {{"relation", 2}}; }).find("only flow"), std::string::npos);
+    EXPECT_EQ(configFrom([&] { json j = ok; j["stages"][1]["repeat_kinds"] = {{"relation", 3}}; return j; }()).stages[1].repeatKinds,
+              (std::map<std::string, int>{{"relation", 3}}));
     // Relative paths are relative to the config file.
     json rel = ok;
     rel["data"] = "data/shapes";
     EXPECT_EQ(TrainConfig::fromJson(rel, "x.json", "/recipes").data, "/recipes/data/shapes");
     EXPECT_EQ(configFrom(ok).totalSteps(), 5);
+}
+
+TEST(EpochSamples, EverySampleOnceWithoutRepeats) {
+    const std::vector<std::string> kinds = {"attribute", "relation", "", "count"};
+    EXPECT_EQ(epochSamples(kinds, {}), (std::vector<int64_t>{0, 1, 2, 3}));
+}
+
+TEST(EpochSamples, ListedKindsAppearThatManyTimes) {
+    const std::vector<std::string> kinds = {"attribute", "relation", "superlative", "relation", "count"};
+    const auto samples = epochSamples(kinds, {{"relation", 3}, {"superlative", 2}, {"attribute", 1}});
+    EXPECT_EQ(samples.size(), 1u + 3 + 2 + 3 + 1);
+    for (int64_t i = 0; i < 5; ++i) {
+        const auto times = std::count(samples.begin(), samples.end(), i);
+        EXPECT_EQ(times, kinds[static_cast<size_t>(i)] == "relation" ? 3 : kinds[static_cast<size_t>(i)] == "superlative" ? 2 : 1)
+            << "sample " << i;
+    }
+}
+
+TEST(EpochSamples, AKindNoSampleHasIsAClearError) {
+    const std::vector<std::string> kinds = {"attribute", "relation"};
+    const auto message = errorOf([&] { epochSamples(kinds, {{"relations", 2}}); });
+    EXPECT_NE(message.find("\"relations\""), std::string::npos) << message;
+    EXPECT_NE(message.find("attribute, relation"), std::string::npos) << message;
+    const auto none = errorOf([&] { epochSamples({"", ""}, {{"relation", 2}}); });
+    EXPECT_NE(none.find("names no kinds"), std::string::npos) << none;
 }
 
 TEST(OptimizerTest, LearningRateWarmsUpThenDecaysToTheFloor) {
@@ -415,6 +447,13 @@ TEST_F(TrainerTest, BadDataIsAClearError) {
     j = baseConfig(sModel, sData);
     j["data"] = "/does/not/exist";
     EXPECT_NE(errorOf([&] { train(configFrom(j), o); }).find("/does/not/exist"), std::string::npos);
+    // A kind the data set does not have (a typo) stops the stage that samples expressions.
+    j = baseConfig(sModel, sData);
+    j["stages"][1]["repeat_kinds"] = {{"relations", 2}};
+    o.outDirectory = test::makeTempDir("train-bad-kind").string();
+    const auto kindError = errorOf([&] { train(configFrom(j), o); });
+    EXPECT_NE(kindError.find("\"relations\""), std::string::npos) << kindError;
+    EXPECT_NE(kindError.find("its kinds: "), std::string::npos) << kindError;
 }
 
 TEST_F(TrainerTest, EvaluationReportsTheLiteratureKeysAndOneCsvRowPerExpression) {
