@@ -40,8 +40,14 @@ void restartWithBetterBlasKernels(char** argv) {
     if (std::getenv("OPENBLAS_CORETYPE") || argv == nullptr || argv[0] == nullptr) return;
     const std::string core = betterBlasCoreType(blasCoreName(), cpuVectorUnits());
     if (core.empty()) return;
+    // The executable's own path rather than /proc/self/exe, so that the process keeps its name
+    // (ps, top and system monitors show the file name the process was started from).
+    char self[4096];
+    const ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (length <= 0) return;
+    self[length] = '\0';
     if (setenv("OPENBLAS_CORETYPE", core.c_str(), 1) != 0) return;
-    execv("/proc/self/exe", argv);
+    execv(self, argv);
     // Only reached when the new start failed: go on with the generic kernels. The variable stays set
     // (a child process gets the better kernels).
 }
