@@ -191,6 +191,7 @@ public:
 private:
     // --- set-up
     void openData();
+    std::vector<int64_t> epochSamplesOf(const StageConfig& stage) const; // core/train/EpochSamples.h
     void buildNetworks(const std::string& checkpoint);
     std::vector<NamedParameter> trainableParameters(const StageConfig& stage);
     // --- stages
@@ -256,6 +257,13 @@ private:
     std::string mRankDevice; // data parallel on CUDA: this rank's GPU
     int64_t mBucketBytes = 0; // data parallel: gradient bucket size
 };
+
+std::vector<int64_t> Run::epochSamplesOf(const StageConfig& stage) const {
+    std::vector<std::string> kinds;
+    kinds.reserve(mTrain.size());
+    for (const auto& sample : mTrain) kinds.push_back(sample.kind);
+    return epochSamples(kinds, stage.repeatKinds);
+}
 
 void Run::openData() {
     mDataset = data::ReferringDataset::open(c.data, c.images);
@@ -422,11 +430,13 @@ TrainSummary Run::execute() {
         writeFileAtomically((out / "config.json").string(), c.raw.dump(2));
     }
     buildNetworks(checkpoint);
-    // Before any stage runs: a bad size in the last stage must not wait for hours of the first.
-    for (const auto& stage : c.stages)
+    // Before any stage runs: a bad size or kind in the last stage must not wait for hours of the first.
+    for (const auto& stage : c.stages) {
         if (const int factor = mNet.folder.totalDownsamplingFactor(); stage.resolution % factor != 0)
             throw Error(c.path + ": resolution " + std::to_string(stage.resolution) + " of the " + stage.kind +
                         " stage is not a multiple of the networks' total down-sampling factor " + std::to_string(factor));
+        if (!stage.repeatKinds.empty()) epochSamplesOf(stage);
+    }
     if (isMain()) {
         keepTokenizerInRun();
         mLog = std::make_unique<TrainLog>(out, c.logFormat, mGlobalStep);
@@ -483,9 +493,7 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
         if (mGroup && !isMain()) mGroup->barrier();
         latents = encodeLatents(mTrain, c.cleanLabels, "train");
         if (mGroup && isMain()) mGroup->barrier();
-        std::vector<std::string> kinds;
-        for (const auto& sample : mTrain) kinds.push_back(sample.kind);
-        mEpochSamples = epochSamples(kinds, stage.repeatKinds);
+        mEpochSamples = epochSamplesOf(stage);
         if (!stage.repeatKinds.empty())
             message("repeat_kinds: an epoch visits " + std::to_string(mEpochSamples.size()) + " samples of " +
                     std::to_string(mTrain.size()) + " expressions");

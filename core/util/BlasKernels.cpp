@@ -6,6 +6,10 @@
 
 namespace rlfseg {
 
+namespace {
+constexpr const char* kDetectedVariable = "RLFSEG_OPENBLAS_DETECTED";
+} // namespace
+
 CpuVectorUnits cpuVectorUnits() {
     CpuVectorUnits cpu;
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -47,6 +51,7 @@ void restartWithBetterBlasKernels(char** argv) {
     if (length <= 0) return;
     self[length] = '\0';
     if (setenv("OPENBLAS_CORETYPE", core.c_str(), 1) != 0) return;
+    setenv(kDetectedVariable, "Prescott", 1); // for blasDescription: our choice, not the user's
     execv(self, argv);
     // Only reached when the new start failed: go on with the generic kernels. The variable stays set
     // (a child process gets the better kernels).
@@ -56,6 +61,9 @@ std::string blasDescription() {
     const std::string core = blasCoreName();
     if (core.empty()) return "not OpenBLAS";
     const char* forced = std::getenv("OPENBLAS_CORETYPE");
+    const char* detected = std::getenv(kDetectedVariable);
+    if (forced && detected && core == forced)
+        return "OpenBLAS, " + core + " kernels (chosen by RLFSeg: OpenBLAS took this CPU for " + detected + ")";
     return "OpenBLAS, " + core + " kernels" + (forced ? " (set by OPENBLAS_CORETYPE)" : "");
 }
 

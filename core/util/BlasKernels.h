@@ -27,7 +27,8 @@ std::string betterBlasCoreType(const std::string& detectedCore, const CpuVectorU
 // the program runs on as it is) when nothing needs changing or the new start fails.
 void restartWithBetterBlasKernels(char** argv);
 
-// "OpenBLAS, SkylakeX kernels" (with "(set by OPENBLAS_CORETYPE)" where that chose them), for reports.
+// "OpenBLAS, SkylakeX kernels", for reports, saying who chose them where not OpenBLAS: the user
+// ("set by OPENBLAS_CORETYPE") or restartWithBetterBlasKernels ("chosen by RLFSeg: ...").
 std::string blasDescription();
 
 } // namespace rlfseg

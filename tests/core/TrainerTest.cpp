@@ -454,6 +454,7 @@ TEST_F(TrainerTest, BadDataIsAClearError) {
     const auto kindError = errorOf([&] { train(configFrom(j), o); });
     EXPECT_NE(kindError.find("\"relations\""), std::string::npos) << kindError;
     EXPECT_NE(kindError.find("its kinds: "), std::string::npos) << kindError;
+    EXPECT_TRUE(losses(o.outDirectory).empty()) << "checked before the first stage, not after it";
 }
 
 TEST_F(TrainerTest, EvaluationReportsTheLiteratureKeysAndOneCsvRowPerExpression) {

@@ -46,13 +46,11 @@ mkdir -p $W/run && cp -r $W/timing/cache $W/run/cache
 recipe $STEPS $EVERY > $W/recipe.json; cp $W/recipe.json $OUT/recipe.json
 timeout -s INT $(( TRAIN_UNTIL + 30 - $(el) )) $CLI train --config $W/recipe.json --out $W/run --quiet >> $OUT/train.txt 2>&1; log "train rc=$?"
 grep '"validation"' $W/run/log.jsonl >> $OUT/summary.txt; cp $W/run/log.jsonl $OUT/
-python3 -c "
-import json; r=[json.loads(l) for l in open('$W/run/log.jsonl')]; s=[x for x in r if x.get('kind')=='step']
-print('steps', len(s), 'last', s[-1]['step'], 'loss', round(s[-1]['loss'],4), 'median samples/s', sorted(x['samples_per_s'] for x in s)[len(s)//2], 'elapsed', round(s[-1]['elapsed_s']))" >> $OUT/summary.txt
+run_summary $W/run >> $OUT/summary.txt
 CK=$( [ -d $W/run/model ] && echo $W/run/model || ls -d $W/run/checkpoints/* | tail -1 ); log "evaluating $CK"
 for m in "$CK" "$PWD/resources/models/default"; do
   n=$(basename $(dirname $m))-$(basename $m)
   timeout 45 $CLI eval --model $m --data $W/shapes --split val --limit 400 --threshold 0.5 --device cuda --report $W/val-$n.json --quiet; r=$?; cp $W/val-$n.json $OUT/
-  log "eval $n rc=$r $(python3 -c "import json;j=json.load(open('$OUT/val-$n.json'));print({k:round(j[k],4) for k in ['mIoU','oIoU','prec@0.5','prec@0.9','best_threshold','best_threshold_mIoU','ms_per_sample']})" 2>&1)"
+  log "eval $n rc=$r $(eval_summary $OUT/val-$n.json)"
 done
 log done

@@ -56,7 +56,7 @@ evaluate() {
 import json,sys; p='$W/res-$n/vae/config.json'; c=json.load(open(p)); c['sample_size']=$3; json.dump(c,open(p,'w'))"; m=$W/res-$n
   fi
   timeout 25 $CLI eval --model $m --data $W/shapes --split val --limit 400 --threshold 0.5 --device cuda --report $W/val-$n.json --quiet
-  log "eval $n rc=$? $(python3 -c "import json;j=json.load(open('$W/val-$n.json'));print({k:round(j[k],4) for k in ['mIoU','oIoU','prec@0.5','prec@0.9','best_threshold','best_threshold_mIoU']})" 2>&1)"
+  log "eval $n rc=$? $(eval_summary $W/val-$n.json)"
 }
 # One candidate after another, each alone on the GPU: five at once (2026-11-26) shared it so badly
 # (300 to 1,200 samples/s each) that only one finished in the call. A run still going at its share
@@ -68,9 +68,7 @@ for c in $CANDIDATES; do
   timeout -s INT $SHARE $CLI train --config $W/$c.json --out $R --quiet > $W/train-$c.txt 2>&1
   log "$c: rc=$? in ${SHARE}s: $(tail -1 $W/train-$c.txt | tail -c 200)"
   grep '"validation"' $R/log.jsonl | sed "s/^/$c /" >> $OUT/summary.txt
-  python3 -c "
-import json; r=[json.loads(l) for l in open('$R/log.jsonl')]; s=[x for x in r if x.get('kind')=='step']
-print('$c steps', len(s), 'last', s[-1]['global_step'], 'loss', round(s[-1]['loss'],4), 'median samples/s', sorted(x['samples_per_s'] for x in s)[len(s)//2], 'elapsed', round(s[-1]['elapsed_s']))" >> $OUT/summary.txt 2>&1
+  run_summary $R $c >> $OUT/summary.txt
   M=$( [ -d $R/model ] && echo $R/model || ls -d $R/checkpoints/* 2>/dev/null | tail -1 )
   [ -n "$M" ] && evaluate $M $c
   [ "$c" = all128 ] && [ -n "$M" ] && evaluate $M $c-at128 128
