@@ -197,6 +197,10 @@
         <source>No model is loaded.</source>
         <translation>Es ist kein Modell geladen.</translation>
     </message>
+    <message>
+        <source>%1 was trained only at t = 0 (the one-step path, its card says): %2 asks its flow for times it never learned and gives poor masks; use one-step or adaptive.</source>
+        <translation>%1 wurde nur bei t = 0 trainiert (der Ein-Schritt-Weg, laut seiner Modellkarte): %2 fragt seinen Fluss nach Zeiten, die er nie gelernt hat, und liefert schlechte Masken; verwenden Sie one-step oder adaptive.</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::MainWindow</name>

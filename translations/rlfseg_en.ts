@@ -197,6 +197,10 @@
         <source>No model is loaded.</source>
         <translation>No model is loaded.</translation>
     </message>
+    <message>
+        <source>%1 was trained only at t = 0 (the one-step path, its card says): %2 asks its flow for times it never learned and gives poor masks; use one-step or adaptive.</source>
+        <translation>%1 was trained only at t = 0 (the one-step path, its card says): %2 asks its flow for times it never learned and gives poor masks; use one-step or adaptive.</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::MainWindow</name>

@@ -197,6 +197,10 @@
         <source>No model is loaded.</source>
         <translation>No hay ningún modelo cargado.</translation>
     </message>
+    <message>
+        <source>%1 was trained only at t = 0 (the one-step path, its card says): %2 asks its flow for times it never learned and gives poor masks; use one-step or adaptive.</source>
+        <translation>%1 se entrenó solo en t = 0 (el camino de un paso, según su ficha): %2 pide a su flujo tiempos que nunca aprendió y da máscaras pobres; use one-step o adaptive.</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::MainWindow</name>

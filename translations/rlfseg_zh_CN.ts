@@ -197,6 +197,10 @@
         <source>No model is loaded.</source>
         <translation>未加载模型。</translation>
     </message>
+    <message>
+        <source>%1 was trained only at t = 0 (the one-step path, its card says): %2 asks its flow for times it never learned and gives poor masks; use one-step or adaptive.</source>
+        <translation>%1 仅在 t = 0 处训练（单步路径，其模型卡如此说明）：%2 会向其流请求从未学过的时间点，得到的掩码很差；请使用 one-step 或 adaptive。</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::MainWindow</name>

@@ -19,6 +19,7 @@
 #include <QLineEdit>
 #include <QTableWidget>
 #include <QSignalSpy>
+#include <QTranslator>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -62,6 +63,7 @@ private slots:
     void unreadableImageFailsWithAMessage();
     void missingModelFolderIsReportedAndTheOldModelStays();
     void thresholdFromSettingsOverridesTheModels();
+    void eulerOnAOneStepModelIsWarnedAboutInTheUsersLanguage();
 
     // The studio: type a prompt, get an annotation.
     void typedPromptBecomesAnAnnotationOnTheCanvas();
@@ -334,6 +336,28 @@ void InferenceTest::thresholdFromSettingsOverridesTheModels()
     QVERIFY(results.wait(60'000));
     const auto outcome = results.first().first().value<SegmentOutcome>();
     QCOMPARE(outcome.threshold, double(0.3f));
+}
+
+void InferenceTest::eulerOnAOneStepModelIsWarnedAboutInTheUsersLanguage()
+{
+    // The default model's card records flow training at t = 0 only: Euler with several steps runs,
+    // with a warning, which the app gives in its own language (German here).
+    QTranslator german;
+    QVERIFY(german.load(QStringLiteral("rlfseg_de"), QStringLiteral(":/i18n/")));
+    QVERIFY(QCoreApplication::installTranslator(&german));
+    auto load = [](const QString& sampler) {
+        InferenceService service;
+        QSignalSpy loaded(&service, &InferenceService::modelLoaded);
+        InferenceSettings settings;
+        settings.sampler = sampler;
+        service.loadModel(settings);
+        return loaded.wait(60'000) ? service.modelInfo().warning : QStringLiteral("(not loaded)");
+    };
+    const QString euler = load(QStringLiteral("euler:4")), oneStep = load(QStringLiteral("one-step"));
+    QCoreApplication::removeTranslator(&german);
+    QVERIFY2(euler.contains(QStringLiteral("wurde nur bei t = 0 trainiert")) && euler.contains(QStringLiteral("euler:4")),
+             qPrintable(euler));
+    QVERIFY2(!oneStep.contains(QStringLiteral("t = 0")) && oneStep != QStringLiteral("(not loaded)"), qPrintable(oneStep));
 }
 
 void InferenceTest::typedPromptBecomesAnAnnotationOnTheCanvas()

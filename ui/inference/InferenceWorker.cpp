@@ -58,7 +58,14 @@ void InferenceWorker::loadModel(const InferenceSettings& settings)
         info.device = QString::fromStdString(pipeline->deviceDescription());
         info.onCuda = pipeline->onCuda();
         // A sampler that runs but does not suit the model (Euler on a flow trained at t = 0 only).
-        const QString samplerWarning = QString::fromStdString(pipeline->samplerWarning());
+        // The core's caveat is English (for the CLI's stderr and eval reports); the app says it in
+        // the user's language.
+        const QString samplerWarning =
+            pipeline->samplerWarning().empty()
+                ? QString()
+                : tr("%1 was trained only at t = 0 (the one-step path, its card says): %2 asks its flow for "
+                     "times it never learned and gives poor masks; use one-step or adaptive.")
+                      .arg(info.name, settings.sampler);
         info.warning = warning.isEmpty() || samplerWarning.isEmpty() ? warning + samplerWarning
                                                                      : warning + QLatin1Char(' ') + samplerWarning;
         info.resolution = pipeline->modelResolution();
