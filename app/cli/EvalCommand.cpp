@@ -107,6 +107,10 @@ void addEvalCommand(CLI::App& app) {
                       << ", prec@0.5 " << m.precAt[0] << ", prec@0.9 " << m.precAt[4] << " (threshold " << std::setprecision(2)
                       << m.threshold << "), AP " << std::setprecision(4) << m.ap << ", "
                       << std::setprecision(1) << result.msPerSample << " ms per expression\n";
+            // METHOD.md's convention beside a calibrated threshold, from the same pass.
+            if (m.threshold != 0.5)
+                std::cerr << std::setprecision(4) << "mIoU at 0.5: " << m.mIoUByThreshold[24] << "; best: "
+                          << m.bestThresholdMIoU << " at " << std::setprecision(2) << m.bestThreshold << "\n";
             if (result.cleanup) {
                 const auto& c = result.cleanup->metrics;
                 std::cerr << std::setprecision(4) << "boundary F (2 px) " << result.boundaryF << "; after clean-up: mIoU "

@@ -3,6 +3,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -117,6 +118,7 @@ MetricsReport SegmentationMetrics::report() const {
             double s = 0;
             for (size_t i = 0; i < n; ++i) s += mSampleIoUs[i * kApThresholds + size_t(j)];
             const double mean = s / double(n);
+            r.mIoUByThreshold[size_t(j)] = mean;
             if (mean > bestMean) {
                 bestMean = mean;
                 best = j;
@@ -145,6 +147,12 @@ MetricsReport SegmentationMetrics::report() const {
 }
 
 nlohmann::json MetricsReport::toJson() const {
+    auto curve = nlohmann::json::object();
+    for (int k = 1; k <= kApThresholds; ++k) {
+        char key[8];
+        std::snprintf(key, sizeof key, "%.2f", SegmentationMetrics::threshold(k));
+        curve[key] = mIoUByThreshold[size_t(k - 1)];
+    }
     return {{"mIoU", mIoU},
             {"oIoU", oIoU},
             {"prec@0.5", precAt[0]},
@@ -156,7 +164,8 @@ nlohmann::json MetricsReport::toJson() const {
             {"best_threshold", bestThreshold},
             {"best_threshold_mIoU", bestThresholdMIoU},
             {"threshold", threshold},
-            {"samples", samples}};
+            {"samples", samples},
+            {"mIoU_by_threshold", curve}};
 }
 
 namespace {

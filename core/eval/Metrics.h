@@ -32,7 +32,8 @@
 //
 // Best-threshold mIoU: the per-sample IoU at each of the 49 thresholds is kept (49 doubles per
 // sample); best_threshold is the t_k with the highest mean (the first on ties, as np.argmax) and
-// best_threshold_mIoU that mean.
+// best_threshold_mIoU that mean. The whole curve is reported too (mIoU_by_threshold), so one pass
+// gives METHOD.md's figure at 0.5 beside a model's calibrated threshold.
 
 #include <opencv2/core.hpp>
 
@@ -52,10 +53,12 @@ struct MetricsReport {
     std::array<double, 5> precAt{}; // prec@0.5, 0.6, 0.7, 0.8, 0.9
     double ap = 0;
     double bestThreshold = 0, bestThresholdMIoU = 0;
+    std::array<double, kApThresholds> mIoUByThreshold{}; // mean IoU at t_k, k = 1..49 ([24]: at 0.5)
     double threshold = 0.5; // of mIoU, oIoU and prec@X
     size_t samples = 0;
 
-    // Keys exactly: mIoU, oIoU, prec@0.5 .. prec@0.9, AP, best_threshold, best_threshold_mIoU, threshold, samples.
+    // Keys exactly: mIoU, oIoU, prec@0.5 .. prec@0.9, AP, best_threshold, best_threshold_mIoU, threshold, samples,
+    // and mIoU_by_threshold {"0.02": mIoU, ..., "0.98": mIoU}.
     nlohmann::json toJson() const;
 };
 

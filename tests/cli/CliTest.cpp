@@ -267,6 +267,8 @@ TEST_F(Cli, TrainStopsResumesAndEvalReports) {
     const auto after = evalVal("");
     EXPECT_DOUBLE_EQ(after["threshold"].get<double>(), card["mask_threshold"].get<double>());
     EXPECT_NEAR(after["mIoU"].get<double>(), before["best_threshold_mIoU"].get<double>(), 1e-12);
+    // The same pass gives METHOD.md's figure at 0.5 (the curve's point), as before calibration.
+    EXPECT_NEAR(after["mIoU_by_threshold"]["0.50"].get<double>(), before["mIoU"].get<double>(), 1e-12);
     // --cleanup also scores the app's clean-up of every binary mask, with its own metrics and a CSV column.
     const auto cleaned = evalVal(" --cleanup");
     ASSERT_TRUE(cleaned.contains("cleanup")) << cleaned.dump();

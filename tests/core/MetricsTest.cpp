@@ -226,6 +226,15 @@ TEST(Metrics, BinaryThresholdSetsMIoUOIoUAndPrecisionButNotAp) {
         EXPECT_DOUBLE_EQ(r.precAt[0], c.prec05);
         EXPECT_DOUBLE_EQ(r.threshold, c.threshold);
         EXPECT_DOUBLE_EQ(r.bestThreshold, 0.12); // the 49-threshold figures do not depend on it
+        // The curve's point at 0.5 is the mIoU a 0.5 threshold gives (0.2), whatever the binary one.
+        EXPECT_DOUBLE_EQ(r.mIoUByThreshold[24], 0.2);
+        EXPECT_DOUBLE_EQ(r.mIoUByThreshold[0], 0.45);  // 0.02: as 0.05
+        EXPECT_DOUBLE_EQ(r.mIoUByThreshold[5], 0.7);   // 0.12: the first's foreground exactly
+        EXPECT_DOUBLE_EQ(r.mIoUByThreshold[48], 0.0);  // 0.98: nothing
+        const auto json = r.toJson();
+        ASSERT_EQ(json.at("mIoU_by_threshold").size(), size_t(rlfseg::eval::kApThresholds));
+        EXPECT_DOUBLE_EQ(json.at("mIoU_by_threshold").at("0.50").get<double>(), 0.2);
+        EXPECT_DOUBLE_EQ(json.at("mIoU_by_threshold").at("0.12").get<double>(), 0.7);
     }
     // 8-bit predictions: value / 255 against the threshold (30 / 255 = 0.118 > 0.115 > 29 / 255).
     SegmentationMetrics eightBit(0.115);
@@ -250,7 +259,8 @@ TEST(Metrics, EmptyAccumulatorAndJsonKeys) {
     std::set<std::string> keys;
     for (const auto& item : j.items()) keys.insert(item.key());
     const std::set<std::string> expected = {"mIoU",     "oIoU", "prec@0.5",       "prec@0.6",            "prec@0.7",  "prec@0.8",
-                                            "prec@0.9", "AP",   "best_threshold", "best_threshold_mIoU", "threshold", "samples"};
+                                            "prec@0.9", "AP",   "best_threshold", "best_threshold_mIoU", "threshold", "samples",
+                                            "mIoU_by_threshold"};
     EXPECT_EQ(keys, expected);
     EXPECT_DOUBLE_EQ(j["mIoU"].get<double>(), 0.7);
     EXPECT_DOUBLE_EQ(j["prec@0.7"].get<double>(), 1.0);
