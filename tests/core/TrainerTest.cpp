@@ -138,6 +138,25 @@ TEST(TrainConfigTest, RejectsBadRecipesNamingTheKey) {
     EXPECT_EQ(configFrom(ok).totalSteps(), 5);
 }
 
+TEST(TrainConfigTest, ShippedRecipesAreValid) {
+    // The recipes the docs tell users to run (and `make default-model`'s) must parse: a typo there
+    // would surface only hours into someone's run. Their data need not exist to be read.
+    const fs::path root = RLFSEG_SOURCE_DIR;
+    std::vector<fs::path> recipes{root / "resources/models/default-recipe.json"};
+    for (const auto& entry : fs::recursive_directory_iterator(root / "docs/recipes"))
+        if (entry.path().extension() == ".json") recipes.push_back(entry.path());
+    ASSERT_GT(recipes.size(), 5u);
+    for (const auto& recipe : recipes) {
+        SCOPED_TRACE(recipe.string());
+        EXPECT_NO_THROW(TrainConfig::fromFile(recipe.string()));
+    }
+    // The default model's: VAE, flow, then the continued flow that favours the kinds it fails most.
+    const auto defaultRecipe = TrainConfig::fromFile(recipes.front().string());
+    ASSERT_EQ(defaultRecipe.stages.size(), 3u);
+    EXPECT_EQ(defaultRecipe.stages[2].kind, "flow");
+    EXPECT_EQ(defaultRecipe.stages[2].repeatKinds, (std::map<std::string, int>{{"relation", 2}, {"superlative", 2}}));
+}
+
 TEST(EpochSamples, EverySampleOnceWithoutRepeats) {
     const std::vector<std::string> kinds = {"attribute", "relation", "", "count"};
     EXPECT_EQ(epochSamples(kinds, {}), (std::vector<int64_t>{0, 1, 2, 3}));
