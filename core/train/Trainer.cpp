@@ -246,6 +246,7 @@ private:
     std::chrono::steady_clock::time_point mStarted = std::chrono::steady_clock::now();
     bool mStopped = false;
     std::string mLastCheckpoint;
+    json mStartedFrom; // {"model", "training"} of an `init` model's card that records its training
     std::vector<int64_t> mEpochSamples; // what one epoch of the current latent stage visits (EpochSamples.h)
     std::vector<int64_t> mOrder;        // the current epoch's sample order (latent stages)
     int64_t mOrderStage = -1, mOrderEpoch = -1;
@@ -303,6 +304,12 @@ void Run::buildNetworks(const std::string& checkpoint) {
     } else {
         auto folder = ModelFolder::open(c.init);
         mNet = StableDiffusionNetworks::load(folder, mDevice, torch::kFloat);
+        // Lineage: a model continued from one of ours keeps that model's training record in its card.
+        if (std::ifstream card(fs::path(c.init) / "rlfseg.json"); card) {
+            const json parsed = json::parse(card, nullptr, /*allow_exceptions=*/false);
+            if (parsed.is_object() && parsed.contains("training"))
+                mStartedFrom = {{"model", c.init}, {"training", parsed.at("training")}};
+        }
         auto resets = [&](const std::string& n) { return std::count(c.reset.begin(), c.reset.end(), n) > 0; };
         torch::manual_seed(c.seed);
         if (resets("vae")) mNet.vae = AutoencoderKL(folder.vaeConfig);
@@ -459,9 +466,9 @@ TrainSummary Run::execute() {
     summary.lastCheckpoint = mLastCheckpoint;
     if (!mStopped) {
         const fs::path model = out / "model";
-        if (isMain())
-            writeModelFolder(mNet, model.string(),
-                             json{{"training", {{"config", c.raw}, {"steps", mGlobalStep}, {"elapsed_s", elapsed()}}}});
+        json training{{"config", c.raw}, {"steps", mGlobalStep}, {"elapsed_s", elapsed()}};
+        if (!mStartedFrom.is_null()) training["started_from"] = mStartedFrom;
+        if (isMain()) writeModelFolder(mNet, model.string(), json{{"training", training}});
         if (mGroup) mGroup->barrier();
         summary.finished = true;
         summary.modelDirectory = model.string();

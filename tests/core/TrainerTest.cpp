@@ -366,6 +366,25 @@ TEST_F(TrainerTest, FlowLossFallsOnATinyDataSet) {
     EXPECT_LT(late, 0.7 * early) << "early " << early << " late " << late;
 }
 
+TEST_F(TrainerTest, AContinuedModelKeepsItsPredecessorsTrainingRecord) {
+    json j = baseConfig(sModel, sData);
+    j["stages"] = {{{"kind", "flow"}, {"steps", 1}, {"batch_size", 2}, {"eval_samples", 1}}};
+    const auto first = test::makeTempDir("train-lineage-1"), second = test::makeTempDir("train-lineage-2");
+    TrainOptions o;
+    o.outDirectory = first.string();
+    train(configFrom(j), o);
+    j["init"] = (first / "model").string();
+    j["seed"] = 6;
+    o.outDirectory = second.string();
+    train(configFrom(j), o);
+    std::ifstream in(second / "model" / "rlfseg.json");
+    const auto training = json::parse(in).at("training");
+    EXPECT_EQ(training.at("config").at("seed"), 6);
+    ASSERT_TRUE(training.contains("started_from")) << training.dump();
+    EXPECT_EQ(training.at("started_from").at("model"), (first / "model").string());
+    EXPECT_EQ(training.at("started_from").at("training").at("config").at("seed"), 5);
+}
+
 TEST_F(TrainerTest, StagesTrainAtTheirOwnResolution) {
     const auto model = ModelFolder::open(sModel.string());
     const int full = model.modelResolution(), factor = model.totalDownsamplingFactor();
