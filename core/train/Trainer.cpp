@@ -304,12 +304,6 @@ void Run::buildNetworks(const std::string& checkpoint) {
     } else {
         auto folder = ModelFolder::open(c.init);
         mNet = StableDiffusionNetworks::load(folder, mDevice, torch::kFloat);
-        // Lineage: a model continued from one of ours keeps that model's training record in its card.
-        if (std::ifstream card(fs::path(c.init) / "rlfseg.json"); card) {
-            const json parsed = json::parse(card, nullptr, /*allow_exceptions=*/false);
-            if (parsed.is_object() && parsed.contains("training"))
-                mStartedFrom = {{"model", c.init}, {"training", parsed.at("training")}};
-        }
         auto resets = [&](const std::string& n) { return std::count(c.reset.begin(), c.reset.end(), n) > 0; };
         torch::manual_seed(c.seed);
         if (resets("vae")) mNet.vae = AutoencoderKL(folder.vaeConfig);
@@ -435,6 +429,14 @@ TrainSummary Run::execute() {
         message("resuming from " + checkpoint + " (step " + std::to_string(mGlobalStep) + ")");
     } else if (isMain()) {
         writeFileAtomically((out / "config.json").string(), c.raw.dump(2));
+    }
+    // Lineage: a model continued from one of ours keeps that model's training record in its card,
+    // read here and not with the init weights, which a resumed run takes from its checkpoint instead.
+    if (!c.init.empty()) {
+        std::ifstream card(fs::path(c.init) / "rlfseg.json");
+        const json parsed = json::parse(card, nullptr, /*allow_exceptions=*/false); // discarded when unreadable
+        if (parsed.is_object() && parsed.contains("training"))
+            mStartedFrom = {{"model", c.init}, {"training", parsed.at("training")}};
     }
     buildNetworks(checkpoint);
     // Before any stage runs: a bad size or kind in the last stage must not wait for hours of the first.

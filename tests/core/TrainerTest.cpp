@@ -375,7 +375,11 @@ TEST_F(TrainerTest, AContinuedModelKeepsItsPredecessorsTrainingRecord) {
     train(configFrom(j), o);
     j["init"] = (first / "model").string();
     j["seed"] = 6;
+    j["stages"][0]["steps"] = 2;
     o.outDirectory = second.string();
+    o.stopAfterSteps = 1; // stopped and resumed: the resumed run takes its weights from the checkpoint
+    train(configFrom(j), o);
+    o.stopAfterSteps = 0;
     train(configFrom(j), o);
     std::ifstream in(second / "model" / "rlfseg.json");
     const auto training = json::parse(in).at("training");
