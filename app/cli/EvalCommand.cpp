@@ -109,7 +109,7 @@ void addEvalCommand(CLI::App& app) {
                       << std::setprecision(1) << result.msPerSample << " ms per expression\n";
             // METHOD.md's convention beside a calibrated threshold, from the same pass.
             if (m.threshold != 0.5)
-                std::cerr << std::setprecision(4) << "mIoU at 0.5: " << m.mIoUByThreshold[24] << "; best: "
+                std::cerr << std::setprecision(4) << "mIoU at 0.5: " << m.mIoUAtHalf() << "; best: "
                           << m.bestThresholdMIoU << " at " << std::setprecision(2) << m.bestThreshold << "\n";
             if (result.cleanup) {
                 const auto& c = result.cleanup->metrics;

@@ -94,6 +94,11 @@ void addGenerateShapesCommand(CLI::App& app) {
     cmd->add_option("--style-images", o.styleImages, "Extra images in the second rendering style (split test_style)")
         ->check(CLI::Range(0, 10'000'000))
         ->capture_default_str();
+    cmd->add_option("--varied-train", o.variedTrainFraction,
+                    "Share of train images in a varied style (backgrounds and textures of neither the main "
+                    "nor the test_style look); val and test images are unchanged")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
     cmd->add_option("--min-objects", o.minObjects, "Fewest objects per image")->check(CLI::Range(1, 12))->capture_default_str();
     cmd->add_option("--max-objects", o.maxObjects, "Most objects per image")->check(CLI::Range(1, 12))->capture_default_str();
     cmd->add_option("--expressions", o.expressionsPerImage, "Referring expressions per image (at most)")

@@ -41,8 +41,8 @@ const std::vector<std::string> kPositions = {"left", "right", "top", "bottom", "
 const std::vector<std::string> kSuperlatives = {"leftmost", "rightmost", "topmost", "bottommost"};
 const std::vector<std::string> kRelations = {"above", "below", "left of", "right of", "next to"};
 const std::vector<std::string> kNumbers = {"", "", "two", "three", "four", "five", "six"};
-const std::vector<std::string> kTextures = {"plain", "stripes", "dots", "checker", "grid", "rings"};
-enum Texture { kPlain, kStripes, kDots, kChecker, kGrid, kRings };
+const std::vector<std::string> kTextures = {"plain", "stripes", "dots", "checker", "grid", "rings", "waves", "speckle"};
+enum Texture { kPlain, kStripes, kDots, kChecker, kGrid, kRings, kWaves, kSpeckle };
 
 int indexOf(const std::vector<std::string>& list, const std::string& word) {
     const auto it = std::find(list.begin(), list.end(), word);
@@ -67,7 +67,7 @@ uint64_t splitmix64(uint64_t x) {
     return x ^ (x >> 31);
 }
 
-enum Stream : uint64_t { kSceneStream = 1, kNoiseStream = 2 };
+enum Stream : uint64_t { kSceneStream = 1, kNoiseStream = 2, kStyleStream = 3 };
 
 uint64_t streamSeed(uint64_t seed, uint64_t stream, uint64_t a, uint64_t b = 0) {
     return splitmix64(splitmix64(splitmix64(seed ^ splitmix64(stream)) + a) + b);
@@ -485,6 +485,8 @@ void validateShapesOptions(const ShapesOptions& o) {
     auto fail = [](const std::string& what) { throw Error("generate-shapes: " + what); };
     if (o.images < 0) fail("images must be >= 0");
     if (o.styleImages < 0) fail("style images must be >= 0");
+    if (!(o.variedTrainFraction >= 0 && o.variedTrainFraction <= 1))
+        fail("the varied share of train images must be in 0..1 (got " + std::to_string(o.variedTrainFraction) + ")");
     if (o.width < 32 || o.width > 4096 || o.height < 32 || o.height > 4096)
         fail("width and height must be in 32..4096 (got " + std::to_string(o.width) + " x " + std::to_string(o.height) + ")");
     if (o.minObjects < 1 || o.maxObjects > 12 || o.minObjects > o.maxObjects)
@@ -515,7 +517,14 @@ namespace {
 constexpr int kShift = 4; // polygon vertices in 1/16 pixel
 constexpr double kFixed = 16.0;
 
-enum class Style { Main, Second };
+// Main: train, val and test. Second: test_style only. Varied: a share of the train images
+// (ShapesOptions::variedTrainFraction), with background and texture families of its own, none
+// of the second style's: variety to learn from without showing the held-out style.
+enum class Style { Main, Second, Varied };
+
+const char* styleName(Style style) {
+    return style == Style::Main ? "main" : style == Style::Second ? "second" : "varied";
+}
 
 const std::vector<std::string> kSplits = {"train", "val", "test", "test_unseen", "test_style"};
 
@@ -645,6 +654,11 @@ bool inPattern(const ObjectSpec& o, double x, double y) {
     case kChecker: return (int64_t(std::floor(a)) % 2 == 0) && (int64_t(std::floor(b)) % 2 == 0);
     case kGrid: return std::abs(frac(a) - 0.5) > 0.4 || std::abs(frac(b) - 0.5) > 0.4;
     case kRings: return frac(std::sqrt(dx * dx + dy * dy) / o.texturePeriod) < 0.3;
+    case kWaves: return frac(a + 0.35 * std::sin(2 * kPi * b / 2.5)) < 0.4;
+    case kSpeckle: { // a fixed pseudo-random half-tone, one cell per 3 pixels
+        const uint64_t h = streamSeed(uint64_t(int64_t(std::floor(dx / 3))), uint64_t(int64_t(std::floor(dy / 3))), 0x5EC1E);
+        return (h & 0xFF) < 70;
+    }
     default: return false;
     }
 }
@@ -766,6 +780,60 @@ cv::Mat renderBackground(const cv::Size& size, Style style, Rng& rng, std::strin
         }
         return img;
     }
+    if (style == Style::Varied) {
+        const int k = rng.index(4);
+        const cv::Vec3d c0 = mutedColor(rng, 0.42, 0.95, 0.45);
+        const cv::Vec3d c1 = mutedColor(rng, 0.42, 0.95, 0.45);
+        if (k == 0) {
+            kind = "blotches"; // camouflage: smooth noise cut at a threshold, soft edges
+            const int cells = rng.uniformInt(3, 7);
+            cv::Mat grid(cells, cells, CV_32F), smooth;
+            for (int y = 0; y < cells; ++y)
+                for (int x = 0; x < cells; ++x) grid.at<float>(y, x) = float(rng.uniform(0, 1));
+            cv::resize(grid, smooth, size, 0, 0, cv::INTER_CUBIC);
+            fillTwoTone(img, c0, c1, [&](double x, double y) {
+                return clamp01(0.5 + 8 * (smooth.at<float>(int(y), int(x)) - 0.5));
+            });
+        } else if (k == 1) {
+            kind = "waves"; // smooth, bending bands
+            const double period = s * rng.uniform(0.08, 0.2), bend = s * rng.uniform(0.15, 0.4), angle = rng.uniform(0, kPi);
+            const double ca = std::cos(angle), sa = std::sin(angle), amp = rng.uniform(0.5, 2.0);
+            fillTwoTone(img, c0, c1, [&](double x, double y) {
+                const double u = x * ca + y * sa, v = -x * sa + y * ca;
+                return 0.5 + 0.5 * std::sin(2 * kPi * u / period + amp * std::sin(2 * kPi * v / bend));
+            });
+        } else if (k == 2) {
+            kind = "cells"; // a mosaic of flat tiles with straight edges
+            const int n = rng.uniformInt(6, 24);
+            std::vector<cv::Point2d> seeds;
+            std::vector<cv::Vec3d> tones;
+            for (int i = 0; i < n; ++i) {
+                seeds.emplace_back(rng.uniform(0, size.width), rng.uniform(0, size.height));
+                tones.push_back(c0 * (1 - rng.uniform(0, 1)) + c1 * rng.uniform(0, 1));
+            }
+            for (int y = 0; y < img.rows; ++y) {
+                auto* px = img.ptr<cv::Vec3b>(y);
+                for (int x = 0; x < img.cols; ++x) {
+                    size_t nearest = 0;
+                    double best = 1e300;
+                    for (size_t i = 0; i < seeds.size(); ++i) {
+                        const double d = (x - seeds[i].x) * (x - seeds[i].x) + (y - seeds[i].y) * (y - seeds[i].y);
+                        if (d < best) best = d, nearest = i;
+                    }
+                    for (int ch = 0; ch < 3; ++ch) px[x][ch] = toByte(tones[nearest][ch]);
+                }
+            }
+        } else {
+            kind = "polka"; // a lattice of small spots, far smaller than the smallest object
+            const double period = s * rng.uniform(0.04, 0.08), radius = period * rng.uniform(0.15, 0.3);
+            const double angle = rng.uniform(0, kPi), ca = std::cos(angle), sa = std::sin(angle);
+            fillTwoTone(img, c0, c1, [&](double x, double y) {
+                const double fa = frac((x * ca + y * sa) / period) - 0.5, fb = frac((-x * sa + y * ca) / period) - 0.5;
+                return clamp01((radius / period - std::sqrt(fa * fa + fb * fb)) * period + 0.5);
+            });
+        }
+        return img;
+    }
     const int k = rng.index(4);
     const cv::Vec3d c0 = mutedColor(rng, 0.45, 0.9, 0.35);
     cv::Vec3d c1 = c0 * rng.uniform(0.72, 0.85);
@@ -864,8 +932,10 @@ void sampleLook(ObjectSpec& o, Rng& rng, Style style, double s) {
     if (!o.outlined) o.thickness = 0;
     o.texture = kPlain;
     if (!o.outlined && rng.chance(0.45)) {
-        o.texture = style == Style::Main ? (rng.chance(0.5) ? kStripes : kDots)
-                                         : std::vector<int>{kChecker, kGrid, kRings}[size_t(rng.index(3))];
+        const std::vector<int> families = style == Style::Main     ? std::vector<int>{kStripes, kDots}
+                                          : style == Style::Second ? std::vector<int>{kChecker, kGrid, kRings}
+                                                                   : std::vector<int>{kStripes, kDots, kWaves, kSpeckle};
+        o.texture = families[size_t(rng.index(families.size()))];
     }
     const double textureAngle = rng.uniform(0, kPi);
     o.textureCos = std::cos(textureAngle);
@@ -1204,6 +1274,7 @@ nlohmann::json optionsJson(const ShapesOptions& o) {
             {"unseen_pairs", pairs},
             {"unseen_fraction", o.unseenFraction},
             {"style_images", o.styleImages},
+            {"varied_train_fraction", o.variedTrainFraction},
             {"expressions_per_image", o.expressionsPerImage},
             {"noise",
              {{"vertex_jitter_px", o.noise.vertexJitterPx},
@@ -1242,7 +1313,12 @@ void generateShapesDataset(const std::string& outDir, const ShapesOptions& opt,
     auto addPlans = [&](int n, const std::string& split, Style style) {
         for (int i = 0; i < n; ++i) plans.push_back({int(plans.size()) + 1, split, style});
     };
-    addPlans(nTrain, "train", Style::Main);
+    for (int i = 0; i < nTrain; ++i) {
+        // Its own stream: which images are varied does not move any other image's draws.
+        Rng styleRng(streamSeed(opt.seed, kStyleStream, uint64_t(plans.size() + 1)));
+        const bool varied = opt.variedTrainFraction > 0 && styleRng.uniform(0, 1) < opt.variedTrainFraction;
+        plans.push_back({int(plans.size()) + 1, "train", varied ? Style::Varied : Style::Main});
+    }
     addPlans(nVal, "val", Style::Main);
     addPlans(nTest, "test", Style::Main);
     addPlans(nUnseen, "test_unseen", Style::Main);
@@ -1267,7 +1343,7 @@ void generateShapesDataset(const std::string& outDir, const ShapesOptions& opt,
                           {"width", opt.width},
                           {"height", opt.height},
                           {"split", plan.split},
-                          {"style", plan.style == Style::Main ? "main" : "second"},
+                          {"style", styleName(plan.style)},
                           {"background", gen.background}});
         auto& c = counts[plan.split];
         ++c["images"];

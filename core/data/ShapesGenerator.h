@@ -158,6 +158,10 @@ struct ShapesOptions {
         {"yellow", "hexagon"}, {"purple", "square"}, {"orange", "cross"}};
     double unseenFraction = 0.1;
     int styleImages = 0;          // extra images in the second rendering style, split "test_style"
+    // Share of train images drawn in a third, "varied" style (other backgrounds and textures than
+    // both the main and the second style), for robustness to unseen looks. 0 leaves every image
+    // as it was; val and test images never change with it.
+    double variedTrainFraction = 0;
     AnnotationNoise noise;        // train labels only
     int expressionsPerImage = 3;  // at most this many refs per image (fewer where fewer are valid)
 };
@@ -165,7 +169,7 @@ struct ShapesOptions {
 // Throws rlfseg::Error naming the option for invalid values: images < 0, sizes outside 32..4096,
 // objects outside 1..12 or min > max, fractions outside 0..1 or leaving no room for train, words
 // in unseenPairs outside the vocabulary, all 120 pairs unseen, expressionsPerImage outside 1..50,
-// negative noise amounts.
+// negative noise amounts, variedTrainFraction outside 0..1.
 void validateShapesOptions(const ShapesOptions& options);
 
 // Writes the data set into outDir (created if missing; existing files of the same names are

@@ -57,6 +57,8 @@ struct MetricsReport {
     double threshold = 0.5; // of mIoU, oIoU and prec@X
     size_t samples = 0;
 
+    double mIoUAtHalf() const { return mIoUByThreshold[24]; } // METHOD.md's figure, whatever `threshold` is
+
     // Keys exactly: mIoU, oIoU, prec@0.5 .. prec@0.9, AP, best_threshold, best_threshold_mIoU, threshold, samples,
     // and mIoU_by_threshold {"0.02": mIoU, ..., "0.98": mIoU}.
     nlohmann::json toJson() const;

@@ -228,6 +228,7 @@ TEST(Metrics, BinaryThresholdSetsMIoUOIoUAndPrecisionButNotAp) {
         EXPECT_DOUBLE_EQ(r.bestThreshold, 0.12); // the 49-threshold figures do not depend on it
         // The curve's point at 0.5 is the mIoU a 0.5 threshold gives (0.2), whatever the binary one.
         EXPECT_DOUBLE_EQ(r.mIoUByThreshold[24], 0.2);
+        EXPECT_DOUBLE_EQ(r.mIoUAtHalf(), 0.2);
         EXPECT_DOUBLE_EQ(r.mIoUByThreshold[0], 0.45);  // 0.02: as 0.05
         EXPECT_DOUBLE_EQ(r.mIoUByThreshold[5], 0.7);   // 0.12: the first's foreground exactly
         EXPECT_DOUBLE_EQ(r.mIoUByThreshold[48], 0.0);  // 0.98: nothing

@@ -141,6 +141,9 @@ protected:
         noisy.noise.shiftPx = 1.5;
         noisy.noise.dilateErodePx = 1;
         generateShapesDataset((root() / "noisy").string(), noisy);
+        ShapesOptions varied = smallOptions(11);
+        varied.variedTrainFraction = 1;
+        generateShapesDataset((root() / "varied").string(), varied);
     }
     static fs::path& root() {
         static fs::path p;
@@ -417,16 +420,16 @@ TEST_F(ShapesDataset, MasksAreNonEmptyInsideAndConsistent) {
     }
 }
 
-TEST_F(ShapesDataset, MaskPixelsHaveTheObjectsColour) {
+void expectMaskPixelsHaveTheObjectsColour(const fs::path& dir) {
     std::vector<std::pair<std::string, cv::Vec3d>> anchors;
     for (const auto& c : colorNames()) {
         const cv::Vec3b a = namedColorRgb(c);
         anchors.push_back({c, cv::Vec3d(a[0], a[1], a[2])});
     }
-    const Loaded d = load(dir("a"));
+    const Loaded d = load(dir);
     int checked = 0;
     for (const auto& [imageId, annIds] : d.annsOfImage) {
-        cv::Mat bgr = cv::imread((dir("a") / "images" / d.images.at(imageId)["file_name"].get<std::string>()).string());
+        cv::Mat bgr = cv::imread((dir / "images" / d.images.at(imageId)["file_name"].get<std::string>()).string());
         ASSERT_FALSE(bgr.empty());
         cv::Mat rgb;
         cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
@@ -457,6 +460,53 @@ TEST_F(ShapesDataset, MaskPixelsHaveTheObjectsColour) {
         }
     }
     EXPECT_GT(checked, 50);
+}
+
+TEST_F(ShapesDataset, MaskPixelsHaveTheObjectsColour) { expectMaskPixelsHaveTheObjectsColour(dir("a")); }
+
+TEST_F(ShapesDataset, MaskPixelsHaveTheObjectsColourInTheVariedStyle) {
+    expectMaskPixelsHaveTheObjectsColour(dir("varied"));
+}
+
+TEST_F(ShapesDataset, TheVariedStyleChangesTrainImagesOnly) {
+    const Loaded plain = load(dir("a")), varied = load(dir("varied"));
+    const std::set<std::string> variedBackgrounds = {"blotches", "waves", "cells", "polka"};
+    const std::set<std::string> heldOutTextures = {"checker", "grid", "rings"};
+    int trainImages = 0;
+    for (const auto& [id, im] : plain.images) {
+        const json& v = varied.images.at(id);
+        const std::string file = im["file_name"].get<std::string>();
+        const bool same = rlfseg::readFileToString((dir("a") / "images" / file).string()) ==
+                          rlfseg::readFileToString((dir("varied") / "images" / file).string());
+        if (im["split"] != "train") {
+            EXPECT_TRUE(same) << "image " << id << " of " << im["split"] << " changed";
+            EXPECT_EQ(v, im);
+            continue;
+        }
+        ++trainImages;
+        EXPECT_FALSE(same) << "train image " << id;
+        EXPECT_EQ(v["style"], "varied");
+        EXPECT_TRUE(variedBackgrounds.count(v["background"].get<std::string>())) << v["background"];
+    }
+    EXPECT_EQ(trainImages, 21);
+    std::set<std::string> textures;
+    for (const auto& [id, a] : varied.annotations) {
+        const std::string t = a["texture"].get<std::string>();
+        const bool train = varied.images.at(a["image_id"].get<int>())["split"] == "train";
+        if (train) textures.insert(t);
+        if (train) EXPECT_FALSE(heldOutTextures.count(t)) << "train annotation " << id << " has the held-out texture " << t;
+    }
+    EXPECT_GE(textures.size(), 3u); // plain and at least two patterns
+    // Ids of later refs and annotations shift with the train images' counts; what they say does not.
+    auto heldOutSentences = [](const Loaded& d) {
+        std::vector<std::pair<int, std::string>> s;
+        for (const auto& r : d.refs)
+            if (r["split"] != "train") s.emplace_back(r["image_id"].get<int>(), r["sentences"][0]["sent"].get<std::string>());
+        return s;
+    };
+    EXPECT_FALSE(heldOutSentences(plain).empty());
+    EXPECT_EQ(heldOutSentences(varied), heldOutSentences(plain));
+    EXPECT_EQ(varied.dataset["options"]["varied_train_fraction"].get<double>(), 1.0);
 }
 
 TEST_F(ShapesDataset, NoiseChangesTrainMasksOnly) {
@@ -516,6 +566,9 @@ TEST(ShapesGenerator, OptionsAreValidated) {
     o = ShapesOptions{};
     o.noise.shiftPx = -1;
     expectError(o, "noise");
+    o = ShapesOptions{};
+    o.variedTrainFraction = 1.5;
+    expectError(o, "varied");
     EXPECT_FALSE(fs::exists(dir / "instances.json"));
 }
 
