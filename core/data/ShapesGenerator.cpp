@@ -654,7 +654,7 @@ bool inPattern(const ObjectSpec& o, double x, double y) {
     case kChecker: return (int64_t(std::floor(a)) % 2 == 0) && (int64_t(std::floor(b)) % 2 == 0);
     case kGrid: return std::abs(frac(a) - 0.5) > 0.4 || std::abs(frac(b) - 0.5) > 0.4;
     case kRings: return frac(std::sqrt(dx * dx + dy * dy) / o.texturePeriod) < 0.3;
-    case kWaves: return frac(a + 0.35 * std::sin(2 * kPi * b / 2.5)) < 0.4;
+    case kWaves: return frac(a + 0.5 * std::abs(2 * frac(b / 2.5) - 1)) < 0.35; // zig-zag stripes
     case kSpeckle: { // a fixed pseudo-random half-tone, one cell per 3 pixels
         const uint64_t h = streamSeed(uint64_t(int64_t(std::floor(dx / 3))), uint64_t(int64_t(std::floor(dy / 3))), 0x5EC1E);
         return (h & 0xFF) < 70;
@@ -782,34 +782,38 @@ cv::Mat renderBackground(const cv::Size& size, Style style, Rng& rng, std::strin
     }
     if (style == Style::Varied) {
         const int k = rng.index(4);
-        const cv::Vec3d c0 = mutedColor(rng, 0.42, 0.95, 0.45);
-        const cv::Vec3d c1 = mutedColor(rng, 0.42, 0.95, 0.45);
+        const cv::Vec3d c0 = mutedColor(rng, 0.42, 0.95, 0.35);
+        const cv::Vec3d c1 = mutedColor(rng, 0.42, 0.95, 0.35);
         if (k == 0) {
-            kind = "blotches"; // camouflage: smooth noise cut at a threshold, soft edges
+            kind = "blotches"; // camouflage: coarse value noise cut at its middle, soft edges
             const int cells = rng.uniformInt(3, 7);
-            cv::Mat grid(cells, cells, CV_32F), smooth;
+            cv::Mat grid(cells, cells, CV_8UC1), smooth;
             for (int y = 0; y < cells; ++y)
-                for (int x = 0; x < cells; ++x) grid.at<float>(y, x) = float(rng.uniform(0, 1));
-            cv::resize(grid, smooth, size, 0, 0, cv::INTER_CUBIC);
+                for (int x = 0; x < cells; ++x) grid.at<uchar>(y, x) = uchar(rng.uniformInt(0, 255));
+            cv::resize(grid, smooth, size, 0, 0, cv::INTER_LINEAR_EXACT); // bit-exact everywhere
             fillTwoTone(img, c0, c1, [&](double x, double y) {
-                return clamp01(0.5 + 8 * (smooth.at<float>(int(y), int(x)) - 0.5));
+                return clamp01(0.5 + (smooth.at<uchar>(int(y), int(x)) - 127.5) / 16);
             });
         } else if (k == 1) {
-            kind = "waves"; // smooth, bending bands
-            const double period = s * rng.uniform(0.08, 0.2), bend = s * rng.uniform(0.15, 0.4), angle = rng.uniform(0, kPi);
-            const double ca = std::cos(angle), sa = std::sin(angle), amp = rng.uniform(0.5, 2.0);
+            kind = "waves"; // soft bands that bend: wider and far less regular than the rings
+            const double period = s * rng.uniform(0.16, 0.3), bend = s * rng.uniform(0.2, 0.45);
+            const double angle = rng.uniform(0, kPi), amp = rng.uniform(0.4, 1.2);
+            const double ca = std::cos(angle), sa = std::sin(angle);
+            const auto triangle = [](double t) { return std::abs(2 * frac(t) - 1); }; // exact, unlike sin
             fillTwoTone(img, c0, c1, [&](double x, double y) {
                 const double u = x * ca + y * sa, v = -x * sa + y * ca;
-                return 0.5 + 0.5 * std::sin(2 * kPi * u / period + amp * std::sin(2 * kPi * v / bend));
+                const double t = triangle(u / period + amp * triangle(v / bend));
+                return t * t * (3 - 2 * t); // smoothstep: soft, not two-tone
             });
         } else if (k == 2) {
-            kind = "cells"; // a mosaic of flat tiles with straight edges
+            kind = "cells"; // a mosaic of flat tiles with straight edges, tones between c0 and c1
             const int n = rng.uniformInt(6, 24);
             std::vector<cv::Point2d> seeds;
             std::vector<cv::Vec3d> tones;
             for (int i = 0; i < n; ++i) {
-                seeds.emplace_back(rng.uniform(0, size.width), rng.uniform(0, size.height));
-                tones.push_back(c0 * (1 - rng.uniform(0, 1)) + c1 * rng.uniform(0, 1));
+                const double x = rng.uniform(0, size.width), y = rng.uniform(0, size.height), t = rng.uniform(0, 1);
+                seeds.emplace_back(x, y);
+                tones.push_back(c0 * (1 - t) + c1 * t);
             }
             for (int y = 0; y < img.rows; ++y) {
                 auto* px = img.ptr<cv::Vec3b>(y);
@@ -824,13 +828,14 @@ cv::Mat renderBackground(const cv::Size& size, Style style, Rng& rng, std::strin
                 }
             }
         } else {
-            kind = "polka"; // a lattice of small spots, far smaller than the smallest object
-            const double period = s * rng.uniform(0.04, 0.08), radius = period * rng.uniform(0.15, 0.3);
-            const double angle = rng.uniform(0, kPi), ca = std::cos(angle), sa = std::sin(angle);
-            fillTwoTone(img, c0, c1, [&](double x, double y) {
-                const double fa = frac((x * ca + y * sa) / period) - 0.5, fb = frac((-x * sa + y * ca) / period) - 0.5;
-                return clamp01((radius / period - std::sqrt(fa * fa + fb * fb)) * period + 0.5);
-            });
+            kind = "spots"; // scattered spots, far smaller than the smallest object, on no lattice
+            img.setTo(cv::Scalar(c0[0], c0[1], c0[2]));
+            const int n = rng.uniformInt(40, 140);
+            for (int i = 0; i < n; ++i) {
+                const double x = rng.uniform(0, size.width), y = rng.uniform(0, size.height), r = s * rng.uniform(0.006, 0.02);
+                cv::circle(img, cv::Point(int(std::lround(x * kFixed)), int(std::lround(y * kFixed))),
+                           int(std::lround(r * kFixed)), cv::Scalar(c1[0], c1[1], c1[2]), cv::FILLED, cv::LINE_AA, kShift);
+            }
         }
         return img;
     }
@@ -955,6 +960,19 @@ cv::Vec3d anchorOf(int color) {
     return {double(a[0]), double(a[1]), double(a[2])};
 }
 
+// True when at least 95 % of the pixels are `distance` or more from `color`.
+bool nearlyAllDiffer(const cv::Mat& rgb, const cv::Vec3d& color, double distance) {
+    int64_t close = 0;
+    for (int y = 0; y < rgb.rows; ++y) {
+        const auto* px = rgb.ptr<cv::Vec3b>(y);
+        for (int x = 0; x < rgb.cols; ++x) {
+            const double d0 = px[x][0] - color[0], d1 = px[x][1] - color[1], d2 = px[x][2] - color[2];
+            close += d0 * d0 + d1 * d1 + d2 * d2 < distance * distance;
+        }
+    }
+    return close * 20 <= int64_t(rgb.total());
+}
+
 // Places up to `count` objects; returns the specs (polygons set), with visibility filtering done.
 std::vector<ObjectSpec> placeObjects(const cv::Mat& background, Rng& rng, Style style, int count, const UnseenSet& unseen,
                                      bool allowUnseen, int forcedColor, int forcedShape) {
@@ -996,7 +1014,13 @@ std::vector<ObjectSpec> placeObjects(const cv::Mat& background, Rng& rng, Style 
             const cv::Rect roi = objectRoi(o, size);
             const cv::Scalar m = cv::mean(background(roi));
             const cv::Vec3d bg(m[0], m[1], m[2]);
-            bool contrast = colorDistance(anchorOf(o.color), bg) >= 80;
+            // The varied style's two-tone backgrounds can match an object in one tone and not on
+            // average: there the colour must stand out from (nearly) every background pixel.
+            const auto standsOut = [&](int color) {
+                return style == Style::Varied ? nearlyAllDiffer(background(roi), anchorOf(color), 80)
+                                              : colorDistance(anchorOf(color), bg) >= 80;
+            };
+            bool contrast = standsOut(o.color);
             for (int tries = 0; !contrast && !(k == 0 && forcedColor >= 0) && tries < 12; ++tries) {
                 const int c = rng.index(kColors.size());
                 if (!allowUnseen && unseen.has(c, o.shape)) continue;
@@ -1007,7 +1031,7 @@ std::vector<ObjectSpec> placeObjects(const cv::Mat& background, Rng& rng, Style 
                         near = true;
                 if (near) continue;
                 o.color = c;
-                contrast = colorDistance(anchorOf(o.color), bg) >= 80;
+                contrast = standsOut(o.color);
             }
             if (!contrast) continue;
             setColor(o, rng);

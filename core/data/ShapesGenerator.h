@@ -6,8 +6,9 @@
 // Output folder (the project's referring format, METHOD.md section 8; every file written atomically):
 //   images/NNNNNN.png   RGB, width x height, named by image id.
 //   instances.json      COCO: "images" (id, file_name relative to images/, width, height, plus
-//                       "split", "style" ("main" / "second") and "background" (flat, gradient,
-//                       noise, clutter; style 2: checkerboard, rings, hatching, dark)),
+//                       "split", "style" ("main" / "second" / "varied") and "background" (flat,
+//                       gradient, noise, clutter; second: checkerboard, rings, hatching, dark;
+//                       varied: blotches, waves, cells, spots)),
 //                       "categories" (the 10 shapes, ids 1..10 in SHAPES.md
 //                       order, supercategory "shape"), "annotations" (id, image_id, category_id,
 //                       "segmentation" as compressed RLE {"size": [h, w], "counts": "..."}, area,
@@ -16,7 +17,7 @@
 //                       for the object in its image, or null where no size word is definitely true),
 //                       "scale" (the object's size s below, in pixels, rounded to 0.01),
 //                       "fill" ("filled" / "outlined") and "texture" ("plain", "stripes", "dots";
-//                       style 2: "checker", "grid", "rings")). Every visible object is annotated,
+//                       second: "checker", "grid", "rings"; varied: also "waves", "speckle")). Every visible object is annotated,
 //                       referred to or not. Masks are the VISIBLE pixels: later objects occlude
 //                       earlier ones; an outlined shape's mask is its stroke (the inside shows the
 //                       background and is not part of it).
@@ -30,6 +31,9 @@
 // images contain the colour-shape pairs of ShapesOptions::unseenPairs; each of its expressions
 // names such a pair, colour and shape, and refers to an object of it) and "test_style" (the second
 // rendering style: other backgrounds and textures). No other split contains an unseen pair at all.
+// With ShapesOptions::variedTrainFraction, a share of the train images is drawn in a third,
+// "varied" style whose background and texture families are neither main's nor second's; the
+// other images are unchanged (their ann and ref ids may shift, as the train images' counts do).
 //
 // Annotation noise (train only, when ShapesOptions::noise is non-zero): the "segmentation", "area"
 // and "bbox" of every train annotation are the NOISY mask; the exact mask is kept under
@@ -40,17 +44,19 @@
 // std::mt19937_64 through the generator's own integer and real mappings (the std distributions are
 // implementation-defined), one stream per image derived from (seed, image index), so the same seed
 // gives byte-identical files with the same OpenCV, zlib and C library builds (a few sin/cos
-// calls place polygon vertices; everything per-pixel is exact arithmetic).
+// calls place polygon vertices and pattern directions; everything per-pixel is exact arithmetic).
 //
 // Rendering: objects are drawn in order (later ones occlude earlier ones) at one of three size
 // classes, scale 0.066-0.071, 0.097-0.104 or 0.142-0.152 of min(width, height): classes differ by
 // more than the 1.2 "clearly larger" ratio below and objects of one class never do. Rotated
 // (squares +-18 deg, diamonds +-12, crosses and hearts +-25, the others freely); rectangles and
 // ellipses with aspect 0.5-0.64, diamonds 0.55-0.68. 25 % are outlined (stroke 0.16 scale, >= 4 px);
-// 45 % of the filled ones are textured (stripes or dots; style 2: checker, grid or rings), always
-// under 40 % of the area, in a darker or lighter shade of the body colour. Centres are at least half
+// 45 % of the filled ones are textured (stripes or dots; second style: checker, grid or rings;
+// varied: stripes, dots, zig-zag waves or speckle), always under 40 % of the area, in a darker or
+// lighter shade of the body colour. Centres are at least half
 // the sum of the two scales apart; objects of similar colours never touch; an object's colour is at
-// least 80 (RGB distance) from the mean background under it; an object keeps >= 60 % of its pixels
+// least 80 (RGB distance) from the mean background under it (varied style: from 95 % of the
+// background pixels under it); an object keeps >= 60 % of its pixels
 // visible or is dropped. Colours are the anchors of namedColorRgb +-10 per channel; lighting
 // multiplies the image by 0.9..1.1 (two gradients and a soft spot), plus +-3 grain.
 //
