@@ -150,11 +150,14 @@ TEST(TrainConfigTest, ShippedRecipesAreValid) {
         SCOPED_TRACE(recipe.string());
         EXPECT_NO_THROW(TrainConfig::fromFile(recipe.string()));
     }
-    // The default model's: VAE, flow, then the continued flow that favours the kinds it fails most.
+    // The default model's: VAE, flow, then two continued flows, each favouring the kinds the model
+    // before it failed most.
     const auto defaultRecipe = TrainConfig::fromFile(recipes.front().string());
-    ASSERT_EQ(defaultRecipe.stages.size(), 3u);
+    ASSERT_EQ(defaultRecipe.stages.size(), 4u);
     EXPECT_EQ(defaultRecipe.stages[2].kind, "flow");
     EXPECT_EQ(defaultRecipe.stages[2].repeatKinds, (std::map<std::string, int>{{"relation", 2}, {"superlative", 2}}));
+    EXPECT_EQ(defaultRecipe.stages[3].kind, "flow");
+    EXPECT_EQ(defaultRecipe.stages[3].repeatKinds, (std::map<std::string, int>{{"size", 2}, {"attribute", 2}}));
 }
 
 TEST(EpochSamples, EverySampleOnceWithoutRepeats) {
