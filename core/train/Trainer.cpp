@@ -436,7 +436,9 @@ TrainSummary Run::execute() {
         std::ifstream card(fs::path(c.init) / "rlfseg.json");
         const json parsed = json::parse(card, nullptr, /*allow_exceptions=*/false); // discarded when unreadable
         if (parsed.is_object() && parsed.contains("training"))
-            mStartedFrom = {{"model", c.init}, {"training", parsed.at("training")}};
+            // As the recipe wrote it (like the card's training.config): a resolved path would name
+            // this machine's folders.
+            mStartedFrom = {{"model", c.raw.value("init", c.init)}, {"training", parsed.at("training")}};
     }
     buildNetworks(checkpoint);
     // Before any stage runs: a bad size or kind in the last stage must not wait for hours of the first.
