@@ -540,6 +540,8 @@ struct ObjectSpec {
 };
 
 double frac(double x) { return x - std::floor(x); }
+// 0 -> 1 -> 0 over each unit period: the periodic patterns' wave, exact where sin would not be.
+double triangleWave(double x) { return std::abs(2 * frac(x) - 1); }
 // sqrt is correctly rounded everywhere; std::hypot is not.
 double length(double dx, double dy) { return std::sqrt(dx * dx + dy * dy); }
 double clamp01(double x) { return std::min(1.0, std::max(0.0, x)); }
@@ -654,7 +656,7 @@ bool inPattern(const ObjectSpec& o, double x, double y) {
     case kChecker: return (int64_t(std::floor(a)) % 2 == 0) && (int64_t(std::floor(b)) % 2 == 0);
     case kGrid: return std::abs(frac(a) - 0.5) > 0.4 || std::abs(frac(b) - 0.5) > 0.4;
     case kRings: return frac(std::sqrt(dx * dx + dy * dy) / o.texturePeriod) < 0.3;
-    case kWaves: return frac(a + 0.5 * std::abs(2 * frac(b / 2.5) - 1)) < 0.35; // zig-zag stripes
+    case kWaves: return frac(a + 0.5 * triangleWave(b / 2.5)) < 0.35; // zig-zag stripes
     case kSpeckle: { // a fixed pseudo-random half-tone, one cell per 3 pixels
         const uint64_t h = streamSeed(uint64_t(int64_t(std::floor(dx / 3))), uint64_t(int64_t(std::floor(dy / 3))), 0x5EC1E);
         return (h & 0xFF) < 70;
@@ -799,10 +801,9 @@ cv::Mat renderBackground(const cv::Size& size, Style style, Rng& rng, std::strin
             const double period = s * rng.uniform(0.16, 0.3), bend = s * rng.uniform(0.2, 0.45);
             const double angle = rng.uniform(0, kPi), amp = rng.uniform(0.4, 1.2);
             const double ca = std::cos(angle), sa = std::sin(angle);
-            const auto triangle = [](double t) { return std::abs(2 * frac(t) - 1); }; // exact, unlike sin
             fillTwoTone(img, c0, c1, [&](double x, double y) {
                 const double u = x * ca + y * sa, v = -x * sa + y * ca;
-                const double t = triangle(u / period + amp * triangle(v / bend));
+                const double t = triangleWave(u / period + amp * triangleWave(v / bend));
                 return t * t * (3 - 2 * t); // smoothstep: soft, not two-tone
             });
         } else if (k == 2) {
@@ -854,7 +855,7 @@ cv::Mat renderBackground(const cv::Size& size, Style style, Rng& rng, std::strin
         kind = "rings";
         const double cx = rng.uniform(0, size.width), cy = rng.uniform(0, size.height), period = s * rng.uniform(0.05, 0.12);
         fillTwoTone(img, c0, c1, [&](double x, double y) {
-            return std::abs(2 * frac(std::sqrt((x - cx) * (x - cx) + (y - cy) * (y - cy)) / period) - 1); // triangle wave
+            return triangleWave(std::sqrt((x - cx) * (x - cx) + (y - cy) * (y - cy)) / period);
         });
     } else if (k == 2) {
         kind = "hatching";
