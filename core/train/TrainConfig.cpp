@@ -55,10 +55,10 @@ std::string resolvePath(const std::string& p, const std::string& base) {
     return path.is_absolute() ? p : (fs::path(base) / path).lexically_normal().string();
 }
 
-StageConfig readStage(const json& j, const std::string& source) {
+StageConfig readStage(const json& j, const std::string& source, const std::string& base) {
     if (!j.is_object()) throw Error(source + ": must be an object");
     rejectUnknownKeys(j,
-                      {"kind", "steps", "batch_size", "gradient_accumulation", "learning_rate", "warmup_steps", "decay",
+                      {"kind", "data", "images", "steps", "batch_size", "gradient_accumulation", "learning_rate", "warmup_steps", "decay",
                        "min_learning_rate", "weight_decay", "betas", "epsilon", "gradient_clip", "ema_decay",
                        "eval_every", "eval_samples", "resolution", "crop", "mask_fraction", "mask_weight", "kl_weight",
                        "train_text_encoder", "t_zero_probability", "repeat_kinds", "label_refinement", "comment"},
@@ -67,6 +67,9 @@ StageConfig readStage(const json& j, const std::string& source) {
     StageConfig s;
     if (!f.has("kind")) f.fail("kind", "is missing (\"vae\", \"flow\" or \"diffusion\")");
     s.kind = oneOf(f, "kind", "", {"vae", "flow", "diffusion"});
+    s.data = resolvePath(f.optionalString("data", ""), base);
+    s.images = resolvePath(f.optionalString("images", ""), base);
+    if (!s.images.empty() && s.data.empty()) f.fail("images", "needs the stage's own \"data\" (the recipe's images go with the recipe's data)");
     s.steps = countIn(f, "steps", s.steps, 1, 100000000);
     s.batchSize = static_cast<int>(countIn(f, "batch_size", s.batchSize, 1, 4096));
     s.gradientAccumulation = static_cast<int>(countIn(f, "gradient_accumulation", 1, 1, 1024));
@@ -177,7 +180,7 @@ TrainConfig TrainConfig::fromJson(const json& j, const std::string& source, cons
     if (!f.has("stages") || !j.at("stages").is_array() || j.at("stages").empty())
         f.fail("stages", "must be a non-empty list of stages");
     for (size_t i = 0; i < j.at("stages").size(); ++i)
-        c.stages.push_back(readStage(j.at("stages")[i], source + ": stages[" + std::to_string(i) + "]"));
+        c.stages.push_back(readStage(j.at("stages")[i], source + ": stages[" + std::to_string(i) + "]", base));
     return c;
 }
 

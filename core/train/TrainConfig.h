@@ -15,7 +15,8 @@
 //     "stages": [ {"kind": "vae", ...}, {"kind": "flow", ...} ]
 //   }
 //
-// A stage: "kind" ("vae", "flow" or "diffusion"), "steps" (optimizer steps), "batch_size",
+// A stage: "kind" ("vae", "flow" or "diffusion"), "data" and "images" (this stage's data set, in
+// place of the recipe's: a later stage can continue on other data), "steps" (optimizer steps), "batch_size",
 // "gradient_accumulation", "learning_rate", "warmup_steps", "decay" ("cosine", "linear",
 // "constant"), "min_learning_rate" (as a fraction of learning_rate), "weight_decay", "betas",
 // "gradient_clip", "ema_decay" (0: off), "eval_every", "eval_samples", "resolution" (the image size
@@ -36,6 +37,9 @@ namespace rlfseg {
 
 struct StageConfig {
     std::string kind;                 // "vae" | "flow" | "diffusion"
+    // This stage's data set and images, resolved like the recipe's; "" = the recipe's. The splits
+    // and label choice (train_split, val_split, labels) stay the recipe's.
+    std::string data, images;
     int64_t steps = 1000;
     int batchSize = 8;
     int gradientAccumulation = 1;

@@ -37,6 +37,7 @@
 #include <iomanip>
 #include <numeric>
 #include <random>
+#include <set>
 #include <sstream>
 
 namespace rlfseg {
@@ -175,6 +176,39 @@ private:
     std::ofstream mOut;
 };
 
+// A fingerprint of what a latent cache was made from: every sample's image (path, size, time written),
+// sentence and target, so that a cache never outlives its data set (same size, new images: a
+// data set generated again, or another stage's).
+std::string samplesFingerprint(const std::vector<data::ReferringSample>& samples) {
+    uint64_t hash = 1469598103934665603ull; // FNV-1a
+    auto add = [&](const std::string& text) {
+        for (const unsigned char ch : text) hash = (hash ^ ch) * 1099511628211ull;
+        hash = (hash ^ 0xffu) * 1099511628211ull; // a separator: "ab"+"c" differs from "a"+"bc"
+    };
+    std::set<std::string> images;
+    for (const auto& s : samples) {
+        add(s.imagePath), add(s.sentence);
+        for (const int id : s.annIds) add(std::to_string(id));
+        images.insert(s.imagePath);
+    }
+    for (const auto& path : images) {
+        std::error_code error; // an unreadable image fails later, where it is read, with its name
+        const auto size = fs::file_size(path, error);
+        const auto written = fs::last_write_time(path, error).time_since_epoch().count();
+        add(std::to_string(error ? 0 : size) + ":" + std::to_string(error ? 0 : written));
+    }
+    std::ostringstream s;
+    s << samples.size() << "-" << std::hex << std::setw(16) << std::setfill('0') << hash;
+    return s.str();
+}
+
+// A data folder's name for file names: its last component ("build/shapes-varied/" -> "shapes-varied").
+std::string dataName(const std::string& folder) {
+    fs::path p = fs::path(folder).lexically_normal();
+    if (p.filename().empty()) p = p.parent_path();
+    return p.filename().string();
+}
+
 struct LatentSet {
     torch::Tensor imageLatents; // [images, C, h, w] float16, CPU
     torch::Tensor imageOfSample; // [samples] int64
@@ -190,7 +224,7 @@ public:
 
 private:
     // --- set-up
-    void openData();
+    void openData(const StageConfig& stage);
     std::vector<int64_t> epochSamplesOf(const StageConfig& stage) const; // core/train/EpochSamples.h
     void buildNetworks(const std::string& checkpoint);
     std::vector<NamedParameter> trainableParameters(const StageConfig& stage);
@@ -232,7 +266,8 @@ private:
     const TrainConfig& c;
     const TrainOptions& o;
     fs::path out;
-    data::ReferringDataset mDataset;
+    data::ReferringDataset mDataset;  // the current stage's (StageConfig::data, else the recipe's)
+    std::string mDataPath, mImagesPath; // what mDataset was opened from ("" before the first)
     std::vector<data::ReferringSample> mTrain, mVal;
     StableDiffusionNetworks mNet;
     torch::Device mDevice = torch::kCPU;
@@ -266,11 +301,15 @@ std::vector<int64_t> Run::epochSamplesOf(const StageConfig& stage) const {
     return epochSamples(kinds, stage.repeatKinds);
 }
 
-void Run::openData() {
-    mDataset = data::ReferringDataset::open(c.data, c.images);
+void Run::openData(const StageConfig& stage) {
+    const std::string& data = stage.data.empty() ? c.data : stage.data;
+    const std::string& images = stage.data.empty() ? c.images : stage.images;
+    if (!mDataPath.empty() && data == mDataPath && images == mImagesPath) return;
+    mDataset = data::ReferringDataset::open(data, images);
+    mDataPath = data, mImagesPath = images;
     mTrain = mDataset.samples(c.trainSplit);
     if (mTrain.empty())
-        throw Error(c.data + ": the split \"" + c.trainSplit + "\" has no samples (splits here: " + [&] {
+        throw Error(data + ": the split \"" + c.trainSplit + "\" has no samples (splits here: " + [&] {
                         std::string s;
                         for (const auto& n : mDataset.splits()) s += (s.empty() ? "" : ", ") + n;
                         return s;
@@ -405,7 +444,7 @@ TrainSummary Run::execute() {
         if (!device.cuda) throw Error(c.path + ": precision bfloat16 (mixed precision) needs CUDA; use float32 on the CPU");
         mAutocast = true;
     }
-    openData();
+    for (const auto& stage : c.stages) openData(stage); // a missing data set fails now, not hours later
     fs::create_directories(out);
 
     std::string checkpoint = latestCheckpoint(out.string());
@@ -446,7 +485,10 @@ TrainSummary Run::execute() {
         if (const int factor = mNet.folder.totalDownsamplingFactor(); stage.resolution % factor != 0)
             throw Error(c.path + ": resolution " + std::to_string(stage.resolution) + " of the " + stage.kind +
                         " stage is not a multiple of the networks' total down-sampling factor " + std::to_string(factor));
-        if (!stage.repeatKinds.empty()) epochSamplesOf(stage);
+        if (!stage.repeatKinds.empty()) {
+            openData(stage);
+            epochSamplesOf(stage);
+        }
     }
     if (isMain()) {
         keepTokenizerInRun();
@@ -483,6 +525,7 @@ TrainSummary Run::execute() {
 
 void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoint) {
     const StageConfig& stage = c.stages[index];
+    openData(stage);
     mResolution = stage.resolution > 0 ? stage.resolution : mNet.folder.modelResolution();
     auto params = trainableParameters(stage);
     AdamW optimizer(params, stage);
@@ -502,7 +545,10 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
     if (stage.kind != "vae") {
         // Rank 0 encodes and caches the latents; the others read its cache.
         if (mGroup && !isMain()) mGroup->barrier();
-        latents = encodeLatents(mTrain, c.cleanLabels, "train");
+        // A stage on its own data set keeps its own cache (stages on different data would otherwise
+        // replace each other's on every resume).
+        const bool ownData = !stage.data.empty() && (stage.data != c.data || stage.images != c.images);
+        latents = encodeLatents(mTrain, c.cleanLabels, ownData ? "train-" + dataName(stage.data) : "train");
         if (mGroup && isMain()) mGroup->barrier();
         mEpochSamples = epochSamplesOf(stage);
         if (!stage.repeatKinds.empty())
@@ -853,7 +899,7 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
     // would otherwise replace each other's on every resume).
     const std::string size = mResolution == mNet.folder.modelResolution() ? "" : "-" + std::to_string(mResolution) + "px";
     const fs::path cache = out / "cache" / ("latents-" + name + (clean ? "-clean" : "") + size + ".safetensors");
-    const std::string fingerprint = vaeFingerprint(mNet.vae) + "/" + std::to_string(samples.size()) + "/" +
+    const std::string fingerprint = vaeFingerprint(mNet.vae) + "/" + samplesFingerprint(samples) + "/" +
                                     std::to_string(mResolution) + "/" +
                                     std::to_string(mNet.folder.vaeConfig.scalingFactor);
     if (fs::exists(cache)) {

@@ -22,6 +22,8 @@
 
 #include <gtest/gtest.h>
 
+#include <opencv2/imgcodecs.hpp>
+
 #include <algorithm>
 #include <fstream>
 
@@ -135,6 +137,11 @@ TEST(TrainConfigTest, RejectsBadRecipesNamingTheKey) {
     json rel = ok;
     rel["data"] = "data/shapes";
     EXPECT_EQ(TrainConfig::fromJson(rel, "x.json", "/recipes").data, "/recipes/data/shapes");
+    // So are a stage's own; its images go only with its own data.
+    rel["stages"][1]["data"] = "data/varied/";
+    EXPECT_EQ(TrainConfig::fromJson(rel, "x.json", "/recipes").stages[1].data, "/recipes/data/varied/");
+    EXPECT_EQ(TrainConfig::fromJson(rel, "x.json", "/recipes").stages[0].data, "");
+    EXPECT_NE(with([](json& j) { j["stages"][1]["images"] = "pictures"; }).find("stages[1]"), std::string::npos);
     EXPECT_EQ(configFrom(ok).totalSteps(), 5);
 }
 
@@ -501,6 +508,75 @@ TEST_F(TrainerTest, BadDataIsAClearError) {
     EXPECT_NE(kindError.find("\"relations\""), std::string::npos) << kindError;
     EXPECT_NE(kindError.find("its kinds: "), std::string::npos) << kindError;
     EXPECT_TRUE(losses(o.outDirectory).empty()) << "checked before the first stage, not after it";
+}
+
+TEST_F(TrainerTest, AStageTrainsOnItsOwnDataSet) {
+    // A second data set of another size: each flow stage's cache holds its own data's expressions.
+    const auto other = test::makeTempDir("trainer-other-data");
+    data::ShapesOptions so;
+    so.images = 7, so.seed = 11, so.width = so.height = 64, so.maxObjects = 2;
+    so.valFraction = 0.3, so.testFraction = 0.0, so.unseenFraction = 0.0;
+    so.unseenPairs.clear();
+    so.expressionsPerImage = 1;
+    data::generateShapesDataset(other.string(), so);
+    const auto trainCount = [](const fs::path& d) { return data::ReferringDataset::open(d.string()).samples("train").size(); };
+    ASSERT_NE(trainCount(sData), trainCount(other));
+
+    json j = baseConfig(sModel, sData);
+    json first = {{"kind", "flow"}, {"steps", 2}, {"batch_size", 2}, {"learning_rate", 1e-3}, {"eval_samples", 2}};
+    json second = first;
+    second["data"] = other.string() + "/";
+    j["stages"] = {first, second};
+    const auto out = test::makeTempDir("train-own-data");
+    TrainOptions o;
+    o.outDirectory = out.string();
+    ASSERT_TRUE(train(configFrom(j), o).finished);
+    const auto own = loadTensors((out / "cache" / ("latents-train-" + other.filename().string() + ".safetensors")).string());
+    const auto recipes = loadTensors((out / "cache" / "latents-train.safetensors").string());
+    EXPECT_EQ(static_cast<size_t>(own.at("token_ids").size(0)), trainCount(other));
+    EXPECT_EQ(static_cast<size_t>(recipes.at("token_ids").size(0)), trainCount(sData));
+
+    // A stage's missing data set stops the run before the first stage trains.
+    second["data"] = "/does/not/exist";
+    j["stages"] = {first, second};
+    const auto bad = test::makeTempDir("train-own-data-missing");
+    o.outDirectory = bad.string();
+    const auto error = errorOf([&] { train(configFrom(j), o); });
+    EXPECT_NE(error.find("/does/not/exist"), std::string::npos) << error;
+    EXPECT_TRUE(losses(bad).empty());
+}
+
+TEST_F(TrainerTest, ALatentCacheIsNotReadForChangedImages) {
+    // Same samples, one image drawn anew (a data set generated again in place): the resumed run
+    // encodes again rather than train on the old image's latents.
+    const auto copy = test::makeTempDir("trainer-data-copy");
+    fs::copy(sData, copy, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    json j = baseConfig(sModel, copy);
+    j["stages"] = {{{"kind", "flow"}, {"steps", 3}, {"batch_size", 2}, {"learning_rate", 1e-3}, {"eval_samples", 2}}};
+    const auto out = test::makeTempDir("train-changed-images");
+    TrainOptions part;
+    part.outDirectory = out.string();
+    part.stopAfterSteps = 1;
+    ASSERT_FALSE(train(configFrom(j), part).finished);
+
+    auto resumeOneStep = [&] {
+        std::vector<std::string> messages;
+        TrainOptions rest = part;
+        rest.onMessage = [&](const std::string& m) { messages.push_back(m); };
+        train(configFrom(j), rest);
+        std::string all;
+        for (const auto& m : messages) all += m + "\n";
+        return all;
+    };
+    const auto unchanged = resumeOneStep();
+    EXPECT_NE(unchanged.find("read from"), std::string::npos) << unchanged;
+    const auto image = data::ReferringDataset::open(copy.string()).samples("train").front().imagePath;
+    cv::Mat pixels = cv::imread(image);
+    ASSERT_FALSE(pixels.empty()) << image;
+    cv::imwrite(image, 255 - pixels);
+    const auto changed = resumeOneStep();
+    EXPECT_NE(changed.find("encoding the latents"), std::string::npos) << changed;
+    EXPECT_EQ(changed.find("read from"), std::string::npos) << changed;
 }
 
 TEST_F(TrainerTest, EvaluationReportsTheLiteratureKeysAndOneCsvRowPerExpression) {
