@@ -49,10 +49,14 @@ std::string oneOf(const JsonFields& f, const std::string& key, const std::string
     return v;
 }
 
+// Relative to `base`, normalised without a trailing separator, so that one folder has one spelling
+// (stages compare their data with the recipe's).
 std::string resolvePath(const std::string& p, const std::string& base) {
     if (p.empty()) return p;
-    const fs::path path(p);
-    return path.is_absolute() ? p : (fs::path(base) / path).lexically_normal().string();
+    fs::path path = fs::path(p).is_absolute() ? fs::path(p) : fs::path(base) / p;
+    path = path.lexically_normal();
+    if (path.filename().empty() && path.has_parent_path() && path != path.root_path()) path = path.parent_path();
+    return path.string();
 }
 
 StageConfig readStage(const json& j, const std::string& source, const std::string& base) {

@@ -176,37 +176,66 @@ private:
     std::ofstream mOut;
 };
 
-// A fingerprint of what a latent cache was made from: every sample's image (path, size, time written),
-// sentence and target, so that a cache never outlives its data set (same size, new images: a
-// data set generated again, or another stage's).
-std::string samplesFingerprint(const std::vector<data::ReferringSample>& samples) {
-    uint64_t hash = 1469598103934665603ull; // FNV-1a
-    auto add = [&](const std::string& text) {
-        for (const unsigned char ch : text) hash = (hash ^ ch) * 1099511628211ull;
-        hash = (hash ^ 0xffu) * 1099511628211ull; // a separator: "ab"+"c" differs from "a"+"bc"
-    };
+// 64-bit FNV-1a over bytes, with a separator so that "ab" + "c" differs from "a" + "bc".
+class Fingerprint {
+public:
+    void add(const char* bytes, size_t n) {
+        for (size_t i = 0; i < n; ++i) mHash = (mHash ^ static_cast<unsigned char>(bytes[i])) * 1099511628211ull;
+        mHash = (mHash ^ 0xffu) * 1099511628211ull;
+    }
+    void add(const std::string& text) { add(text.data(), text.size()); }
+    // A file's bytes (an unreadable file adds its name only: it fails later, where it is read).
+    void addFile(const fs::path& path) {
+        std::ifstream in(path, std::ios::binary);
+        std::vector<char> buffer(1 << 16);
+        while (in) {
+            in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+            add(buffer.data(), static_cast<size_t>(in.gcount()));
+        }
+        add(path.filename().string());
+    }
+    std::string hex() const {
+        std::ostringstream s;
+        s << std::hex << std::setw(16) << std::setfill('0') << mHash;
+        return s.str();
+    }
+
+private:
+    uint64_t mHash = 1469598103934665603ull;
+};
+
+// What a latent cache was made from: the samples (image, sentence, target annotations), the bytes
+// of their images and of the data set's annotation files (the files directly in its folder, or the
+// file it is). So a cache is never read for other data of the same size: a data set generated or
+// edited in place, or another stage's. Contents, not file times: every rank of a data-parallel run
+// may hold its own copy of the data.
+std::string dataFingerprint(const std::vector<data::ReferringSample>& samples, const std::string& dataPath) {
+    Fingerprint f;
     std::set<std::string> images;
     for (const auto& s : samples) {
-        add(s.imagePath), add(s.sentence);
-        for (const int id : s.annIds) add(std::to_string(id));
+        f.add(s.imagePath), f.add(s.sentence);
+        for (const int id : s.annIds) f.add(std::to_string(id));
         images.insert(s.imagePath);
     }
-    for (const auto& path : images) {
-        std::error_code error; // an unreadable image fails later, where it is read, with its name
-        const auto size = fs::file_size(path, error);
-        const auto written = fs::last_write_time(path, error).time_since_epoch().count();
-        add(std::to_string(error ? 0 : size) + ":" + std::to_string(error ? 0 : written));
+    for (const auto& path : images) f.addFile(path);
+    if (fs::is_directory(dataPath)) {
+        std::vector<fs::path> files;
+        for (const auto& e : fs::directory_iterator(dataPath))
+            if (e.is_regular_file()) files.push_back(e.path());
+        std::sort(files.begin(), files.end());
+        for (const auto& file : files) f.addFile(file);
+    } else {
+        f.addFile(dataPath);
     }
-    std::ostringstream s;
-    s << samples.size() << "-" << std::hex << std::setw(16) << std::setfill('0') << hash;
-    return s.str();
+    return std::to_string(samples.size()) + "-" + f.hex();
 }
 
-// A data folder's name for file names: its last component ("build/shapes-varied/" -> "shapes-varied").
-std::string dataName(const std::string& folder) {
-    fs::path p = fs::path(folder).lexically_normal();
-    if (p.filename().empty()) p = p.parent_path();
-    return p.filename().string();
+// A cache file name for a stage's own data set: its folder's name and a hash of where it is
+// ("train-shapes-varied-3f2a9c01"), so two folders of the same name keep apart.
+std::string ownDataCacheName(const std::string& data, const std::string& images) {
+    Fingerprint where;
+    where.add(data), where.add(images);
+    return "train-" + fs::path(data).filename().string() + "-" + where.hex().substr(0, 8);
 }
 
 struct LatentSet {
@@ -286,6 +315,7 @@ private:
     std::vector<int64_t> mOrder;        // the current epoch's sample order (latent stages)
     int64_t mOrderStage = -1, mOrderEpoch = -1;
     int64_t mRefinedEpoch = -1;  // the epoch whose label refinement the mask latents hold
+    std::string mLatentData;     // dataFingerprint of the latents the current stage trains on
     // Data parallelism (several processes, RANK / WORLD_SIZE): each rank computes its share of every
     // batch, gradients are averaged, so all ranks take the same steps; rank 0 writes the files.
     std::unique_ptr<distributed::ProcessGroup> mGroup;
@@ -444,9 +474,6 @@ TrainSummary Run::execute() {
         if (!device.cuda) throw Error(c.path + ": precision bfloat16 (mixed precision) needs CUDA; use float32 on the CPU");
         mAutocast = true;
     }
-    for (const auto& stage : c.stages) openData(stage); // a missing data set fails now, not hours later
-    fs::create_directories(out);
-
     std::string checkpoint = latestCheckpoint(out.string());
     if (!checkpoint.empty() && !o.resume)
         throw Error(out.string() + " already holds checkpoints; resume (the default) or choose an empty folder");
@@ -466,7 +493,11 @@ TrainSummary Run::execute() {
         summary.resumed = true;
         mLastCheckpoint = checkpoint;
         message("resuming from " + checkpoint + " (step " + std::to_string(mGlobalStep) + ")");
-    } else if (isMain()) {
+    }
+    // The data of every stage still to run: a missing data set fails now, not hours later.
+    for (size_t i = stageIndex; i < c.stages.size(); ++i) openData(c.stages[i]);
+    fs::create_directories(out);
+    if (checkpoint.empty() && isMain()) {
         writeFileAtomically((out / "config.json").string(), c.raw.dump(2));
     }
     // Lineage: a model continued from one of ours keeps that model's training record in its card,
@@ -548,7 +579,7 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
         // A stage on its own data set keeps its own cache (stages on different data would otherwise
         // replace each other's on every resume).
         const bool ownData = !stage.data.empty() && (stage.data != c.data || stage.images != c.images);
-        latents = encodeLatents(mTrain, c.cleanLabels, ownData ? "train-" + dataName(stage.data) : "train");
+        latents = encodeLatents(mTrain, c.cleanLabels, ownData ? ownDataCacheName(stage.data, stage.images) : "train");
         if (mGroup && isMain()) mGroup->barrier();
         mEpochSamples = epochSamplesOf(stage);
         if (!stage.repeatKinds.empty())
@@ -797,7 +828,7 @@ void Run::refineLabels(size_t stageIndex, int64_t epoch, LatentSet& latents, con
     const fs::path cache = out / "cache" / "latents-train-refined.safetensors";
     // Valid for this stage (a later one refines with another model), epoch, data and resolution.
     const std::string tag = "stage " + std::to_string(stageIndex) + ", epoch " + std::to_string(epoch) + "/" +
-                            std::to_string(original.size(0)) + "/" + std::to_string(mResolution);
+                            mLatentData + "/" + std::to_string(mResolution);
     torch::Tensor cached;
     if (fs::exists(cache)) {
         try {
@@ -899,7 +930,8 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
     // would otherwise replace each other's on every resume).
     const std::string size = mResolution == mNet.folder.modelResolution() ? "" : "-" + std::to_string(mResolution) + "px";
     const fs::path cache = out / "cache" / ("latents-" + name + (clean ? "-clean" : "") + size + ".safetensors");
-    const std::string fingerprint = vaeFingerprint(mNet.vae) + "/" + samplesFingerprint(samples) + "/" +
+    mLatentData = dataFingerprint(samples, mDataPath);
+    const std::string fingerprint = vaeFingerprint(mNet.vae) + "/" + mLatentData + "/" +
                                     std::to_string(mResolution) + "/" +
                                     std::to_string(mNet.folder.vaeConfig.scalingFactor);
     if (fs::exists(cache)) {
@@ -960,6 +992,7 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
         ids.insert(ids.end(), row.begin(), row.end());
     }
     set.tokenIds = torch::tensor(ids, torch::kLong).view({static_cast<int64_t>(samples.size()), -1});
+    if (!isMain()) return set; // rank 0 writes the cache
     fs::create_directories(cache.parent_path());
     saveTensors({{"image_latents", set.imageLatents},
                  {"image_of_sample", set.imageOfSample},

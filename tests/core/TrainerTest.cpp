@@ -139,9 +139,10 @@ TEST(TrainConfigTest, RejectsBadRecipesNamingTheKey) {
     EXPECT_EQ(TrainConfig::fromJson(rel, "x.json", "/recipes").data, "/recipes/data/shapes");
     // So are a stage's own; its images go only with its own data.
     rel["stages"][1]["data"] = "data/varied/";
-    EXPECT_EQ(TrainConfig::fromJson(rel, "x.json", "/recipes").stages[1].data, "/recipes/data/varied/");
+    EXPECT_EQ(TrainConfig::fromJson(rel, "x.json", "/recipes").stages[1].data, "/recipes/data/varied");
     EXPECT_EQ(TrainConfig::fromJson(rel, "x.json", "/recipes").stages[0].data, "");
-    EXPECT_NE(with([](json& j) { j["stages"][1]["images"] = "pictures"; }).find("stages[1]"), std::string::npos);
+    EXPECT_NE(with([](json& j) { j["stages"][1]["images"] = "pictures"; }).find("stages[1]: 'images' needs the stage's own \"data\""),
+              std::string::npos);
     EXPECT_EQ(configFrom(ok).totalSteps(), 5);
 }
 
@@ -531,7 +532,12 @@ TEST_F(TrainerTest, AStageTrainsOnItsOwnDataSet) {
     TrainOptions o;
     o.outDirectory = out.string();
     ASSERT_TRUE(train(configFrom(j), o).finished);
-    const auto own = loadTensors((out / "cache" / ("latents-train-" + other.filename().string() + ".safetensors")).string());
+    // Its cache is named after its folder (and a hash of where it is: two folders of one name keep apart).
+    std::vector<fs::path> ownCaches;
+    for (const auto& e : fs::directory_iterator(out / "cache"))
+        if (e.path().filename().string().rfind("latents-train-" + other.filename().string() + "-", 0) == 0) ownCaches.push_back(e.path());
+    ASSERT_EQ(ownCaches.size(), 1u);
+    const auto own = loadTensors(ownCaches.front().string());
     const auto recipes = loadTensors((out / "cache" / "latents-train.safetensors").string());
     EXPECT_EQ(static_cast<size_t>(own.at("token_ids").size(0)), trainCount(other));
     EXPECT_EQ(static_cast<size_t>(recipes.at("token_ids").size(0)), trainCount(sData));
@@ -577,6 +583,11 @@ TEST_F(TrainerTest, ALatentCacheIsNotReadForChangedImages) {
     const auto changed = resumeOneStep();
     EXPECT_NE(changed.find("encoding the latents"), std::string::npos) << changed;
     EXPECT_EQ(changed.find("read from"), std::string::npos) << changed;
+    // The same for an edited annotation file (the masks come from its polygons).
+    j["stages"][0]["steps"] = 4;
+    std::ofstream(copy / "instances.json", std::ios::app) << "\n";
+    const auto edited = resumeOneStep();
+    EXPECT_NE(edited.find("encoding the latents"), std::string::npos) << edited;
 }
 
 TEST_F(TrainerTest, EvaluationReportsTheLiteratureKeysAndOneCsvRowPerExpression) {
