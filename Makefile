@@ -91,11 +91,15 @@ fuzz:
 
 # The default model, from an empty folder: the shapes data, then resources/models/default-recipe.json.
 # Stopped (Ctrl-C, a closed session), the same command resumes from the newest checkpoint.
+# The recipe reads build/shapes-default and, in its last stage, build/shapes-varied (the same data
+# with half of the train images in the varied style).
 SHAPES_DIR    ?= $(BUILD_DIR)/shapes-default
 MODEL_RUN_DIR ?= $(BUILD_DIR)/default-run
 default-model: build
 	@[ -f $(SHAPES_DIR)/refs.json ] || $(BUILD_DIR)/app/cli/rlfseg generate-shapes --out $(SHAPES_DIR) \
 		--images 8000 --seed 7 --expressions 4 --style-images 500 --quiet
+	@[ -f $(BUILD_DIR)/shapes-varied/refs.json ] || $(BUILD_DIR)/app/cli/rlfseg generate-shapes --out $(BUILD_DIR)/shapes-varied \
+		--images 8000 --seed 7 --expressions 4 --style-images 500 --varied-train 0.5 --quiet
 	$(BUILD_DIR)/app/cli/rlfseg train --config resources/models/default-recipe.json --out $(MODEL_RUN_DIR)
 	$(BUILD_DIR)/app/cli/rlfseg calibrate --model $(MODEL_RUN_DIR)/model --data $(SHAPES_DIR) --split val --limit 800
 	rm -rf resources/models/default && cp -r $(MODEL_RUN_DIR)/model resources/models/default

@@ -159,13 +159,16 @@ TEST(TrainConfigTest, ShippedRecipesAreValid) {
         EXPECT_NO_THROW(TrainConfig::fromFile(recipe.string()));
     }
     // The default model's: VAE, flow, then two continued flows, each favouring the kinds the model
-    // before it failed most.
+    // before it failed most, then one on the data with varied-style train images.
     const auto defaultRecipe = TrainConfig::fromFile(recipes.front().string());
-    ASSERT_EQ(defaultRecipe.stages.size(), 4u);
+    ASSERT_EQ(defaultRecipe.stages.size(), 5u);
     EXPECT_EQ(defaultRecipe.stages[2].kind, "flow");
     EXPECT_EQ(defaultRecipe.stages[2].repeatKinds, (std::map<std::string, int>{{"relation", 2}, {"superlative", 2}}));
     EXPECT_EQ(defaultRecipe.stages[3].kind, "flow");
     EXPECT_EQ(defaultRecipe.stages[3].repeatKinds, (std::map<std::string, int>{{"size", 2}, {"attribute", 2}}));
+    for (size_t i = 0; i < 4; ++i) EXPECT_EQ(defaultRecipe.stages[i].data, "") << "stage " << i << ": the recipe's data";
+    EXPECT_EQ(fs::path(defaultRecipe.stages[4].data).filename(), "shapes-varied");
+    EXPECT_EQ(fs::path(defaultRecipe.data).filename(), "shapes-default");
 }
 
 TEST(EpochSamples, EverySampleOnceWithoutRepeats) {
