@@ -238,6 +238,9 @@ std::string ownDataCacheName(const std::string& data, const std::string& images)
     return "train-" + fs::path(data).filename().string() + "-" + where.hex().substr(0, 8);
 }
 
+// Ctrl-C while the latents are encoded (tens of minutes for a large data set): the run stops there.
+struct EncodingStopped {};
+
 struct LatentSet {
     torch::Tensor imageLatents; // [images, C, h, w] float16, CPU
     torch::Tensor imageOfSample; // [samples] int64
@@ -578,8 +581,14 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
         if (mGroup && !isMain()) mGroup->barrier();
         // A stage on its own data set keeps its own cache (stages on different data would otherwise
         // replace each other's on every resume).
-        const bool ownData = !stage.data.empty() && (stage.data != c.data || stage.images != c.images);
-        latents = encodeLatents(mTrain, c.cleanLabels, ownData ? ownDataCacheName(stage.data, stage.images) : "train");
+        const bool ownData = mDataPath != c.data || mImagesPath != c.images;
+        try {
+            latents = encodeLatents(mTrain, c.cleanLabels, ownData ? ownDataCacheName(mDataPath, mImagesPath) : "train");
+        } catch (const EncodingStopped&) {
+            mStopped = true;
+            message("stopped while encoding the latents (nothing cached yet); run again to resume");
+            return;
+        }
         if (mGroup && isMain()) mGroup->barrier();
         mEpochSamples = epochSamplesOf(stage);
         if (!stage.repeatKinds.empty())
@@ -971,6 +980,8 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
             for (size_t k = i; k < std::min(n, i + batch); ++k) xs.push_back(item(k));
             auto x = torch::stack(xs).contiguous(at::MemoryFormat::ChannelsLast);
             parts.push_back(mNet.encodeToLatent(x).to(torch::kCPU, torch::kHalf).contiguous());
+            // One process only: data-parallel ranks wait for rank 0's cache, so they stop after it.
+            if (!mGroup && o.stopRequested && o.stopRequested->load()) throw EncodingStopped{};
             if (std::chrono::steady_clock::now() - lastReport > std::chrono::seconds(20)) {
                 message("encoding " + what + " " + std::to_string(std::min(n, i + batch)) + "/" + std::to_string(n));
                 lastReport = std::chrono::steady_clock::now();

@@ -25,6 +25,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 
 using namespace rlfseg;
@@ -553,6 +554,27 @@ TEST_F(TrainerTest, AStageTrainsOnItsOwnDataSet) {
     const auto error = errorOf([&] { train(configFrom(j), o); });
     EXPECT_NE(error.find("/does/not/exist"), std::string::npos) << error;
     EXPECT_TRUE(losses(bad).empty());
+}
+
+TEST_F(TrainerTest, CtrlCWhileEncodingStopsTheRunAndTheSameCommandResumes) {
+    json j = baseConfig(sModel, sData);
+    j["stages"] = {{{"kind", "flow"}, {"steps", 2}, {"batch_size", 2}, {"learning_rate", 1e-3}, {"eval_samples", 2}}};
+    const auto out = test::makeTempDir("train-stop-encoding");
+    std::atomic<bool> stop{true}; // pressed before the first batch of latents is done
+    TrainOptions o;
+    o.outDirectory = out.string();
+    o.stopRequested = &stop;
+    std::vector<std::string> messages;
+    o.onMessage = [&](const std::string& m) { messages.push_back(m); };
+    const auto stopped = train(configFrom(j), o);
+    EXPECT_FALSE(stopped.finished);
+    EXPECT_TRUE(losses(out).empty()) << "no step trained";
+    EXPECT_FALSE(fs::exists(out / "cache" / "latents-train.safetensors"));
+    EXPECT_TRUE(std::any_of(messages.begin(), messages.end(),
+                            [](const std::string& m) { return m.find("stopped while encoding") != std::string::npos; }));
+    stop = false;
+    EXPECT_TRUE(train(configFrom(j), o).finished);
+    EXPECT_EQ(losses(out).size(), 2u);
 }
 
 TEST_F(TrainerTest, ALatentCacheIsNotReadForChangedImages) {
