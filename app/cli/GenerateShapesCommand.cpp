@@ -25,6 +25,7 @@ struct GenerateShapesArgs {
     data::ShapesOptions options;
     int size = 256;
     std::string unseen = "default";
+    int threads = 0;
     bool quiet = false;
 };
 
@@ -58,7 +59,7 @@ void runGenerateShapes(GenerateShapesArgs a) {
                       << std::flush;
         else if (!tty && (done == total || done % 1000 == 0))
             std::cerr << "generate-shapes: " << done << "/" << total << " images\n";
-    });
+    }, a.threads);
     if (a.quiet) return;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const auto dataset = nlohmann::json::parse(readFileToString(a.out + "/dataset.json"));
@@ -112,6 +113,9 @@ void addGenerateShapesCommand(CLI::App& app) {
         ->check(CLI::Range(0.0, 64.0));
     cmd->add_option("--noise-shift", o.noise.shiftPx, "Train labels: shift in a random direction, pixels")
         ->check(CLI::Range(0.0, 64.0));
+    cmd->add_option("--threads", args->threads, "Worker threads drawing the images (0: one per core); the files do not depend on it")
+        ->check(CLI::Range(0, 1024))
+        ->capture_default_str();
     cmd->add_flag("--quiet,-q", args->quiet, "Print nothing on success");
     cmd->callback([args] { runGenerateShapes(*args); });
 }

@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -17,6 +18,7 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <thread>
 
 namespace rlfseg::data {
 namespace {
@@ -1314,10 +1316,65 @@ std::string imageFileName(int id) {
     return name;
 }
 
+// One image's share of the data set, made independently of the others (on a worker thread): the
+// PNG is written, the annotations lack only their ids, which the image order decides.
+struct RenderedImage {
+    std::string background;
+    struct Object {
+        nlohmann::json annotation; // everything but "id" and "image_id"
+    };
+    std::vector<Object> objects;
+    // ((kind, sentence), referents as indices into objects)
+    std::vector<std::pair<std::pair<std::string, std::string>, std::vector<int>>> expressions;
+};
+
+RenderedImage renderImage(const ShapesOptions& opt, const ImagePlan& plan, const UnseenSet& unseen,
+                          const std::filesystem::path& imageDir) {
+    const GeneratedImage gen = generateImage(opt, plan, unseen);
+    cv::Mat bgr;
+    cv::cvtColor(gen.rgb, bgr, cv::COLOR_RGB2BGR);
+    std::vector<uchar> png;
+    if (!cv::imencode(".png", bgr, png, {cv::IMWRITE_PNG_COMPRESSION, 1}))
+        throw Error("generate-shapes: PNG encoding failed for image " + std::to_string(plan.id));
+    writeFileAtomically((imageDir / imageFileName(plan.id)).string(), std::string(png.begin(), png.end()));
+
+    RenderedImage out;
+    out.background = gen.background;
+    const bool noisy = plan.split == "train" && opt.noise.enabled();
+    for (size_t k = 0; k < gen.objects.size(); ++k) {
+        const auto& g = gen.objects[k];
+        const coco::Rle clean = coco::encode(g.mask);
+        coco::Rle label = clean;
+        if (noisy) {
+            Rng noiseRng(streamSeed(opt.seed, kNoiseStream, uint64_t(plan.id), k));
+            label = coco::encode(noisyMask(g.mask, opt.noise, noiseRng));
+        }
+        const auto box = coco::boundingBox(label);
+        nlohmann::json size = nullptr;
+        for (const auto& w : kSizes)
+            if (sizeTruth(gen.scene, int(k), w) == Truth::True) size = w;
+        nlohmann::json ann = {{"category_id", g.spec.shape + 1},
+                              {"segmentation", coco::toCocoJson(label)},
+                              {"area", coco::area(label)},
+                              {"bbox", {box[0], box[1], box[2], box[3]}},
+                              {"iscrowd", 0},
+                              {"color", kColors[size_t(g.spec.color)]},
+                              {"size", size},
+                              {"scale", std::round(g.spec.scale * 100) / 100},
+                              {"fill", g.spec.outlined ? "outlined" : "filled"},
+                              {"texture", kTextures[size_t(g.spec.texture)]}};
+        if (noisy) ann["segmentation_clean"] = coco::toCocoJson(clean);
+        out.objects.push_back({std::move(ann)});
+    }
+    for (const auto& [expression, referents] : gen.expressions)
+        out.expressions.push_back({{kindName(expression.kind), toSentence(expression)}, referents});
+    return out;
+}
+
 } // namespace
 
 void generateShapesDataset(const std::string& outDir, const ShapesOptions& opt,
-                           const std::function<void(int, int)>& progress) {
+                           const std::function<void(int, int)>& progress, int threads) {
     validateShapesOptions(opt);
     namespace fs = std::filesystem;
     const fs::path root(outDir), imageDir = root / "images";
@@ -1354,71 +1411,72 @@ void generateShapesDataset(const std::string& outDir, const ShapesOptions& opt,
     for (const auto& split : kSplits) counts[split] = {{"images", 0}, {"annotations", 0}, {"refs", 0}, {"sentences", 0}};
     int nextAnn = 1, nextRef = 1;
     const int total = int(plans.size());
-    for (const auto& plan : plans) {
-        const GeneratedImage gen = generateImage(opt, plan, unseen);
-        cv::Mat bgr;
-        cv::cvtColor(gen.rgb, bgr, cv::COLOR_RGB2BGR);
-        std::vector<uchar> png;
-        if (!cv::imencode(".png", bgr, png, {cv::IMWRITE_PNG_COMPRESSION, 1}))
-            throw Error("generate-shapes: PNG encoding failed for image " + std::to_string(plan.id));
-        const std::string fileName = imageFileName(plan.id);
-        writeFileAtomically((imageDir / fileName).string(), std::string(png.begin(), png.end()));
-        images.push_back({{"id", plan.id},
-                          {"file_name", fileName},
-                          {"width", opt.width},
-                          {"height", opt.height},
-                          {"split", plan.split},
-                          {"style", styleName(plan.style)},
-                          {"background", gen.background}});
-        auto& c = counts[plan.split];
-        ++c["images"];
-
-        const bool noisy = plan.split == "train" && opt.noise.enabled();
-        std::vector<int> annIds;
-        for (size_t k = 0; k < gen.objects.size(); ++k) {
-            const auto& g = gen.objects[k];
-            const int annId = nextAnn++;
-            annIds.push_back(annId);
-            const coco::Rle clean = coco::encode(g.mask);
-            coco::Rle label = clean;
-            if (noisy) {
-                Rng noiseRng(streamSeed(opt.seed, kNoiseStream, uint64_t(plan.id), k));
-                label = coco::encode(noisyMask(g.mask, opt.noise, noiseRng));
+    // Images are drawn, encoded and written by `threads` workers a block at a time; the JSON is
+    // assembled in image order afterwards, so the files do not depend on the number of threads.
+    const int workers = std::max(1, threads > 0 ? threads : int(std::thread::hardware_concurrency()));
+    const size_t block = size_t(workers) * 16;
+    std::vector<RenderedImage> rendered;
+    for (size_t first = 0; first < plans.size(); first += block) {
+        const size_t count = std::min(block, plans.size() - first);
+        rendered.assign(count, {});
+        std::atomic<size_t> next{0};
+        std::vector<std::exception_ptr> failures(static_cast<size_t>(workers));
+        auto work = [&](size_t w) {
+            try {
+                for (size_t i = next++; i < count; i = next++)
+                    rendered[i] = renderImage(opt, plans[first + i], unseen, imageDir);
+            } catch (...) {
+                failures[w] = std::current_exception();
+                next = count; // the others stop too
             }
-            const auto box = coco::boundingBox(label);
-            nlohmann::json size = nullptr;
-            for (const auto& w : kSizes)
-                if (sizeTruth(gen.scene, int(k), w) == Truth::True) size = w;
-            nlohmann::json ann = {{"id", annId},
-                                  {"image_id", plan.id},
-                                  {"category_id", g.spec.shape + 1},
-                                  {"segmentation", coco::toCocoJson(label)},
-                                  {"area", coco::area(label)},
-                                  {"bbox", {box[0], box[1], box[2], box[3]}},
-                                  {"iscrowd", 0},
-                                  {"color", kColors[size_t(g.spec.color)]},
-                                  {"size", size},
-                                  {"scale", std::round(g.spec.scale * 100) / 100},
-                                  {"fill", g.spec.outlined ? "outlined" : "filled"},
-                                  {"texture", kTextures[size_t(g.spec.texture)]}};
-            if (noisy) ann["segmentation_clean"] = coco::toCocoJson(clean);
-            annotations.push_back(std::move(ann));
-            ++c["annotations"];
+        };
+        if (workers == 1) {
+            work(0);
+        } else {
+            std::vector<std::thread> pool;
+            for (int w = 0; w < workers; ++w) pool.emplace_back(work, size_t(w));
+            for (auto& t : pool) t.join();
         }
-        for (const auto& [expression, referents] : gen.expressions) {
-            nlohmann::json ids = nlohmann::json::array();
-            for (int r : referents) ids.push_back(annIds[size_t(r)]);
-            const int refId = nextRef++;
-            refs.push_back({{"ref_id", refId},
-                            {"image_id", plan.id},
-                            {"ann_ids", ids},
-                            {"split", plan.split},
-                            {"kind", kindName(expression.kind)},
-                            {"sentences", {{{"sent_id", refId}, {"sent", toSentence(expression)}}}}});
-            ++c["refs"];
-            ++c["sentences"];
+        for (const auto& f : failures)
+            if (f) std::rethrow_exception(f);
+
+        for (size_t i = 0; i < count; ++i) {
+            const ImagePlan& plan = plans[first + i];
+            const RenderedImage& r = rendered[i];
+            images.push_back({{"id", plan.id},
+                              {"file_name", imageFileName(plan.id)},
+                              {"width", opt.width},
+                              {"height", opt.height},
+                              {"split", plan.split},
+                              {"style", styleName(plan.style)},
+                              {"background", r.background}});
+            auto& c = counts[plan.split];
+            ++c["images"];
+            std::vector<int> annIds;
+            for (const auto& object : r.objects) {
+                const int annId = nextAnn++;
+                annIds.push_back(annId);
+                nlohmann::json ann = object.annotation;
+                ann["id"] = annId;
+                ann["image_id"] = plan.id;
+                annotations.push_back(std::move(ann));
+                ++c["annotations"];
+            }
+            for (const auto& [sentence, referents] : r.expressions) {
+                nlohmann::json ids = nlohmann::json::array();
+                for (int k : referents) ids.push_back(annIds[size_t(k)]);
+                const int refId = nextRef++;
+                refs.push_back({{"ref_id", refId},
+                                {"image_id", plan.id},
+                                {"ann_ids", ids},
+                                {"split", plan.split},
+                                {"kind", sentence.first},
+                                {"sentences", {{{"sent_id", refId}, {"sent", sentence.second}}}}});
+                ++c["refs"];
+                ++c["sentences"];
+            }
+            if (progress) progress(plan.id, total);
         }
-        if (progress) progress(plan.id, total);
     }
 
     nlohmann::json categories = nlohmann::json::array();

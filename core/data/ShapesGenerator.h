@@ -179,9 +179,11 @@ struct ShapesOptions {
 void validateShapesOptions(const ShapesOptions& options);
 
 // Writes the data set into outDir (created if missing; existing files of the same names are
-// replaced). progress(done, total) is called after each image; total = images + styleImages.
+// replaced). progress(done, total) is called after each image, in image order, on the calling
+// thread; total = images + styleImages. `threads` workers draw the images (<= 0: one per core);
+// the files are the same for any number of them.
 void generateShapesDataset(const std::string& outDir, const ShapesOptions& options,
-                           const std::function<void(int done, int total)>& progress = {});
+                           const std::function<void(int done, int total)>& progress = {}, int threads = 0);
 
 // ---- Scenes and the expression checker (the semantics above) ----
 struct SceneObject {

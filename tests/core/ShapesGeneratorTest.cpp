@@ -125,16 +125,23 @@ protected:
     static void SetUpTestSuite() {
         root() = rlfseg::test::makeTempDir("shapes");
         int calls = 0, last = 0, total = 0;
-        generateShapesDataset((root() / "a").string(), smallOptions(11), [&](int done, int t) {
-            ++calls;
-            last = done;
-            total = t;
-        });
+        bool inOrder = true;
+        generateShapesDataset(
+            (root() / "a").string(), smallOptions(11),
+            [&](int done, int t) {
+                ++calls;
+                inOrder = inOrder && done == last + 1;
+                last = done;
+                total = t;
+            },
+            3);
+        progressInOrder() = inOrder;
         progressCalls() = calls;
         progressLast() = last;
         progressTotal() = total;
-        generateShapesDataset((root() / "a2").string(), smallOptions(11));
-        generateShapesDataset((root() / "b").string(), smallOptions(12));
+        // One worker, and two in blocks of 32 images: the files must not depend on either.
+        generateShapesDataset((root() / "a2").string(), smallOptions(11), {}, 1);
+        generateShapesDataset((root() / "b").string(), smallOptions(12), {}, 2);
         ShapesOptions noisy = smallOptions(11);
         noisy.noise.vertexJitterPx = 1.5;
         noisy.noise.simplifyEpsilonPx = 1.0;
@@ -150,6 +157,10 @@ protected:
     static fs::path& root() {
         static fs::path p;
         return p;
+    }
+    static bool& progressInOrder() {
+        static bool v = false;
+        return v;
     }
     static int& progressCalls() {
         static int v = 0;
@@ -222,7 +233,7 @@ Scene scene(std::vector<SceneObject> objects) {
 // Generated data set
 // ============================================================================================
 
-TEST_F(ShapesDataset, SameSeedIsByteIdenticalOtherSeedDiffers) {
+TEST_F(ShapesDataset, SameSeedIsByteIdenticalForAnyNumberOfThreadsOtherSeedDiffers) {
     for (const char* file : {"instances.json", "refs.json", "dataset.json"})
         EXPECT_EQ(rlfseg::readFileToString((dir("a") / file).string()), rlfseg::readFileToString((dir("a2") / file).string()))
             << file;
@@ -249,6 +260,19 @@ TEST_F(ShapesDataset, ProgressReportsEveryImage) {
     EXPECT_EQ(progressCalls(), 35);
     EXPECT_EQ(progressLast(), 35);
     EXPECT_EQ(progressTotal(), 35);
+    EXPECT_TRUE(progressInOrder()); // 1, 2, ..., 35 although three workers drew the images
+}
+
+TEST(ShapesGenerator, AWorkersFailureIsReportedAsAnError) {
+    const fs::path dir = rlfseg::test::makeTempDir("shapes-fail");
+    fs::create_directories(dir / "images" / "000007.png"); // a folder where image 7 must go
+    try {
+        generateShapesDataset(dir.string(), smallOptions(3), {}, 4);
+        FAIL() << "expected an error";
+    } catch (const rlfseg::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("000007.png"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(dir / "refs.json"));
 }
 
 TEST_F(ShapesDataset, FormatAndCategories) {
