@@ -105,8 +105,9 @@ void addTrainCommand(CLI::App& app) {
                 std::cerr << "done: " << summary.globalStep << " steps in " << formatDuration(summary.elapsedSeconds)
                           << "; model in " << summary.modelDirectory << "\n";
             else
-                std::cerr << "paused at step " << summary.globalStep << " (" << summary.lastCheckpoint
-                          << "); run the same command again to continue\n";
+                std::cerr << "paused at step " << summary.globalStep
+                          << (summary.lastCheckpoint.empty() ? std::string() : " (" + summary.lastCheckpoint + ")")
+                          << "; run the same command again to continue\n";
         }
     });
 }

@@ -934,6 +934,23 @@ std::string vaeFingerprint(AutoencoderKL& vae) {
     return s.str();
 }
 
+// Which part of a latent cache's fingerprint (VAE / data / resolution / latent scale) differs.
+std::string cacheMismatch(const std::string& was, const std::string& now) {
+    auto parts = [](const std::string& f) {
+        std::vector<std::string> p;
+        std::istringstream in(f);
+        for (std::string item; std::getline(in, item, '/');) p.push_back(item);
+        return p;
+    };
+    const auto a = parts(was), b = parts(now);
+    if (a.size() != 4 || b.size() != 4) return "by another version of the trainer";
+    static const char* what[] = {"with another VAE", "from other data", "at another resolution", "with another latent scale"};
+    std::string out;
+    for (size_t i = 0; i < 4; ++i)
+        if (a[i] != b[i]) out += std::string(out.empty() ? "" : ", ") + what[i] + " (" + a[i] + ", now " + b[i] + ")";
+    return out.empty() ? "for the same data (unreadable fingerprint)" : out;
+}
+
 LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, bool clean, const std::string& name) {
     // Stages at another resolution than the model's keep their own cache (a curriculum's stages
     // would otherwise replace each other's on every resume).
@@ -957,6 +974,10 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
                 message("latents of " + std::to_string(samples.size()) + " samples read from " + cache.string());
                 return set;
             }
+            // Say why: a cache silently encoded again costs tens of minutes on a large data set.
+            const std::string was = it == meta.end() ? std::string("none") : it->second;
+            message("not using " + cache.string() + ": it was made " + cacheMismatch(was, fingerprint) +
+                    "; encoding again");
         } catch (const Error& e) {
             message("ignoring the latent cache: " + std::string(e.what()));
         }

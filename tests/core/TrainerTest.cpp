@@ -160,15 +160,18 @@ TEST(TrainConfigTest, ShippedRecipesAreValid) {
         EXPECT_NO_THROW(TrainConfig::fromFile(recipe.string()));
     }
     // The default model's: VAE, flow, then two continued flows, each favouring the kinds the model
-    // before it failed most, then one on the data with varied-style train images.
+    // before it failed most, then one on the data with varied-style train images, then one on a
+    // larger data set in batches of 256 (made on a GPU).
     const auto defaultRecipe = TrainConfig::fromFile(recipes.front().string());
-    ASSERT_EQ(defaultRecipe.stages.size(), 5u);
+    ASSERT_EQ(defaultRecipe.stages.size(), 6u);
     EXPECT_EQ(defaultRecipe.stages[2].kind, "flow");
     EXPECT_EQ(defaultRecipe.stages[2].repeatKinds, (std::map<std::string, int>{{"relation", 2}, {"superlative", 2}}));
     EXPECT_EQ(defaultRecipe.stages[3].kind, "flow");
     EXPECT_EQ(defaultRecipe.stages[3].repeatKinds, (std::map<std::string, int>{{"size", 2}, {"attribute", 2}}));
     for (size_t i = 0; i < 4; ++i) EXPECT_EQ(defaultRecipe.stages[i].data, "") << "stage " << i << ": the recipe's data";
     EXPECT_EQ(fs::path(defaultRecipe.stages[4].data).filename(), "shapes-varied");
+    EXPECT_EQ(fs::path(defaultRecipe.stages[5].data).filename(), "shapes-gpu");
+    EXPECT_EQ(defaultRecipe.stages[5].batchSize, 256);
     EXPECT_EQ(fs::path(defaultRecipe.data).filename(), "shapes-default");
 }
 
@@ -608,6 +611,9 @@ TEST_F(TrainerTest, ALatentCacheIsNotReadForChangedImages) {
     const auto changed = resumeOneStep();
     EXPECT_NE(changed.find("encoding the latents"), std::string::npos) << changed;
     EXPECT_EQ(changed.find("read from"), std::string::npos) << changed;
+    // And it says why: the data, not the VAE.
+    EXPECT_NE(changed.find("it was made from other data"), std::string::npos) << changed;
+    EXPECT_EQ(changed.find("another VAE"), std::string::npos) << changed;
     // The same for an edited annotation file (the masks come from its polygons).
     j["stages"][0]["steps"] = 4;
     std::ofstream(copy / "instances.json", std::ios::app) << "\n";
