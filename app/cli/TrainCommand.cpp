@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -26,14 +27,19 @@ public:
         if (mQuiet) return;
         const auto now = std::chrono::steady_clock::now();
         if (r.stageIndex != mStage) {
-            mStage = r.stageIndex, mStageStart = now, mStageFirst = r.step - 1;
+            mStage = r.stageIndex;
+            mRecent.assign(1, {now, r.step - 1});
         }
+        // The ETA comes from the last two minutes' pace, not the stage's average: a machine that
+        // was busy with something else for a while would otherwise promise hours for minutes.
+        if (now - mRecent.back().first >= std::chrono::seconds(1)) mRecent.push_back({now, r.step});
+        while (mRecent.size() > 2 && now - mRecent[1].first > std::chrono::seconds(120)) mRecent.pop_front();
         const bool end = r.step == r.steps;
         if (!mTty && !end && now - mLastLine < std::chrono::seconds(30)) return;
         if (mTty && !end && now - mLastLine < std::chrono::milliseconds(200)) return;
         mLastLine = now;
-        const double spent = std::chrono::duration<double>(now - mStageStart).count();
-        const double perStep = spent / std::max<int64_t>(1, r.step - mStageFirst);
+        const double spent = std::chrono::duration<double>(now - mRecent.front().first).count();
+        const double perStep = spent / static_cast<double>(std::max<int64_t>(1, r.step - mRecent.front().second));
         const double eta = perStep * static_cast<double>(r.steps - r.step);
         const int width = 24;
         const int filled = static_cast<int>(width * r.step / std::max<int64_t>(1, r.steps));
@@ -53,8 +59,8 @@ public:
 private:
     bool mQuiet, mTty;
     int mStage = -1;
-    int64_t mStageFirst = 0;
-    std::chrono::steady_clock::time_point mStageStart, mLastLine;
+    std::deque<std::pair<std::chrono::steady_clock::time_point, int64_t>> mRecent; // (when, step)
+    std::chrono::steady_clock::time_point mLastLine;
 };
 
 } // namespace
