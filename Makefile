@@ -92,8 +92,9 @@ fuzz:
 # The default model, from an empty folder: the shapes data, then resources/models/default-recipe.json.
 # Stopped (Ctrl-C, a closed session), the same command resumes from the newest checkpoint.
 # The recipe reads build/shapes-default, then build/shapes-varied (the same data with half of the
-# train images in the varied style) and last build/shapes-gpu (40,000 other images, half varied;
-# a stage of 808 batches of 256, which a GPU trains in two minutes and the CPU in hours).
+# train images in the varied style), build/shapes-gpu (40,000 other images, half varied; a stage
+# of 808 batches of 256, which a GPU trains in two minutes and the CPU in hours) and last
+# build/shapes-more (16,000 images of another seed, half varied).
 SHAPES_DIR    ?= $(BUILD_DIR)/shapes-default
 MODEL_RUN_DIR ?= $(BUILD_DIR)/default-run
 default-model: build
@@ -103,6 +104,8 @@ default-model: build
 		--images 8000 --seed 7 --expressions 4 --style-images 500 --varied-train 0.5 --quiet
 	@[ -f $(BUILD_DIR)/shapes-gpu/refs.json ] || $(BUILD_DIR)/app/cli/rlfseg generate-shapes --out $(BUILD_DIR)/shapes-gpu \
 		--images 40000 --seed 9 --val 0.01 --test 0 --unseen-fraction 0 --expressions 4 --varied-train 0.5 --quiet
+	@[ -f $(BUILD_DIR)/shapes-more/refs.json ] || $(BUILD_DIR)/app/cli/rlfseg generate-shapes --out $(BUILD_DIR)/shapes-more \
+		--images 16000 --seed 8 --val 0.03 --test 0 --unseen-fraction 0 --expressions 4 --varied-train 0.5 --quiet
 	$(BUILD_DIR)/app/cli/rlfseg train --config resources/models/default-recipe.json --out $(MODEL_RUN_DIR)
 	$(BUILD_DIR)/app/cli/rlfseg calibrate --model $(MODEL_RUN_DIR)/model --data $(SHAPES_DIR) --split val --limit 800
 	rm -rf resources/models/default && cp -r $(MODEL_RUN_DIR)/model resources/models/default

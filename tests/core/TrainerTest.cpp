@@ -161,9 +161,9 @@ TEST(TrainConfigTest, ShippedRecipesAreValid) {
     }
     // The default model's: VAE, flow, then two continued flows, each favouring the kinds the model
     // before it failed most, then one on the data with varied-style train images, then one on a
-    // larger data set in batches of 256 (made on a GPU).
+    // larger data set in batches of 256 (made on a GPU), then one on another data set (on the CPU).
     const auto defaultRecipe = TrainConfig::fromFile(recipes.front().string());
-    ASSERT_EQ(defaultRecipe.stages.size(), 6u);
+    ASSERT_EQ(defaultRecipe.stages.size(), 7u);
     EXPECT_EQ(defaultRecipe.stages[2].kind, "flow");
     EXPECT_EQ(defaultRecipe.stages[2].repeatKinds, (std::map<std::string, int>{{"relation", 2}, {"superlative", 2}}));
     EXPECT_EQ(defaultRecipe.stages[3].kind, "flow");
@@ -172,6 +172,7 @@ TEST(TrainConfigTest, ShippedRecipesAreValid) {
     EXPECT_EQ(fs::path(defaultRecipe.stages[4].data).filename(), "shapes-varied");
     EXPECT_EQ(fs::path(defaultRecipe.stages[5].data).filename(), "shapes-gpu");
     EXPECT_EQ(defaultRecipe.stages[5].batchSize, 256);
+    EXPECT_EQ(fs::path(defaultRecipe.stages[6].data).filename(), "shapes-more");
     EXPECT_EQ(fs::path(defaultRecipe.data).filename(), "shapes-default");
 }
 
