@@ -588,7 +588,7 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
             latents = encodeLatents(mTrain, c.cleanLabels, ownData ? ownDataCacheName(mDataPath, mImagesPath) : "train");
         } catch (const EncodingStopped&) {
             mStopped = true;
-            message("stopped while encoding the latents (nothing cached yet); run again to resume");
+            message("stopped while encoding the latents (what is done is kept); run again to resume");
             return;
         }
         if (mGroup && isMain()) mGroup->barrier();
@@ -974,6 +974,8 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
                 set.maskLatents = readTensor(file, "mask_latents");
                 set.tokenIds = readTensor(file, "token_ids");
                 message("latents of " + std::to_string(samples.size()) + " samples read from " + cache.string());
+                std::error_code ignored;
+                fs::remove(cache.string() + ".partial", ignored); // left by a run killed after the cache was written
                 return set;
             }
             // Say why: a cache silently encoded again costs tens of minutes on a large data set.
@@ -994,29 +996,87 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
         if (added) imageSamples.push_back(&s);
         imageOf.push_back(it->second);
     }
+    // Encoding a large set takes hours on a CPU, and a session's end kills the run: what is done is
+    // saved every few minutes, when the run is stopped and when a file fails, and the same command
+    // goes on from there.
+    const fs::path partial = cache.string() + ".partial";
+    std::vector<torch::Tensor> imageParts, maskParts;
+    const auto bothParts = {std::pair{"image_latents", &imageParts}, std::pair{"mask_latents", &maskParts}};
+    if (fs::exists(partial)) {
+        try {
+            const auto file = SafeTensorsFile::open(partial.string());
+            const auto it = file.metadata().find("fingerprint");
+            if (it == file.metadata().end() || it->second != fingerprint)
+                throw Error("it was made from other data");
+            for (auto [name, parts] : bothParts)
+                if (file.contains(name)) parts->push_back(readTensor(file, name));
+            const size_t images = imageParts.empty() ? 0 : static_cast<size_t>(imageParts[0].size(0));
+            const size_t masks = maskParts.empty() ? 0 : static_cast<size_t>(maskParts[0].size(0));
+            if (images > imageSamples.size() || masks > samples.size() || (masks > 0 && images < imageSamples.size()))
+                throw Error("it holds other latents than this data set's");
+        } catch (const Error& e) {
+            imageParts.clear(), maskParts.clear();
+            message("not resuming from " + partial.string() + ": " + e.what());
+        }
+    }
+    auto count = [](const std::vector<torch::Tensor>& parts) {
+        size_t n = 0;
+        for (const auto& p : parts) n += static_cast<size_t>(p.size(0));
+        return n;
+    };
+    auto lastSave = std::chrono::steady_clock::now();
+    auto savePartial = [&] {
+        lastSave = std::chrono::steady_clock::now();
+        if (!isMain()) return;
+        std::vector<std::pair<std::string, torch::Tensor>> done;
+        for (auto [name, parts] : bothParts) {
+            if (parts->empty()) continue;
+            *parts = {torch::cat(*parts)}; // one tensor: the next save does not copy every part again
+            done.emplace_back(name, parts->front());
+        }
+        if (done.empty()) return;
+        try { // a failed save (a full disk) costs the resume, not the run
+            fs::create_directories(partial.parent_path());
+            saveTensors(done, partial.string(), torch::kHalf, {{"fingerprint", fingerprint}});
+        } catch (const std::exception& e) {
+            message("could not save the latents encoded so far: " + std::string(e.what()));
+        }
+    };
     // A GPU encodes a large batch faster than one core decodes it: every core reads and decodes the
     // batch's files (PNG and RLE decoding) into one uint8 tensor, which the device converts. The
     // workers run OpenCV and memcpy only, no LibTorch operations, so no thread pool multiplies
     // another. (With at::parallel_for, 16 cores of an H100 machine read 390 images/s: one core's rate.)
     const size_t batch = mDevice.is_cuda() ? 256 : 16;
-    auto encodeAll = [&](size_t n, int channels, const std::function<cv::Mat(size_t)>& load, const std::string& what) {
-        std::vector<torch::Tensor> parts;
+    auto encodeBatch = [&](size_t i, size_t b, int channels, const std::function<cv::Mat(size_t)>& load,
+                           const std::string& what) {
+        const int64_t side = mResolution, itemBytes = side * side * channels;
+        auto raw = torch::empty({static_cast<int64_t>(b), side, side, channels}, torch::kUInt8);
+        uint8_t* rawData = raw.data_ptr<uint8_t>();
+        parallelFor(b, [&](size_t k) {
+            const cv::Mat m = load(i + k);
+            if (m.rows != side || m.cols != side || m.channels() != channels || m.depth() != CV_8U)
+                throw Error("encoding " + what + ": item " + std::to_string(i + k) + " has the wrong size");
+            const cv::Mat packed = m.isContinuous() ? m : m.clone();
+            std::memcpy(rawData + static_cast<int64_t>(k) * itemBytes, packed.data, static_cast<size_t>(itemBytes));
+        });
+        return raw;
+    };
+    auto encodeAll = [&](size_t n, int channels, const std::function<cv::Mat(size_t)>& load, const std::string& what,
+                         std::vector<torch::Tensor>& parts) {
         const auto start = std::chrono::steady_clock::now();
         auto lastReport = start;
         double reading = 0;
-        const int64_t side = mResolution, itemBytes = side * side * channels;
-        for (size_t i = 0; i < n; i += batch) {
+        const size_t first = count(parts);
+        for (size_t i = first; i < n; i += batch) {
             const size_t b = std::min(n, i + batch) - i;
-            auto raw = torch::empty({static_cast<int64_t>(b), side, side, channels}, torch::kUInt8);
-            uint8_t* rawData = raw.data_ptr<uint8_t>();
             const auto readStart = std::chrono::steady_clock::now();
-            parallelFor(b, [&](size_t k) {
-                const cv::Mat m = load(i + k);
-                if (m.rows != side || m.cols != side || m.channels() != channels || m.depth() != CV_8U)
-                    throw Error("encoding " + what + ": item " + std::to_string(i + k) + " has the wrong size");
-                const cv::Mat packed = m.isContinuous() ? m : m.clone();
-                std::memcpy(rawData + static_cast<int64_t>(k) * itemBytes, packed.data, static_cast<size_t>(itemBytes));
-            });
+            torch::Tensor raw;
+            try {
+                raw = encodeBatch(i, b, channels, load, what);
+            } catch (...) { // an unreadable file: what was done waits for the run after the fix
+                savePartial();
+                throw;
+            }
             reading += std::chrono::duration<double>(std::chrono::steady_clock::now() - readStart).count();
             // [B, H, W, C] viewed as [B, C, H, W] is already channels-last.
             auto x = raw.to(mDevice).permute({0, 3, 1, 2});
@@ -1024,25 +1084,36 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
                               : (x > 127).to(torch::kFloat).mul(2.0).sub(1.0).expand({-1, 3, -1, -1});
             parts.push_back(mNet.encodeToLatent(x.contiguous(at::MemoryFormat::ChannelsLast)).to(torch::kCPU, torch::kHalf).contiguous());
             // One process only: data-parallel ranks wait for rank 0's cache, so they stop after it.
-            if (!mGroup && o.stopRequested && o.stopRequested->load()) throw EncodingStopped{};
-            if (std::chrono::steady_clock::now() - lastReport > std::chrono::seconds(20)) {
+            if (!mGroup && o.stopRequested && o.stopRequested->load()) {
+                savePartial();
+                throw EncodingStopped{};
+            }
+            const auto now = std::chrono::steady_clock::now();
+            if (now - lastSave > std::chrono::minutes(5)) savePartial();
+            if (now - lastReport > std::chrono::seconds(20)) {
                 message("encoding " + what + " " + std::to_string(i + b) + "/" + std::to_string(n));
-                lastReport = std::chrono::steady_clock::now();
+                lastReport = now;
             }
         }
         const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::ostringstream done;
-        done << std::fixed << std::setprecision(1) << "encoded " << n << " " << what << " in " << total
+        done << std::fixed << std::setprecision(1) << "encoded " << n - first << " " << what << " in " << total
              << " s (reading the files " << reading << " s)";
         message(done.str());
         return torch::cat(parts);
     };
     LatentSet set;
+    const size_t imagesDone = count(imageParts), masksDone = count(maskParts);
+    if (imagesDone + masksDone > 0)
+        message("resuming the latent encoding: " + std::to_string(imagesDone) + " of " +
+                std::to_string(imageSamples.size()) + " images and " + std::to_string(masksDone) + " of " +
+                std::to_string(samples.size()) + " masks were done (" + partial.string() + ")");
     message("encoding the latents of " + std::to_string(imageSamples.size()) + " images and " +
             std::to_string(samples.size()) + " masks (once; cached in " + cache.string() + ")");
     set.imageLatents = encodeAll(imageSamples.size(), 3, [&](size_t k) { return loadSquareImage(*imageSamples[k]); },
-                                 "images");
-    set.maskLatents = encodeAll(samples.size(), 1, [&](size_t k) { return loadSquareMask(samples[k], clean); }, "masks");
+                                 "images", imageParts);
+    set.maskLatents = encodeAll(samples.size(), 1, [&](size_t k) { return loadSquareMask(samples[k], clean); }, "masks",
+                                maskParts);
     set.imageOfSample = torch::tensor(imageOf, torch::kLong);
     std::vector<int64_t> ids;
     for (const auto& s : samples) {
@@ -1057,6 +1128,8 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
                  {"mask_latents", set.maskLatents},
                  {"token_ids", set.tokenIds}},
                 cache.string(), torch::kHalf, {{"fingerprint", fingerprint}});
+    std::error_code ignored;
+    fs::remove(partial, ignored); // the cache holds it all now
     return set;
 }
 

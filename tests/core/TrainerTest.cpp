@@ -161,9 +161,10 @@ TEST(TrainConfigTest, ShippedRecipesAreValid) {
     }
     // The default model's: VAE, flow, then two continued flows, each favouring the kinds the model
     // before it failed most, then one on the data with varied-style train images, then one on a
-    // larger data set in batches of 256 (made on a GPU), then one on another data set (on the CPU).
+    // larger data set in batches of 256 (made on a GPU), one on another data set (on the CPU), and
+    // two on a still larger one in batches of 256 (on a GPU).
     const auto defaultRecipe = TrainConfig::fromFile(recipes.front().string());
-    ASSERT_EQ(defaultRecipe.stages.size(), 7u);
+    ASSERT_EQ(defaultRecipe.stages.size(), 9u);
     EXPECT_EQ(defaultRecipe.stages[2].kind, "flow");
     EXPECT_EQ(defaultRecipe.stages[2].repeatKinds, (std::map<std::string, int>{{"relation", 2}, {"superlative", 2}}));
     EXPECT_EQ(defaultRecipe.stages[3].kind, "flow");
@@ -173,6 +174,10 @@ TEST(TrainConfigTest, ShippedRecipesAreValid) {
     EXPECT_EQ(fs::path(defaultRecipe.stages[5].data).filename(), "shapes-gpu");
     EXPECT_EQ(defaultRecipe.stages[5].batchSize, 256);
     EXPECT_EQ(fs::path(defaultRecipe.stages[6].data).filename(), "shapes-more");
+    for (size_t i = 7; i < 9; ++i) {
+        EXPECT_EQ(fs::path(defaultRecipe.stages[i].data).filename(), "shapes-gpu2") << "stage " << i;
+        EXPECT_EQ(defaultRecipe.stages[i].batchSize, 256) << "stage " << i;
+    }
     EXPECT_EQ(fs::path(defaultRecipe.data).filename(), "shapes-default");
 }
 
@@ -564,21 +569,56 @@ TEST_F(TrainerTest, CtrlCWhileEncodingStopsTheRunAndTheSameCommandResumes) {
     json j = baseConfig(sModel, sData);
     j["stages"] = {{{"kind", "flow"}, {"steps", 2}, {"batch_size", 2}, {"learning_rate", 1e-3}, {"eval_samples", 2}}};
     const auto out = test::makeTempDir("train-stop-encoding");
+    const fs::path cache = out / "cache" / "latents-train.safetensors";
+    const fs::path partial = cache.string() + ".partial";
     std::atomic<bool> stop{true}; // pressed before the first batch of latents is done
     TrainOptions o;
     o.outDirectory = out.string();
     o.stopRequested = &stop;
     std::vector<std::string> messages;
     o.onMessage = [&](const std::string& m) { messages.push_back(m); };
+    auto said = [&](const std::string& text) {
+        return std::any_of(messages.begin(), messages.end(), [&](const std::string& m) { return m.find(text) != std::string::npos; });
+    };
+    // Each run encodes one batch (16 on the CPU) before it sees the stop: the images (all in one
+    // batch), then the first masks. What was done is kept, and the next run goes on from there.
     const auto stopped = train(configFrom(j), o);
     EXPECT_FALSE(stopped.finished);
     EXPECT_TRUE(losses(out).empty()) << "no step trained";
-    EXPECT_FALSE(fs::exists(out / "cache" / "latents-train.safetensors"));
-    EXPECT_TRUE(std::any_of(messages.begin(), messages.end(),
-                            [](const std::string& m) { return m.find("stopped while encoding") != std::string::npos; }));
+    EXPECT_FALSE(fs::exists(cache));
+    EXPECT_TRUE(said("stopped while encoding"));
+    ASSERT_TRUE(fs::exists(partial));
+    const auto afterImages = loadTensors(partial.string());
+    EXPECT_TRUE(afterImages.count("image_latents"));
+    EXPECT_FALSE(afterImages.count("mask_latents"));
+
+    messages.clear();
+    EXPECT_FALSE(train(configFrom(j), o).finished);
+    EXPECT_TRUE(said("masks were done")) << "the second run resumed";
+    const auto afterMasks = loadTensors(partial.string());
+    ASSERT_TRUE(afterMasks.count("mask_latents"));
+    EXPECT_EQ(afterMasks.at("mask_latents").size(0), 16);
+
+    messages.clear();
     stop = false;
     EXPECT_TRUE(train(configFrom(j), o).finished);
+    EXPECT_TRUE(said("16 of"));
     EXPECT_EQ(losses(out).size(), 2u);
+    EXPECT_FALSE(fs::exists(partial)) << "the finished cache replaces the partial one";
+
+    // The same latents as a run that was never stopped.
+    const auto whole = test::makeTempDir("train-no-stop-encoding");
+    TrainOptions plain;
+    plain.outDirectory = whole.string();
+    ASSERT_TRUE(train(configFrom(j), plain).finished);
+    const auto resumed = loadTensors(cache.string());
+    const auto once = loadTensors((whole / "cache" / "latents-train.safetensors").string());
+    ASSERT_LE(once.at("image_latents").size(0), 16) << "the fixture's images fit in one batch";
+    ASSERT_GT(once.at("mask_latents").size(0), 16) << "the last run resumed within the masks";
+    for (const char* name : {"image_latents", "mask_latents", "token_ids", "image_of_sample"}) {
+        ASSERT_TRUE(resumed.count(name) && once.count(name)) << name;
+        EXPECT_TRUE(torch::equal(resumed.at(name), once.at(name))) << name;
+    }
 }
 
 TEST_F(TrainerTest, ALatentCacheIsNotReadForChangedImages) {

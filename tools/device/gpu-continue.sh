@@ -7,15 +7,16 @@
 # schedule to end by TRAIN_UNTIL seconds after the start, continues every network of
 # resources/models/default on CUDA (bf16 autocast), calibrates the mask threshold on 800 val
 # expressions and evaluates test, test_unseen and test_style. The model comes back in 15 MB parts
-# (a call returns files of 16 MiB at most): cat model.tar.part-* | tar x.
+# (a call returns files of 16 MiB at most): cat model.tar.part-* | tar x. While the machine is warm,
+# tools/device/gpu-continue-again.sh continues the result on the same latents.
 # Knobs: TRAIN_UNTIL, DEADLINE (s after the start), IMAGES, SEED, BATCH, LR, VARIED.
 # To try it here on the CPU first: LOCAL_CLI=build/app/cli/rlfseg DEVICE=cpu PRECISION=float32
 # IMAGES=300 EVAL_IMAGES=200 TRAIN_UNTIL=200 OUT=/tmp/out bash tools/device/gpu-continue.sh
 set -u
 T0S=$(date +%s); el() { echo $(( $(date +%s) - T0S )); }
 log() { echo "[$(el)s] $*" | tee -a $OUT/summary.txt; }
-TRAIN_UNTIL=${TRAIN_UNTIL:-440}; DEADLINE=${DEADLINE:-575}; IMAGES=${IMAGES:-40000}; EVAL_IMAGES=${EVAL_IMAGES:-8000}
-SEED=${SEED:-9}; BATCH=${BATCH:-256}; LR=${LR:-0.0005}; VARIED=${VARIED:-0.5}
+TRAIN_UNTIL=${TRAIN_UNTIL:-480}; DEADLINE=${DEADLINE:-580}; IMAGES=${IMAGES:-48000}; EVAL_IMAGES=${EVAL_IMAGES:-8000}
+SEED=${SEED:-10}; BATCH=${BATCH:-256}; LR=${LR:-0.0004}; VARIED=${VARIED:-0.5}
 DEVICE=${DEVICE:-cuda}; PRECISION=${PRECISION:-bfloat16}
 W=${WORK:-/tmp/gpu}; rm -rf $W; mkdir -p $W $OUT
 THREADS=$(nproc)
