@@ -102,7 +102,7 @@ void addTrainCommand(CLI::App& app) {
             std::ostringstream s;
             s << "validation after " << v.value("stage", "") << " step " << v.value("step", 0) << ": "
               << v.value("metric_name", "") << " " << v.value("metric", 0.0) << " (" << v.value("samples", 0)
-              << " samples)";
+              << " samples of " << v.value("data", std::string("val")) << ")";
             bar.message(s.str());
         };
         const auto summary = train(config, options);

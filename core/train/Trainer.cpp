@@ -1176,9 +1176,13 @@ json Run::validate(const StageConfig& stage, size_t stageIndex, int64_t step) {
     trainableParameters(stage);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const std::string metric = stage.kind == "vae" ? "mask_reconstruction_mIoU" : "val_mIoU";
+    // Which data: stages on their own data sets validate on their own val split.
+    fs::path where = mDataPath;
+    if (where.filename().empty()) where = where.parent_path(); // "data/" names "data"
+    const std::string data = where.filename().string() + " " + c.valSplit;
     return json{{"kind", "validation"}, {"stage", stage.kind},   {"stage_index", stageIndex}, {"step", step},
                 {"global_step", mGlobalStep}, {"samples", n},      {"metric_name", metric}, {"resolution", mResolution},
-                {"metric", n ? iouSum / n : 0.0}, {"seconds", seconds}, {"elapsed_s", elapsed()}};
+                {"metric", n ? iouSum / n : 0.0}, {"seconds", seconds}, {"elapsed_s", elapsed()}, {"data", data}};
 }
 
 std::string Run::saveCheckpoint(size_t stageIndex, int64_t stageStep, AdamW* optimizer, EmaWeights* ema) {

@@ -554,6 +554,12 @@ TEST_F(TrainerTest, AStageTrainsOnItsOwnDataSet) {
     const auto recipes = loadTensors((out / "cache" / "latents-train.safetensors").string());
     EXPECT_EQ(static_cast<size_t>(own.at("token_ids").size(0)), trainCount(other));
     EXPECT_EQ(static_cast<size_t>(recipes.at("token_ids").size(0)), trainCount(sData));
+    // Each stage validates on its own data set's val split and says which.
+    std::vector<std::string> validatedOn;
+    std::ifstream log(out / "log.jsonl");
+    for (std::string line; std::getline(log, line);)
+        if (const auto v = json::parse(line); v.at("kind") == "validation") validatedOn.push_back(v.value("data", ""));
+    EXPECT_EQ(validatedOn, (std::vector<std::string>{sData.filename().string() + " val", other.filename().string() + " val"}));
 
     // A stage's missing data set stops the run before the first stage trains.
     second["data"] = "/does/not/exist";
