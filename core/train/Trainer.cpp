@@ -988,13 +988,21 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
     }
     torch::NoGradGuard noGrad;
     mNet.vae->eval();
+    // Each image is encoded once, and so is each mask: expressions that name the same objects of the
+    // same image (a quarter of the shapes data's) share one.
     std::map<int, int64_t> imageSlot;
-    std::vector<const data::ReferringSample*> imageSamples;
-    std::vector<int64_t> imageOf;
+    std::map<std::pair<int, std::vector<int>>, int64_t> maskSlot;
+    std::vector<const data::ReferringSample*> imageSamples, maskSamples;
+    std::vector<int64_t> imageOf, maskOf;
     for (const auto& s : samples) {
-        auto [it, added] = imageSlot.emplace(s.imageId, static_cast<int64_t>(imageSamples.size()));
-        if (added) imageSamples.push_back(&s);
-        imageOf.push_back(it->second);
+        auto [image, newImage] = imageSlot.emplace(s.imageId, static_cast<int64_t>(imageSamples.size()));
+        if (newImage) imageSamples.push_back(&s);
+        imageOf.push_back(image->second);
+        auto objects = s.annIds;
+        std::sort(objects.begin(), objects.end());
+        auto [mask, newMask] = maskSlot.emplace(std::pair{s.imageId, objects}, static_cast<int64_t>(maskSamples.size()));
+        if (newMask) maskSamples.push_back(&s);
+        maskOf.push_back(mask->second);
     }
     // Encoding a large set takes hours on a CPU, and a session's end kills the run: what is done is
     // saved every few minutes, when the run is stopped and when a file fails, and the same command
@@ -1012,7 +1020,7 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
                 if (file.contains(name)) parts->push_back(readTensor(file, name));
             const size_t images = imageParts.empty() ? 0 : static_cast<size_t>(imageParts[0].size(0));
             const size_t masks = maskParts.empty() ? 0 : static_cast<size_t>(maskParts[0].size(0));
-            if (images > imageSamples.size() || masks > samples.size() || (masks > 0 && images < imageSamples.size()))
+            if (images > imageSamples.size() || masks > maskSamples.size() || (masks > 0 && images < imageSamples.size()))
                 throw Error("it holds other latents than this data set's");
         } catch (const Error& e) {
             imageParts.clear(), maskParts.clear();
@@ -1107,13 +1115,15 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
     if (imagesDone + masksDone > 0)
         message("resuming the latent encoding: " + std::to_string(imagesDone) + " of " +
                 std::to_string(imageSamples.size()) + " images and " + std::to_string(masksDone) + " of " +
-                std::to_string(samples.size()) + " masks were done (" + partial.string() + ")");
+                std::to_string(maskSamples.size()) + " masks were done (" + partial.string() + ")");
     message("encoding the latents of " + std::to_string(imageSamples.size()) + " images and " +
-            std::to_string(samples.size()) + " masks (once; cached in " + cache.string() + ")");
+            std::to_string(maskSamples.size()) + " masks of " + std::to_string(samples.size()) +
+            " expressions (once; cached in " + cache.string() + ")");
     set.imageLatents = encodeAll(imageSamples.size(), 3, [&](size_t k) { return loadSquareImage(*imageSamples[k]); },
                                  "images", imageParts);
-    set.maskLatents = encodeAll(samples.size(), 1, [&](size_t k) { return loadSquareMask(samples[k], clean); }, "masks",
-                                maskParts);
+    set.maskLatents = encodeAll(maskSamples.size(), 1, [&](size_t k) { return loadSquareMask(*maskSamples[k], clean); },
+                                "masks", maskParts)
+                          .index_select(0, torch::tensor(maskOf, torch::kLong));
     set.imageOfSample = torch::tensor(imageOf, torch::kLong);
     std::vector<int64_t> ids;
     for (const auto& s : samples) {

@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <set>
 
 using namespace rlfseg;
 namespace fs = std::filesystem;
@@ -572,7 +573,22 @@ TEST_F(TrainerTest, AStageTrainsOnItsOwnDataSet) {
 }
 
 TEST_F(TrainerTest, CtrlCWhileEncodingStopsTheRunAndTheSameCommandResumes) {
-    json j = baseConfig(sModel, sData);
+    // Its own data: more distinct masks than one batch (16 on the CPU), every image in one batch,
+    // and expressions that share a mask (four per image, up to three objects).
+    const auto dataDir = test::makeTempDir("trainer-encoding-data");
+    data::ShapesOptions so;
+    so.images = 16, so.seed = 5, so.width = so.height = 64, so.maxObjects = 3;
+    so.valFraction = 0.2, so.testFraction = 0.0, so.unseenFraction = 0.0;
+    so.unseenPairs.clear();
+    so.expressionsPerImage = 4;
+    data::generateShapesDataset(dataDir.string(), so);
+    const auto trainSamples = data::ReferringDataset::open(dataDir.string()).samples("train");
+    std::set<std::pair<int, std::vector<int>>> distinct;
+    for (auto s : trainSamples) std::sort(s.annIds.begin(), s.annIds.end()), distinct.insert({s.imageId, s.annIds});
+    ASSERT_GT(distinct.size(), 16u);
+    ASSERT_LT(distinct.size(), trainSamples.size()) << "some expressions share a mask";
+
+    json j = baseConfig(sModel, dataDir);
     j["stages"] = {{{"kind", "flow"}, {"steps", 2}, {"batch_size", 2}, {"learning_rate", 1e-3}, {"eval_samples", 2}}};
     const auto out = test::makeTempDir("train-stop-encoding");
     const fs::path cache = out / "cache" / "latents-train.safetensors";
@@ -593,6 +609,8 @@ TEST_F(TrainerTest, CtrlCWhileEncodingStopsTheRunAndTheSameCommandResumes) {
     EXPECT_TRUE(losses(out).empty()) << "no step trained";
     EXPECT_FALSE(fs::exists(cache));
     EXPECT_TRUE(said("stopped while encoding"));
+    EXPECT_TRUE(said(std::to_string(distinct.size()) + " masks of " + std::to_string(trainSamples.size()) + " expressions"))
+        << "each distinct mask encoded once";
     ASSERT_TRUE(fs::exists(partial));
     const auto afterImages = loadTensors(partial.string());
     EXPECT_TRUE(afterImages.count("image_latents"));
@@ -603,7 +621,7 @@ TEST_F(TrainerTest, CtrlCWhileEncodingStopsTheRunAndTheSameCommandResumes) {
     EXPECT_TRUE(said("masks were done")) << "the second run resumed";
     const auto afterMasks = loadTensors(partial.string());
     ASSERT_TRUE(afterMasks.count("mask_latents"));
-    EXPECT_EQ(afterMasks.at("mask_latents").size(0), 16);
+    EXPECT_EQ(afterMasks.at("mask_latents").size(0), 16) << "one batch of the distinct masks";
 
     messages.clear();
     stop = false;
@@ -619,12 +637,21 @@ TEST_F(TrainerTest, CtrlCWhileEncodingStopsTheRunAndTheSameCommandResumes) {
     ASSERT_TRUE(train(configFrom(j), plain).finished);
     const auto resumed = loadTensors(cache.string());
     const auto once = loadTensors((whole / "cache" / "latents-train.safetensors").string());
-    ASSERT_LE(once.at("image_latents").size(0), 16) << "the fixture's images fit in one batch";
-    ASSERT_GT(once.at("mask_latents").size(0), 16) << "the last run resumed within the masks";
+    ASSERT_LE(once.at("image_latents").size(0), 16) << "the images fit in one batch";
     for (const char* name : {"image_latents", "mask_latents", "token_ids", "image_of_sample"}) {
         ASSERT_TRUE(resumed.count(name) && once.count(name)) << name;
         EXPECT_TRUE(torch::equal(resumed.at(name), once.at(name))) << name;
     }
+    // One mask latent per expression; expressions naming the same objects share it, others don't.
+    const auto& masks = once.at("mask_latents");
+    ASSERT_EQ(static_cast<size_t>(masks.size(0)), trainSamples.size());
+    for (size_t a = 0; a < trainSamples.size(); ++a)
+        for (size_t b = a + 1; b < trainSamples.size(); ++b) {
+            auto x = trainSamples[a].annIds, y = trainSamples[b].annIds;
+            std::sort(x.begin(), x.end()), std::sort(y.begin(), y.end());
+            const bool same = trainSamples[a].imageId == trainSamples[b].imageId && x == y;
+            EXPECT_EQ(torch::equal(masks[int64_t(a)], masks[int64_t(b)]), same) << a << " " << b;
+        }
 }
 
 TEST_F(TrainerTest, ALatentCacheIsNotReadForChangedImages) {
