@@ -93,7 +93,7 @@ fuzz:
 # Stopped (Ctrl-C, a closed session), the same command resumes from the newest checkpoint.
 # The recipe reads build/shapes-default, then build/shapes-varied (the same data with half of the
 # train images in the varied style), build/shapes-gpu (40,000 other images, half varied; a stage
-# of 808 batches of 256, which a GPU trains in two minutes and the CPU in hours) and last
+# of 808 batches of 256, which a GPU trains in two minutes and the CPU in hours),
 # build/shapes-more (16,000 images of another seed, half varied), and last build/shapes-gpu2
 # (48,000 more, half varied; two stages of batches of 256: 7 minutes on a GPU, about 20 h here).
 SHAPES_DIR    ?= $(BUILD_DIR)/shapes-default

@@ -588,7 +588,7 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
             latents = encodeLatents(mTrain, c.cleanLabels, ownData ? ownDataCacheName(mDataPath, mImagesPath) : "train");
         } catch (const EncodingStopped&) {
             mStopped = true;
-            message("stopped while encoding the latents (what is done is kept); run again to resume");
+            message("stopped while encoding the latents; run again to go on from where it stopped");
             return;
         }
         if (mGroup && isMain()) mGroup->barrier();
@@ -1000,6 +1000,7 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
         imageOf.push_back(image->second);
         auto objects = s.annIds;
         std::sort(objects.begin(), objects.end());
+        objects.erase(std::unique(objects.begin(), objects.end()), objects.end());
         auto [mask, newMask] = maskSlot.emplace(std::pair{s.imageId, objects}, static_cast<int64_t>(maskSamples.size()));
         if (newMask) maskSamples.push_back(&s);
         maskOf.push_back(mask->second);
@@ -1015,7 +1016,7 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
             const auto file = SafeTensorsFile::open(partial.string());
             const auto it = file.metadata().find("fingerprint");
             if (it == file.metadata().end() || it->second != fingerprint)
-                throw Error("it was made from other data");
+                throw Error("it was made " + cacheMismatch(it == file.metadata().end() ? "none" : it->second, fingerprint));
             for (auto [name, parts] : bothParts)
                 if (file.contains(name)) parts->push_back(readTensor(file, name));
             const size_t images = imageParts.empty() ? 0 : static_cast<size_t>(imageParts[0].size(0));
@@ -1055,7 +1056,7 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
     // workers run OpenCV and memcpy only, no LibTorch operations, so no thread pool multiplies
     // another. (With at::parallel_for, 16 cores of an H100 machine read 390 images/s: one core's rate.)
     const size_t batch = mDevice.is_cuda() ? 256 : 16;
-    auto encodeBatch = [&](size_t i, size_t b, int channels, const std::function<cv::Mat(size_t)>& load,
+    auto readBatch = [&](size_t i, size_t b, int channels, const std::function<cv::Mat(size_t)>& load,
                            const std::string& what) {
         const int64_t side = mResolution, itemBytes = side * side * channels;
         auto raw = torch::empty({static_cast<int64_t>(b), side, side, channels}, torch::kUInt8);
@@ -1066,7 +1067,7 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
                 throw Error("encoding " + what + ": item " + std::to_string(i + k) + " has the wrong size");
             const cv::Mat packed = m.isContinuous() ? m : m.clone();
             std::memcpy(rawData + static_cast<int64_t>(k) * itemBytes, packed.data, static_cast<size_t>(itemBytes));
-        });
+        }, static_cast<size_t>(at::get_num_threads())); // the run's "threads", as LibTorch's own work
         return raw;
     };
     auto encodeAll = [&](size_t n, int channels, const std::function<cv::Mat(size_t)>& load, const std::string& what,
@@ -1077,20 +1078,20 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
         const size_t first = count(parts);
         for (size_t i = first; i < n; i += batch) {
             const size_t b = std::min(n, i + batch) - i;
-            const auto readStart = std::chrono::steady_clock::now();
-            torch::Tensor raw;
             try {
-                raw = encodeBatch(i, b, channels, load, what);
-            } catch (...) { // an unreadable file: what was done waits for the run after the fix
+                const auto readStart = std::chrono::steady_clock::now();
+                const auto raw = readBatch(i, b, channels, load, what);
+                reading += std::chrono::duration<double>(std::chrono::steady_clock::now() - readStart).count();
+                // [B, H, W, C] viewed as [B, C, H, W] is already channels-last.
+                auto x = raw.to(mDevice).permute({0, 3, 1, 2});
+                x = channels == 3 ? x.to(torch::kFloat).div(127.5).sub(1.0)
+                                  : (x > 127).to(torch::kFloat).mul(2.0).sub(1.0).expand({-1, 3, -1, -1});
+                x = mNet.encodeToLatent(x.contiguous(at::MemoryFormat::ChannelsLast));
+                parts.push_back(x.to(torch::kCPU, torch::kHalf).contiguous());
+            } catch (...) { // an unreadable file, a device out of memory: what was done waits for the next run
                 savePartial();
                 throw;
             }
-            reading += std::chrono::duration<double>(std::chrono::steady_clock::now() - readStart).count();
-            // [B, H, W, C] viewed as [B, C, H, W] is already channels-last.
-            auto x = raw.to(mDevice).permute({0, 3, 1, 2});
-            x = channels == 3 ? x.to(torch::kFloat).div(127.5).sub(1.0)
-                              : (x > 127).to(torch::kFloat).mul(2.0).sub(1.0).expand({-1, 3, -1, -1});
-            parts.push_back(mNet.encodeToLatent(x.contiguous(at::MemoryFormat::ChannelsLast)).to(torch::kCPU, torch::kHalf).contiguous());
             // One process only: data-parallel ranks wait for rank 0's cache, so they stop after it.
             if (!mGroup && o.stopRequested && o.stopRequested->load()) {
                 savePartial();
@@ -1103,12 +1104,15 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
                 lastReport = now;
             }
         }
-        const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::ostringstream done;
-        done << std::fixed << std::setprecision(1) << "encoded " << n - first << " " << what << " in " << total
-             << " s (reading the files " << reading << " s)";
-        message(done.str());
-        return torch::cat(parts);
+        if (n > first) {
+            const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            std::ostringstream done;
+            done << std::fixed << std::setprecision(1) << "encoded " << n - first << " " << what << " in " << total
+                 << " s (reading the files " << reading << " s)";
+            message(done.str());
+        }
+        if (parts.size() > 1) parts = {torch::cat(parts)}; // held once, not as parts and as a whole
+        return parts.empty() ? torch::Tensor() : parts.front();
     };
     LatentSet set;
     const size_t imagesDone = count(imageParts), masksDone = count(maskParts);
@@ -1124,6 +1128,7 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
     set.maskLatents = encodeAll(maskSamples.size(), 1, [&](size_t k) { return loadSquareMask(*maskSamples[k], clean); },
                                 "masks", maskParts)
                           .index_select(0, torch::tensor(maskOf, torch::kLong));
+    maskParts.clear(); // one mask latent per expression from here
     set.imageOfSample = torch::tensor(imageOf, torch::kLong);
     std::vector<int64_t> ids;
     for (const auto& s : samples) {
@@ -1187,8 +1192,10 @@ json Run::validate(const StageConfig& stage, size_t stageIndex, int64_t step) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const std::string metric = stage.kind == "vae" ? "mask_reconstruction_mIoU" : "val_mIoU";
     // Which data: stages on their own data sets validate on their own val split.
-    fs::path where = mDataPath;
-    if (where.filename().empty()) where = where.parent_path(); // "data/" names "data"
+    std::error_code ignored;
+    fs::path where = fs::weakly_canonical(mDataPath, ignored); // "data/" and "." name their folder
+    if (where.empty()) where = mDataPath;
+    if (where.filename().empty()) where = where.parent_path();
     const std::string data = where.filename().string() + " " + c.valSplit;
     return json{{"kind", "validation"}, {"stage", stage.kind},   {"stage_index", stageIndex}, {"step", step},
                 {"global_step", mGlobalStep}, {"samples", n},      {"metric_name", metric}, {"resolution", mResolution},

@@ -1,5 +1,5 @@
 #pragma once
-// Runs fn(i) for every i in [0, n) on every core, for independent pieces of work that each take
+// Runs fn(i) for every i in [0, n) on every core (or on maxWorkers threads), for independent pieces of work that each take
 // tens of microseconds or more (COCO outlines). Items are handed out one at a time, so uneven
 // items balance. The first exception thrown stops the handing out and is rethrown in the caller.
 // No LibTorch, no Qt.
@@ -14,8 +14,9 @@
 
 namespace rlfseg {
 
-inline void parallelFor(size_t n, const std::function<void(size_t)>& fn) {
-    const size_t workers = std::min<size_t>(n, std::max(1u, std::thread::hardware_concurrency()));
+inline void parallelFor(size_t n, const std::function<void(size_t)>& fn, size_t maxWorkers = 0) {
+    const size_t cores = maxWorkers > 0 ? maxWorkers : std::max(1u, std::thread::hardware_concurrency());
+    const size_t workers = std::min<size_t>(n, cores);
     if (workers <= 1) {
         for (size_t i = 0; i < n; ++i) fn(i);
         return;

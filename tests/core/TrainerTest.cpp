@@ -626,7 +626,7 @@ TEST_F(TrainerTest, CtrlCWhileEncodingStopsTheRunAndTheSameCommandResumes) {
     messages.clear();
     stop = false;
     EXPECT_TRUE(train(configFrom(j), o).finished);
-    EXPECT_TRUE(said("16 of"));
+    EXPECT_TRUE(said("16 of " + std::to_string(distinct.size()) + " masks were done"));
     EXPECT_EQ(losses(out).size(), 2u);
     EXPECT_FALSE(fs::exists(partial)) << "the finished cache replaces the partial one";
 
@@ -642,6 +642,19 @@ TEST_F(TrainerTest, CtrlCWhileEncodingStopsTheRunAndTheSameCommandResumes) {
         ASSERT_TRUE(resumed.count(name) && once.count(name)) << name;
         EXPECT_TRUE(torch::equal(resumed.at(name), once.at(name))) << name;
     }
+    // A partial file that is not a safetensors file (a crash while writing it, by hand) is set aside
+    // with a message, and the run encodes from the start.
+    const auto broken = test::makeTempDir("train-broken-partial");
+    fs::create_directories(broken / "cache");
+    std::ofstream(broken / "cache" / "latents-train.safetensors.partial") << "not a safetensors file";
+    messages.clear();
+    o.outDirectory = broken.string();
+    ASSERT_TRUE(train(configFrom(j), o).finished);
+    EXPECT_TRUE(said("not resuming from"));
+    EXPECT_FALSE(fs::exists(broken / "cache" / "latents-train.safetensors.partial"));
+    EXPECT_TRUE(torch::equal(loadTensors((broken / "cache" / "latents-train.safetensors").string()).at("mask_latents"),
+                             once.at("mask_latents")));
+
     // One mask latent per expression; expressions naming the same objects share it, others don't.
     const auto& masks = once.at("mask_latents");
     ASSERT_EQ(static_cast<size_t>(masks.size(0)), trainSamples.size());
