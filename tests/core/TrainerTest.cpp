@@ -12,6 +12,7 @@
 #include "core/eval/Evaluation.h"
 #include "core/io/SafeTensors.h"
 #include "core/model/ModelFolder.h"
+#include "core/model/StableDiffusionNetworks.h"
 #include "core/nn/Weights.h"
 #include "core/pipeline/SegmentationPipeline.h"
 #include "core/train/EpochSamples.h"
@@ -23,6 +24,7 @@
 #include <gtest/gtest.h>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -665,6 +667,20 @@ TEST_F(TrainerTest, CtrlCWhileEncodingStopsTheRunAndTheSameCommandResumes) {
             const bool same = trainSamples[a].imageId == trainSamples[b].imageId && x == y;
             EXPECT_EQ(torch::equal(masks[int64_t(a)], masks[int64_t(b)]), same) << a << " " << b;
         }
+    // ... and it is that expression's own mask, encoded on its own here.
+    auto net = StableDiffusionNetworks::load(ModelFolder::open(sModel.string()), torch::kCPU, torch::kFloat);
+    net.setEval();
+    const auto dataset = data::ReferringDataset::open(dataDir.string());
+    const int side = net.folder.modelResolution();
+    torch::NoGradGuard noGrad;
+    for (const size_t k : {size_t{0}, trainSamples.size() / 2, trainSamples.size() - 1}) {
+        cv::Mat m = dataset.maskFor(trainSamples[k], false);
+        if (m.cols != side || m.rows != side) cv::resize(m, m, cv::Size(side, side), 0, 0, cv::INTER_LINEAR);
+        auto x = torch::from_blob(m.data, {1, 1, side, side}, torch::kUInt8);
+        x = (x > 127).to(torch::kFloat).mul(2.0).sub(1.0).expand({-1, 3, -1, -1}).contiguous();
+        const auto own = net.encodeToLatent(x)[0].to(torch::kHalf).to(torch::kFloat);
+        EXPECT_TRUE(torch::allclose(masks[int64_t(k)].to(torch::kFloat), own, 1e-2, 1e-2)) << "expression " << k;
+    }
 }
 
 TEST_F(TrainerTest, ALatentCacheIsNotReadForChangedImages) {
