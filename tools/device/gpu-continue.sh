@@ -9,14 +9,15 @@
 # expressions and evaluates test, test_unseen and test_style. The model comes back in 15 MB parts
 # (a call returns files of 16 MiB at most): cat model.tar.part-* | tar x. While the machine is warm,
 # tools/device/gpu-continue-again.sh continues the result on the same latents.
-# Knobs: TRAIN_UNTIL, DEADLINE (s after the start), IMAGES, SEED, BATCH, LR, VARIED.
+# Knobs: TRAIN_UNTIL, DEADLINE (s after the start), IMAGES, SEED, BATCH, LR, VARIED, EVAL_SPLITS (what
+# to evaluate on the device while time lasts; "" for none: the CPU measures the splits afterwards).
 # To try it here on the CPU first: LOCAL_CLI=build/app/cli/rlfseg DEVICE=cpu PRECISION=float32
 # IMAGES=300 EVAL_IMAGES=200 TRAIN_UNTIL=200 OUT=/tmp/out bash tools/device/gpu-continue.sh
 set -u
 T0S=$(date +%s); el() { echo $(( $(date +%s) - T0S )); }
 log() { echo "[$(el)s] $*" | tee -a $OUT/summary.txt; }
 TRAIN_UNTIL=${TRAIN_UNTIL:-480}; DEADLINE=${DEADLINE:-580}; IMAGES=${IMAGES:-48000}; EVAL_IMAGES=${EVAL_IMAGES:-8000}
-SEED=${SEED:-10}; BATCH=${BATCH:-256}; LR=${LR:-0.0004}; VARIED=${VARIED:-0.5}
+SEED=${SEED:-10}; BATCH=${BATCH:-256}; LR=${LR:-0.0004}; VARIED=${VARIED:-0.5}; EVAL_SPLITS=${EVAL_SPLITS-test}
 DEVICE=${DEVICE:-cuda}; PRECISION=${PRECISION:-bfloat16}
 W=${WORK:-/tmp/gpu}; rm -rf $W; mkdir -p $W $OUT
 THREADS=$(nproc)
@@ -67,7 +68,7 @@ log "calibrate rc=$? $(tail -2 $W/calibrate.txt | tr '\n' ' ')"
 # At most 8 files come back, 16 MiB each: the summary, the model in parts, one archive of the rest.
 tar cf $W/model.tar --exclude=training_state -C $(dirname $M) $(basename $M) && split -b 15m $W/model.tar $OUT/model.tar.part-
 log "model packed: $(ls $OUT | tr '\n' ' ')"
-for s in test test_unseen test_style; do
+for s in $EVAL_SPLITS; do
   LEFT=$(( DEADLINE - 10 - $(el) )); [ $LEFT -lt 20 ] && { log "eval $s skipped"; continue; }
   timeout $(( LEFT < 90 ? LEFT : 90 )) $CLI eval --model $M --data $W/eval --split $s --device $DEVICE --report $W/eval-$s.json > $W/eval-$s.txt 2>&1
   log "eval $s rc=$? $(grep -E 'expressions, one-step|mIoU at 0.5|by kind' $W/eval-$s.txt | tr '\n' ' ')"
