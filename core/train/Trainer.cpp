@@ -1009,6 +1009,7 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
     // saved every few minutes, when the run is stopped and when a file fails, and the same command
     // goes on from there.
     const fs::path partial = cache.string() + ".partial";
+    static const std::string kPartialMasks = "distinct"; // the partial holds one latent per distinct mask
     std::vector<torch::Tensor> imageParts, maskParts;
     const auto bothParts = {std::pair{"image_latents", &imageParts}, std::pair{"mask_latents", &maskParts}};
     if (fs::exists(partial)) {
@@ -1017,6 +1018,9 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
             const auto it = file.metadata().find("fingerprint");
             if (it == file.metadata().end() || it->second != fingerprint)
                 throw Error("it was made " + cacheMismatch(it == file.metadata().end() ? "none" : it->second, fingerprint));
+            const auto layout = file.metadata().find("masks");
+            if (layout == file.metadata().end() || layout->second != kPartialMasks)
+                throw Error("it was written by another version of the trainer");
             for (auto [name, parts] : bothParts)
                 if (file.contains(name)) parts->push_back(readTensor(file, name));
             const size_t images = imageParts.empty() ? 0 : static_cast<size_t>(imageParts[0].size(0));
@@ -1046,7 +1050,7 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
         if (done.empty()) return;
         try { // a failed save (a full disk) costs the resume, not the run
             fs::create_directories(partial.parent_path());
-            saveTensors(done, partial.string(), torch::kHalf, {{"fingerprint", fingerprint}});
+            saveTensors(done, partial.string(), torch::kHalf, {{"fingerprint", fingerprint}, {"masks", kPartialMasks}});
         } catch (const std::exception& e) {
             message("could not save the latents encoded so far: " + std::string(e.what()));
         }
