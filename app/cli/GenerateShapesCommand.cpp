@@ -100,6 +100,10 @@ void addGenerateShapesCommand(CLI::App& app) {
                     "nor the test_style look); val and test images are unchanged")
         ->check(CLI::Range(0.0, 1.0))
         ->capture_default_str();
+    cmd->add_option("--varied-dark", o.variedDarkFraction,
+                    "Share of the varied images drawn in dark tones (no other look shows a dark scene)")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
     cmd->add_option("--min-objects", o.minObjects, "Fewest objects per image")->check(CLI::Range(1, 12))->capture_default_str();
     cmd->add_option("--max-objects", o.maxObjects, "Most objects per image")->check(CLI::Range(1, 12))->capture_default_str();
     cmd->add_option("--expressions", o.expressionsPerImage, "Referring expressions per image (at most)")

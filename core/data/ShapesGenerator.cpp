@@ -489,6 +489,8 @@ void validateShapesOptions(const ShapesOptions& o) {
     if (o.styleImages < 0) fail("style images must be >= 0");
     if (!(o.variedTrainFraction >= 0 && o.variedTrainFraction <= 1))
         fail("the varied share of train images must be in 0..1 (got " + std::to_string(o.variedTrainFraction) + ")");
+    if (!(o.variedDarkFraction >= 0 && o.variedDarkFraction <= 1))
+        fail("the dark share of varied images must be in 0..1 (got " + std::to_string(o.variedDarkFraction) + ")");
     if (o.width < 32 || o.width > 4096 || o.height < 32 || o.height > 4096)
         fail("width and height must be in 32..4096 (got " + std::to_string(o.width) + " x " + std::to_string(o.height) + ")");
     if (o.minObjects < 1 || o.maxObjects > 12 || o.minObjects > o.maxObjects)
@@ -760,7 +762,7 @@ void fillTwoTone(cv::Mat& img, const cv::Vec3d& c0, const cv::Vec3d& c1, Pattern
     }
 }
 
-cv::Mat renderBackground(const cv::Size& size, Style style, Rng& rng, std::string& kind) {
+cv::Mat renderBackground(const cv::Size& size, Style style, bool dark, Rng& rng, std::string& kind) {
     cv::Mat img(size, CV_8UC3);
     const double s = std::min(size.width, size.height);
     if (style == Style::Main) {
@@ -786,8 +788,9 @@ cv::Mat renderBackground(const cv::Size& size, Style style, Rng& rng, std::strin
     }
     if (style == Style::Varied) {
         const int k = rng.index(4);
-        const cv::Vec3d c0 = mutedColor(rng, 0.42, 0.95, 0.35);
-        const cv::Vec3d c1 = mutedColor(rng, 0.42, 0.95, 0.35);
+        const double lo = dark ? 0.08 : 0.42, hi = dark ? 0.40 : 0.95;
+        const cv::Vec3d c0 = mutedColor(rng, lo, hi, 0.35);
+        const cv::Vec3d c1 = mutedColor(rng, lo, hi, 0.35);
         if (k == 0) {
             kind = "blotches"; // camouflage: coarse value noise cut at its middle, soft edges
             const int cells = rng.uniformInt(3, 7);
@@ -866,8 +869,8 @@ cv::Mat renderBackground(const cv::Size& size, Style style, Rng& rng, std::strin
         fillTwoTone(img, c0, c1, [&](double x, double y) { return frac((x * ca + y * sa) / period) < 0.5 ? 0.0 : 1.0; });
     } else {
         kind = "dark";
-        const cv::Vec3d dark = mutedColor(rng, 0.16, 0.32, 0.4);
-        img.setTo(cv::Scalar(dark[0], dark[1], dark[2]));
+        const cv::Vec3d tone = mutedColor(rng, 0.16, 0.32, 0.4);
+        img.setTo(cv::Scalar(tone[0], tone[1], tone[2]));
         addValueNoise(img, rng, rng.uniformInt(6, 12), 14, 10);
     }
     return img;
@@ -898,6 +901,7 @@ struct ImagePlan {
     int id = 0;
     std::string split;
     Style style = Style::Main;
+    bool dark = false; // varied images only: dark background tones (ShapesOptions::variedDarkFraction)
 };
 
 struct GeneratedObject {
@@ -1168,7 +1172,7 @@ GeneratedImage generateImage(const ShapesOptions& opt, const ImagePlan& plan, co
     const bool unseenSplit = plan.split == "test_unseen";
     for (int attempt = 0;; ++attempt) {
         GeneratedImage out;
-        cv::Mat image = renderBackground(size, plan.style, rng, out.background);
+        cv::Mat image = renderBackground(size, plan.style, plan.dark, rng, out.background);
         int forcedColor = -1, forcedShape = -1;
         if (unseenSplit) {
             auto it = unseen.pairs.begin();
@@ -1290,24 +1294,28 @@ void writeArrayLines(std::ostream& os, const std::vector<nlohmann::json>& items)
 nlohmann::json optionsJson(const ShapesOptions& o) {
     nlohmann::json pairs = nlohmann::json::array();
     for (const auto& [c, s] : o.unseenPairs) pairs.push_back({c, s});
-    return {{"images", o.images},
-            {"seed", o.seed},
-            {"width", o.width},
-            {"height", o.height},
-            {"min_objects", o.minObjects},
-            {"max_objects", o.maxObjects},
-            {"val_fraction", o.valFraction},
-            {"test_fraction", o.testFraction},
-            {"unseen_pairs", pairs},
-            {"unseen_fraction", o.unseenFraction},
-            {"style_images", o.styleImages},
-            {"varied_train_fraction", o.variedTrainFraction},
-            {"expressions_per_image", o.expressionsPerImage},
-            {"noise",
-             {{"vertex_jitter_px", o.noise.vertexJitterPx},
-              {"dilate_erode_px", o.noise.dilateErodePx},
-              {"simplify_epsilon_px", o.noise.simplifyEpsilonPx},
-              {"shift_px", o.noise.shiftPx}}}};
+    nlohmann::json options = {
+        {"images", o.images},
+        {"seed", o.seed},
+        {"width", o.width},
+        {"height", o.height},
+        {"min_objects", o.minObjects},
+        {"max_objects", o.maxObjects},
+        {"val_fraction", o.valFraction},
+        {"test_fraction", o.testFraction},
+        {"unseen_pairs", pairs},
+        {"unseen_fraction", o.unseenFraction},
+        {"style_images", o.styleImages},
+        {"varied_train_fraction", o.variedTrainFraction},
+        {"expressions_per_image", o.expressionsPerImage},
+        {"noise",
+         {{"vertex_jitter_px", o.noise.vertexJitterPx},
+          {"dilate_erode_px", o.noise.dilateErodePx},
+          {"simplify_epsilon_px", o.noise.simplifyEpsilonPx},
+          {"shift_px", o.noise.shiftPx}}}};
+    // Written only when used: a data set made without it stays byte-identical to earlier versions'.
+    if (o.variedDarkFraction > 0) options["varied_dark_fraction"] = o.variedDarkFraction;
+    return options;
 }
 
 std::string imageFileName(int id) {
@@ -1399,7 +1407,8 @@ void generateShapesDataset(const std::string& outDir, const ShapesOptions& opt,
         // Its own stream: which images are varied does not move any other image's draws.
         Rng styleRng(streamSeed(opt.seed, kStyleStream, uint64_t(plans.size() + 1)));
         const bool varied = opt.variedTrainFraction > 0 && styleRng.uniform(0, 1) < opt.variedTrainFraction;
-        plans.push_back({int(plans.size()) + 1, "train", varied ? Style::Varied : Style::Main});
+        const bool dark = varied && opt.variedDarkFraction > 0 && styleRng.uniform(0, 1) < opt.variedDarkFraction;
+        plans.push_back({int(plans.size()) + 1, "train", varied ? Style::Varied : Style::Main, dark});
     }
     addPlans(nVal, "val", Style::Main);
     addPlans(nTest, "test", Style::Main);
@@ -1450,6 +1459,7 @@ void generateShapesDataset(const std::string& outDir, const ShapesOptions& opt,
                               {"split", plan.split},
                               {"style", styleName(plan.style)},
                               {"background", r.background}});
+            if (plan.dark) images.back()["tone"] = "dark";
             auto& c = counts[plan.split];
             ++c["images"];
             std::vector<int> annIds;

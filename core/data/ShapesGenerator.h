@@ -168,6 +168,10 @@ struct ShapesOptions {
     // both the main and the second style), for robustness to unseen looks. 0 leaves every image
     // as it was; val and test images never change with it.
     double variedTrainFraction = 0;
+    // Share of those varied images whose two background tones are dark (HSV value 0.08 to 0.40
+    // instead of 0.42 to 0.95): the other looks never show a dark scene. 0 draws every image as
+    // before; images that are not varied never change with it.
+    double variedDarkFraction = 0;
     AnnotationNoise noise;        // train labels only
     int expressionsPerImage = 3;  // at most this many refs per image (fewer where fewer are valid)
 };
@@ -175,7 +179,7 @@ struct ShapesOptions {
 // Throws rlfseg::Error naming the option for invalid values: images < 0, sizes outside 32..4096,
 // objects outside 1..12 or min > max, fractions outside 0..1 or leaving no room for train, words
 // in unseenPairs outside the vocabulary, all 120 pairs unseen, expressionsPerImage outside 1..50,
-// negative noise amounts, variedTrainFraction outside 0..1.
+// negative noise amounts, variedTrainFraction or variedDarkFraction outside 0..1.
 void validateShapesOptions(const ShapesOptions& options);
 
 // Writes the data set into outDir (created if missing; existing files of the same names are

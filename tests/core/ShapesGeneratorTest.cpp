@@ -153,6 +153,11 @@ protected:
         generateShapesDataset((root() / "varied").string(), varied);
         varied.variedTrainFraction = 0.5;
         generateShapesDataset((root() / "half-varied").string(), varied);
+        varied.variedTrainFraction = 1;
+        varied.variedDarkFraction = 1;
+        generateShapesDataset((root() / "varied-dark").string(), varied);
+        varied.variedDarkFraction = 0.5;
+        generateShapesDataset((root() / "varied-half-dark").string(), varied);
     }
     static fs::path& root() {
         static fs::path p;
@@ -535,6 +540,47 @@ TEST_F(ShapesDataset, TheVariedStyleChangesTrainImagesOnly) {
     EXPECT_EQ(varied.dataset["options"]["varied_train_fraction"].get<double>(), 1.0);
 }
 
+TEST_F(ShapesDataset, DarkVariedImagesHaveDarkBackgroundsAndChangeNothingElse) {
+    // The median luminance of an image is its background's (objects cover a small part of it).
+    auto medianLuminance = [](const fs::path& file) {
+        cv::Mat gray = cv::imread(file.string(), cv::IMREAD_GRAYSCALE);
+        std::vector<uchar> v(gray.begin<uchar>(), gray.end<uchar>());
+        std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+        return int(v[v.size() / 2]);
+    };
+    const Loaded light = load(dir("varied")), dark = load(dir("varied-dark")), half = load(dir("varied-half-dark"));
+    double lightSum = 0, darkSum = 0;
+    int train = 0, halfDark = 0;
+    for (const auto& [id, im] : dark.images) {
+        const std::string file = im["file_name"].get<std::string>();
+        if (im["split"] != "train") {
+            EXPECT_EQ(im, light.images.at(id));
+            EXPECT_EQ(rlfseg::readFileToString((dir("varied") / "images" / file).string()),
+                      rlfseg::readFileToString((dir("varied-dark") / "images" / file).string()))
+                << "image " << id << " of " << im["split"] << " changed";
+            continue;
+        }
+        ++train;
+        EXPECT_EQ(im.value("tone", ""), "dark") << "image " << id;
+        EXPECT_FALSE(light.images.at(id).contains("tone"));
+        const int l = medianLuminance(dir("varied-dark") / "images" / file);
+        EXPECT_LE(l, 115) << "image " << id << ": HSV value at most 0.40, with lighting and grain";
+        darkSum += l;
+        lightSum += medianLuminance(dir("varied") / "images" / file);
+        halfDark += half.images.at(id).value("tone", "") == "dark";
+    }
+    ASSERT_EQ(train, 21);
+    EXPECT_LT(darkSum / train, lightSum / train - 60);
+    EXPECT_GE(halfDark, 5);
+    EXPECT_LE(halfDark, 16);
+    EXPECT_EQ(dark.dataset["options"]["varied_dark_fraction"].get<double>(), 1.0);
+    EXPECT_FALSE(light.dataset["options"].contains("varied_dark_fraction")) << "unused: not written";
+}
+
+TEST_F(ShapesDataset, MaskPixelsHaveTheObjectsColourOnDarkVariedImages) {
+    expectMaskPixelsHaveTheObjectsColour(dir("varied-dark"));
+}
+
 TEST_F(ShapesDataset, APartlyVariedTrainSplitKeepsItsOtherImages) {
     const Loaded plain = load(dir("a")), half = load(dir("half-varied"));
     int variedImages = 0, mainTrainImages = 0;
@@ -616,6 +662,9 @@ TEST(ShapesGenerator, OptionsAreValidated) {
     o = ShapesOptions{};
     o.variedTrainFraction = 1.5;
     expectError(o, "varied");
+    o = ShapesOptions{};
+    o.variedDarkFraction = -0.1;
+    expectError(o, "dark share");
     EXPECT_FALSE(fs::exists(dir / "instances.json"));
 }
 

@@ -9,7 +9,8 @@
 # expressions and evaluates test, test_unseen and test_style. The model comes back in 15 MB parts
 # (a call returns files of 16 MiB at most): cat model.tar.part-* | tar x. While the machine is warm,
 # tools/device/gpu-continue-again.sh continues the result on the same latents.
-# Knobs: TRAIN_UNTIL, DEADLINE (s after the start), IMAGES, SEED, BATCH, LR, VARIED, EVAL_SPLITS (what
+# Knobs: TRAIN_UNTIL, DEADLINE (s after the start), IMAGES, SEED, BATCH, LR, VARIED, DARK (the share
+# of the varied images in dark tones), EVAL_SPLITS (what
 # to evaluate on the device while time lasts; "" for none: the CPU measures the splits afterwards).
 # To try it here on the CPU first: LOCAL_CLI=build/app/cli/rlfseg DEVICE=cpu PRECISION=float32
 # IMAGES=300 EVAL_IMAGES=200 TRAIN_UNTIL=200 OUT=/tmp/out bash tools/device/gpu-continue.sh
@@ -17,7 +18,7 @@ set -u
 T0S=$(date +%s); el() { echo $(( $(date +%s) - T0S )); }
 log() { echo "[$(el)s] $*" | tee -a $OUT/summary.txt; }
 TRAIN_UNTIL=${TRAIN_UNTIL:-480}; DEADLINE=${DEADLINE:-580}; IMAGES=${IMAGES:-48000}; EVAL_IMAGES=${EVAL_IMAGES:-8000}
-SEED=${SEED:-10}; BATCH=${BATCH:-256}; LR=${LR:-0.0004}; VARIED=${VARIED:-0.5}; EVAL_SPLITS=${EVAL_SPLITS-test}
+SEED=${SEED:-10}; BATCH=${BATCH:-256}; LR=${LR:-0.0004}; VARIED=${VARIED:-0.5}; DARK=${DARK:-0}; EVAL_SPLITS=${EVAL_SPLITS-test}
 DEVICE=${DEVICE:-cuda}; PRECISION=${PRECISION:-bfloat16}
 W=${WORK:-/tmp/gpu}; rm -rf $W; mkdir -p $W $OUT
 THREADS=$(nproc)
@@ -32,7 +33,7 @@ else
 fi
 # The training set, every core drawing (the evaluation set is drawn while the GPU trains).
 $CLI generate-shapes --out $W/train --images $IMAGES --seed $SEED --val 0.01 --test 0 --unseen-fraction 0 \
-  --expressions 4 --varied-train $VARIED --threads $THREADS --quiet; log "train data rc=$?"
+  --expressions 4 --varied-train $VARIED --varied-dark $DARK --threads $THREADS --quiet; log "train data rc=$?"
 recipe() {  # recipe STEPS EVAL_EVERY CHECKPOINT_EVERY
   cat <<R
 {"comment": "tools/device/gpu-continue.sh: the default model continued on $IMAGES generated images (seed $SEED, varied $VARIED) on a GPU",
