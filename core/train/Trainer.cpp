@@ -75,13 +75,20 @@ cv::Mat letterbox(const cv::Mat& m, int size, int interpolation) {
 }
 
 // [h, w, 3] uint8 -> [3, h, w] float in [-1, 1]; masks (uint8 0/255, one channel) -> {-1, 1} on 3 channels.
+// [B, H, W, C] uint8 (C = 3: RGB, C = 1: a mask) -> the VAE's [B, 3, H, W] input in [-1, 1]; the
+// view is channels-last already. One formula for single crops and for the latent cache's batches.
+torch::Tensor modelInput(const torch::Tensor& nhwc) {
+    auto x = nhwc.permute({0, 3, 1, 2});
+    return nhwc.size(3) == 3 ? x.to(torch::kFloat).div(127.5).sub(1.0)
+                             : (x > 127).to(torch::kFloat).mul(2.0).sub(1.0).expand({-1, 3, -1, -1});
+}
 torch::Tensor imageTensor(const cv::Mat& rgb) {
-    auto t = torch::from_blob(const_cast<uint8_t*>(rgb.ptr<uint8_t>()), {rgb.rows, rgb.cols, 3}, torch::kUInt8);
-    return t.permute({2, 0, 1}).to(torch::kFloat).div(127.5).sub(1.0);
+    auto* data = const_cast<uint8_t*>(rgb.ptr<uint8_t>());
+    return modelInput(torch::from_blob(data, {1, rgb.rows, rgb.cols, 3}, torch::kUInt8))[0];
 }
 torch::Tensor maskTensor(const cv::Mat& mask) {
-    auto t = torch::from_blob(const_cast<uint8_t*>(mask.ptr<uint8_t>()), {1, mask.rows, mask.cols}, torch::kUInt8);
-    return (t > 127).to(torch::kFloat).mul(2.0).sub(1.0).expand({3, mask.rows, mask.cols});
+    auto* data = const_cast<uint8_t*>(mask.ptr<uint8_t>());
+    return modelInput(torch::from_blob(data, {1, mask.rows, mask.cols, 1}, torch::kUInt8))[0];
 }
 
 std::string stepName(int64_t globalStep) {
@@ -1086,12 +1093,9 @@ LatentSet Run::encodeLatents(const std::vector<data::ReferringSample>& samples, 
                 const auto readStart = std::chrono::steady_clock::now();
                 const auto raw = readBatch(i, b, channels, load, what);
                 reading += std::chrono::duration<double>(std::chrono::steady_clock::now() - readStart).count();
-                // [B, H, W, C] viewed as [B, C, H, W] is already channels-last.
-                auto x = raw.to(mDevice).permute({0, 3, 1, 2});
-                x = channels == 3 ? x.to(torch::kFloat).div(127.5).sub(1.0)
-                                  : (x > 127).to(torch::kFloat).mul(2.0).sub(1.0).expand({-1, 3, -1, -1});
-                x = mNet.encodeToLatent(x.contiguous(at::MemoryFormat::ChannelsLast));
-                parts.push_back(x.to(torch::kCPU, torch::kHalf).contiguous());
+                const auto x = modelInput(raw.to(mDevice)).contiguous(at::MemoryFormat::ChannelsLast);
+                const auto z = mNet.encodeToLatent(x);
+                parts.push_back(z.to(torch::kCPU, torch::kHalf).contiguous());
             } catch (...) { // an unreadable file, a device out of memory: what was done waits for the next run
                 savePartial();
                 throw;

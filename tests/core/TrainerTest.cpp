@@ -46,6 +46,26 @@ std::string errorOf(const std::function<void()>& fn) {
     return "";
 }
 
+// A small shapes data set at 64 px with no test splits, for tests that need data of their own.
+fs::path smallShapes(const std::string& tag, int images, uint64_t seed, int maxObjects, double valFraction,
+                     int expressionsPerImage) {
+    const auto dir = test::makeTempDir(tag);
+    data::ShapesOptions so;
+    so.images = images, so.seed = seed, so.width = so.height = 64, so.maxObjects = maxObjects;
+    so.valFraction = valFraction, so.testFraction = 0.0, so.unseenFraction = 0.0;
+    so.unseenPairs.clear();
+    so.expressionsPerImage = expressionsPerImage;
+    data::generateShapesDataset(dir.string(), so);
+    return dir;
+}
+
+// What a mask is made of: its image and the set of objects (the latent cache encodes each once).
+std::pair<int, std::vector<int>> maskKey(const data::ReferringSample& s) {
+    auto objects = s.annIds;
+    std::sort(objects.begin(), objects.end());
+    return {s.imageId, objects};
+}
+
 json baseConfig(const fs::path& model, const fs::path& data) {
     return {{"init", model.string()},
             {"data", data.string()},
@@ -529,13 +549,7 @@ TEST_F(TrainerTest, BadDataIsAClearError) {
 
 TEST_F(TrainerTest, AStageTrainsOnItsOwnDataSet) {
     // A second data set of another size: each flow stage's cache holds its own data's expressions.
-    const auto other = test::makeTempDir("trainer-other-data");
-    data::ShapesOptions so;
-    so.images = 7, so.seed = 11, so.width = so.height = 64, so.maxObjects = 2;
-    so.valFraction = 0.3, so.testFraction = 0.0, so.unseenFraction = 0.0;
-    so.unseenPairs.clear();
-    so.expressionsPerImage = 1;
-    data::generateShapesDataset(other.string(), so);
+    const auto other = smallShapes("trainer-other-data", 7, 11, 2, 0.3, 1);
     const auto trainCount = [](const fs::path& d) { return data::ReferringDataset::open(d.string()).samples("train").size(); };
     ASSERT_NE(trainCount(sData), trainCount(other));
 
@@ -577,16 +591,10 @@ TEST_F(TrainerTest, AStageTrainsOnItsOwnDataSet) {
 TEST_F(TrainerTest, CtrlCWhileEncodingStopsTheRunAndTheSameCommandResumes) {
     // Its own data: more distinct masks than one batch (16 on the CPU), every image in one batch,
     // and expressions that share a mask (four per image, up to three objects).
-    const auto dataDir = test::makeTempDir("trainer-encoding-data");
-    data::ShapesOptions so;
-    so.images = 16, so.seed = 5, so.width = so.height = 64, so.maxObjects = 3;
-    so.valFraction = 0.2, so.testFraction = 0.0, so.unseenFraction = 0.0;
-    so.unseenPairs.clear();
-    so.expressionsPerImage = 4;
-    data::generateShapesDataset(dataDir.string(), so);
+    const auto dataDir = smallShapes("trainer-encoding-data", 16, 5, 3, 0.2, 4);
     const auto trainSamples = data::ReferringDataset::open(dataDir.string()).samples("train");
     std::set<std::pair<int, std::vector<int>>> distinct;
-    for (auto s : trainSamples) std::sort(s.annIds.begin(), s.annIds.end()), distinct.insert({s.imageId, s.annIds});
+    for (const auto& s : trainSamples) distinct.insert(maskKey(s));
     ASSERT_GT(distinct.size(), 16u);
     ASSERT_LT(distinct.size(), trainSamples.size()) << "some expressions share a mask";
 
@@ -662,9 +670,7 @@ TEST_F(TrainerTest, CtrlCWhileEncodingStopsTheRunAndTheSameCommandResumes) {
     ASSERT_EQ(static_cast<size_t>(masks.size(0)), trainSamples.size());
     for (size_t a = 0; a < trainSamples.size(); ++a)
         for (size_t b = a + 1; b < trainSamples.size(); ++b) {
-            auto x = trainSamples[a].annIds, y = trainSamples[b].annIds;
-            std::sort(x.begin(), x.end()), std::sort(y.begin(), y.end());
-            const bool same = trainSamples[a].imageId == trainSamples[b].imageId && x == y;
+            const bool same = maskKey(trainSamples[a]) == maskKey(trainSamples[b]);
             EXPECT_EQ(torch::equal(masks[int64_t(a)], masks[int64_t(b)]), same) << a << " " << b;
         }
     // ... and it is that expression's own mask, encoded on its own here.
