@@ -491,6 +491,9 @@ void validateShapesOptions(const ShapesOptions& o) {
         fail("the varied share of train images must be in 0..1 (got " + std::to_string(o.variedTrainFraction) + ")");
     if (!(o.variedDarkFraction >= 0 && o.variedDarkFraction <= 1))
         fail("the dark share of varied images must be in 0..1 (got " + std::to_string(o.variedDarkFraction) + ")");
+    // Without varied images a dark share would change nothing, which would pass for a dark data set.
+    if (o.variedDarkFraction > 0 && o.variedTrainFraction == 0)
+        fail("a dark share of varied images needs varied images (set the varied share of train images too)");
     if (o.width < 32 || o.width > 4096 || o.height < 32 || o.height > 4096)
         fail("width and height must be in 32..4096 (got " + std::to_string(o.width) + " x " + std::to_string(o.height) + ")");
     if (o.minObjects < 1 || o.maxObjects > 12 || o.minObjects > o.maxObjects)

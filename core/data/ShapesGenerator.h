@@ -179,7 +179,8 @@ struct ShapesOptions {
 // Throws rlfseg::Error naming the option for invalid values: images < 0, sizes outside 32..4096,
 // objects outside 1..12 or min > max, fractions outside 0..1 or leaving no room for train, words
 // in unseenPairs outside the vocabulary, all 120 pairs unseen, expressionsPerImage outside 1..50,
-// negative noise amounts, variedTrainFraction or variedDarkFraction outside 0..1.
+// negative noise amounts, variedTrainFraction or variedDarkFraction outside 0..1, a dark share
+// without varied images.
 void validateShapesOptions(const ShapesOptions& options);
 
 // Writes the data set into outDir (created if missing; existing files of the same names are

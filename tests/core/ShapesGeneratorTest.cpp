@@ -665,6 +665,11 @@ TEST(ShapesGenerator, OptionsAreValidated) {
     o = ShapesOptions{};
     o.variedDarkFraction = -0.1;
     expectError(o, "dark share");
+    o = ShapesOptions{};
+    o.variedDarkFraction = 0.4; // no varied images to darken
+    expectError(o, "needs varied images");
+    o.variedTrainFraction = 0.5;
+    EXPECT_NO_THROW(validateShapesOptions(o));
     EXPECT_FALSE(fs::exists(dir / "instances.json"));
 }
 
