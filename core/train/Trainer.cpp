@@ -213,16 +213,34 @@ private:
     uint64_t mHash = 1469598103934665603ull;
 };
 
+// The deepest folder that holds every image (their paths are hashed relative to it).
+fs::path commonFolder(const std::vector<data::ReferringSample>& samples) {
+    if (samples.empty()) return {};
+    fs::path common = fs::path(samples.front().imagePath).parent_path();
+    for (const auto& s : samples) {
+        const fs::path folder = fs::path(s.imagePath).parent_path();
+        while (!common.empty()) {
+            const auto [end, at] = std::mismatch(common.begin(), common.end(), folder.begin(), folder.end());
+            if (end == common.end()) break;
+            const fs::path up = common.parent_path();
+            common = up == common ? fs::path() : up; // a root that is not the other's: none in common
+        }
+    }
+    return common;
+}
+
 // What a latent cache was made from: the samples (image, sentence, target annotations), the bytes
 // of their images and of the data set's annotation files (the files directly in its folder, or the
 // file it is). So a cache is never read for other data of the same size: a data set generated or
-// edited in place, or another stage's. Contents, not file times: every rank of a data-parallel run
-// may hold its own copy of the data.
+// edited in place, or another stage's. Contents and relative paths, not file times or where the data
+// is: every rank of a data-parallel run may hold its own copy, and a data set moved to another disk
+// keeps its latents.
 std::string dataFingerprint(const std::vector<data::ReferringSample>& samples, const std::string& dataPath) {
     Fingerprint f;
     std::set<std::string> images;
+    const fs::path imageRoot = commonFolder(samples);
     for (const auto& s : samples) {
-        f.add(s.imagePath), f.add(s.sentence);
+        f.add(fs::path(s.imagePath).lexically_relative(imageRoot).generic_string()), f.add(s.sentence);
         for (const int id : s.annIds) f.add(std::to_string(id));
         images.insert(s.imagePath);
     }

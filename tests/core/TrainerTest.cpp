@@ -695,7 +695,7 @@ TEST_F(TrainerTest, ALatentCacheIsNotReadForChangedImages) {
     const auto copy = test::makeTempDir("trainer-data-copy");
     fs::copy(sData, copy, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
     json j = baseConfig(sModel, copy);
-    j["stages"] = {{{"kind", "flow"}, {"steps", 3}, {"batch_size", 2}, {"learning_rate", 1e-3}, {"eval_samples", 2}}};
+    j["stages"] = {{{"kind", "flow"}, {"steps", 4}, {"batch_size", 2}, {"learning_rate", 1e-3}, {"eval_samples", 2}}};
     const auto out = test::makeTempDir("train-changed-images");
     TrainOptions part;
     part.outDirectory = out.string();
@@ -713,7 +713,15 @@ TEST_F(TrainerTest, ALatentCacheIsNotReadForChangedImages) {
     };
     const auto unchanged = resumeOneStep();
     EXPECT_NE(unchanged.find("read from"), std::string::npos) << unchanged;
-    const auto image = data::ReferringDataset::open(copy.string()).samples("train").front().imagePath;
+    // Moved to another folder, the same data keeps its latents (what they were made of is unchanged).
+    const auto moved = test::makeTempDir("trainer-data-moved") / "elsewhere";
+    fs::rename(copy, moved);
+    const json stages = j["stages"];
+    j = baseConfig(sModel, moved);
+    j["stages"] = stages;
+    const auto afterMove = resumeOneStep();
+    EXPECT_NE(afterMove.find("read from"), std::string::npos) << afterMove;
+    const auto image = data::ReferringDataset::open(moved.string()).samples("train").front().imagePath;
     cv::Mat pixels = cv::imread(image);
     ASSERT_FALSE(pixels.empty()) << image;
     cv::imwrite(image, 255 - pixels);
@@ -724,8 +732,8 @@ TEST_F(TrainerTest, ALatentCacheIsNotReadForChangedImages) {
     EXPECT_NE(changed.find("it was made from other data"), std::string::npos) << changed;
     EXPECT_EQ(changed.find("another VAE"), std::string::npos) << changed;
     // The same for an edited annotation file (the masks come from its polygons).
-    j["stages"][0]["steps"] = 4;
-    std::ofstream(copy / "instances.json", std::ios::app) << "\n";
+    j["stages"][0]["steps"] = 5;
+    std::ofstream(moved / "instances.json", std::ios::app) << "\n";
     const auto edited = resumeOneStep();
     EXPECT_NE(edited.find("encoding the latents"), std::string::npos) << edited;
 }
