@@ -111,6 +111,12 @@ void addEvalCommand(CLI::App& app) {
             if (m.threshold != 0.5)
                 std::cerr << std::setprecision(4) << "mIoU at 0.5: " << m.mIoUAtHalf() << "; best: "
                           << m.bestThresholdMIoU << " at " << std::setprecision(2) << m.bestThreshold << "\n";
+            // What 1 - mIoU is made of: grounding (missed, partial) against outlines (found).
+            std::cerr << std::setprecision(1) << "where the loss goes: missed " << 100 * m.missed.share << " % (-"
+                      << std::setprecision(3) << m.missed.mIoULost << "), partial " << std::setprecision(1)
+                      << 100 * m.partial.share << " % (-" << std::setprecision(3) << m.partial.mIoULost
+                      << "), outlines of the found " << std::setprecision(1) << 100 * m.found.share << " % (mean IoU "
+                      << std::setprecision(3) << m.found.meanIoU << ", -" << m.found.mIoULost << ")\n";
             if (result.cleanup) {
                 const auto& c = result.cleanup->metrics;
                 std::cerr << std::setprecision(4) << "boundary F (2 px) " << result.boundaryF << "; after clean-up: mIoU "

@@ -112,6 +112,20 @@ MetricsReport SegmentationMetrics::report() const {
         r.mIoU = sum / double(n);
         for (size_t k = 0; k < 5; ++k) r.precAt[k] = double(hits[k]) / double(n);
 
+        std::array<double, 3> count{}, iouSum{}; // missed, partial, found
+        for (size_t i = 0; i < n; ++i) {
+            const double iou = iouOfSample(i);
+            const size_t band = iou < 0.05 ? 0 : iou < 0.5 ? 1 : 2;
+            ++count[band];
+            iouSum[band] += iou;
+        }
+        IoUBand* bands[3] = {&r.missed, &r.partial, &r.found};
+        for (size_t b = 0; b < 3; ++b) {
+            bands[b]->share = count[b] / double(n);
+            bands[b]->meanIoU = count[b] > 0 ? iouSum[b] / count[b] : 0.0;
+            bands[b]->mIoULost = (count[b] - iouSum[b]) / double(n);
+        }
+
         int best = 0;
         double bestMean = -1;
         for (int j = 0; j < kApThresholds; ++j) {
@@ -147,6 +161,9 @@ MetricsReport SegmentationMetrics::report() const {
 }
 
 nlohmann::json MetricsReport::toJson() const {
+    auto band = [](const IoUBand& b) {
+        return nlohmann::json{{"share", b.share}, {"mean_IoU", b.meanIoU}, {"mIoU_lost", b.mIoULost}};
+    };
     auto curve = nlohmann::json::object();
     for (int k = 1; k <= kApThresholds; ++k) {
         char key[8];
@@ -165,7 +182,8 @@ nlohmann::json MetricsReport::toJson() const {
             {"best_threshold_mIoU", bestThresholdMIoU},
             {"threshold", threshold},
             {"samples", samples},
-            {"mIoU_by_threshold", curve}};
+            {"mIoU_by_threshold", curve},
+            {"loss_breakdown", {{"missed", band(missed)}, {"partial", band(partial)}, {"found", band(found)}}}};
 }
 
 namespace {

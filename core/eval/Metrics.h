@@ -34,6 +34,12 @@
 // sample); best_threshold is the t_k with the highest mean (the first on ties, as np.argmax) and
 // best_threshold_mIoU that mean. The whole curve is reported too (mIoU_by_threshold), so one pass
 // gives METHOD.md's figure at 0.5 beside a model's calibrated threshold.
+//
+// Where the loss goes (loss_breakdown): the samples fall in three bands of IoU at the binary mask's
+// threshold: missed (IoU < 0.05: the wrong object or nothing), partial (0.05 <= IoU < 0.5) and found
+// (IoU >= 0.5, so found's share is prec@0.5). Each band reports its share of samples, its mean IoU
+// and the mIoU it loses, sum of (1 - IoU) over the band / samples; the three losses add up to
+// 1 - mIoU. A miss calls for better grounding, a found object's loss for a sharper outline.
 
 #include <opencv2/core.hpp>
 
@@ -48,19 +54,27 @@ namespace rlfseg::eval {
 
 constexpr int kApThresholds = 49;
 
+struct IoUBand {
+    double share = 0;     // of all samples
+    double meanIoU = 0;   // of the band's samples (0 when it has none)
+    double mIoULost = 0;  // sum over the band of (1 - IoU), divided by all samples
+};
+
 struct MetricsReport {
     double mIoU = 0, oIoU = 0;
     std::array<double, 5> precAt{}; // prec@0.5, 0.6, 0.7, 0.8, 0.9
     double ap = 0;
     double bestThreshold = 0, bestThresholdMIoU = 0;
     std::array<double, kApThresholds> mIoUByThreshold{}; // mean IoU at t_k, k = 1..49 ([24]: at 0.5)
-    double threshold = 0.5; // of mIoU, oIoU and prec@X
+    double threshold = 0.5; // of mIoU, oIoU, prec@X and the bands
     size_t samples = 0;
+    IoUBand missed, partial, found; // IoU < 0.05, 0.05 to 0.5, >= 0.5
 
     double mIoUAtHalf() const { return mIoUByThreshold[24]; } // METHOD.md's figure, whatever `threshold` is
 
     // Keys exactly: mIoU, oIoU, prec@0.5 .. prec@0.9, AP, best_threshold, best_threshold_mIoU, threshold, samples,
-    // and mIoU_by_threshold {"0.02": mIoU, ..., "0.98": mIoU}.
+    // mIoU_by_threshold {"0.02": mIoU, ..., "0.98": mIoU} and
+    // loss_breakdown {"missed" | "partial" | "found": {"share", "mean_IoU", "mIoU_lost"}}.
     nlohmann::json toJson() const;
 };
 

@@ -243,6 +243,12 @@ TEST_F(Cli, TrainStopsResumesAndEvalReports) {
         EXPECT_TRUE(j.contains(key)) << key;
     EXPECT_EQ(j["sampler"], "adaptive");
     EXPECT_DOUBLE_EQ(j["threshold"].get<double>(), 0.5); // no calibration yet
+    // Where the loss goes, in the report and on stderr: the three bands' losses make up 1 - mIoU.
+    const auto& bands = j["loss_breakdown"];
+    EXPECT_NEAR(bands["missed"]["mIoU_lost"].get<double>() + bands["partial"]["mIoU_lost"].get<double>() +
+                    bands["found"]["mIoU_lost"].get<double>(),
+                1.0 - j["mIoU"].get<double>(), 1e-9);
+    EXPECT_NE(r.output.find("where the loss goes: missed"), std::string::npos) << r.output;
     EXPECT_TRUE(fs::exists(sDir / "eval.csv"));
 
     // calibrate stores val's best threshold in the card; eval then uses it (and reaches val's best

@@ -147,6 +147,42 @@ TEST(Metrics, PrecisionAtBoundaries) {
     EXPECT_DOUBLE_EQ(rb.precAt[0], 0.5);
 }
 
+TEST(Metrics, LossBreakdownSplitsWhatMIoULosesIntoMissedPartialAndFound) {
+    // IoUs 0 (a miss), 0 (empty truth and prediction), 0.3, 0.4 (partial), 0.5, 0.9, 1.0 (found).
+    SegmentationMetrics metrics;
+    for (int m : {0, 3, 4, 5, 9, 10}) addRowSample(metrics, m);
+    metrics.add(zeros8(2, 2), zeros8(2, 2));
+    const MetricsReport r = metrics.report();
+    EXPECT_DOUBLE_EQ(r.missed.share, 2.0 / 7.0);
+    EXPECT_DOUBLE_EQ(r.missed.meanIoU, 0.0);
+    EXPECT_DOUBLE_EQ(r.missed.mIoULost, 2.0 / 7.0);
+    EXPECT_DOUBLE_EQ(r.partial.share, 2.0 / 7.0);
+    EXPECT_DOUBLE_EQ(r.partial.meanIoU, 0.35);
+    EXPECT_DOUBLE_EQ(r.partial.mIoULost, 1.3 / 7.0);
+    EXPECT_DOUBLE_EQ(r.found.share, 3.0 / 7.0);
+    EXPECT_DOUBLE_EQ(r.found.meanIoU, 2.4 / 3.0);
+    EXPECT_NEAR(r.found.mIoULost, 0.6 / 7.0, 1e-12);
+    EXPECT_DOUBLE_EQ(r.found.share, r.precAt[0]); // IoU 0.5 is found, as it counts for prec@0.5
+    EXPECT_NEAR(r.missed.mIoULost + r.partial.mIoULost + r.found.mIoULost, 1.0 - r.mIoU, 1e-12);
+    const auto j = r.toJson()["loss_breakdown"];
+    EXPECT_DOUBLE_EQ(j["partial"]["mean_IoU"].get<double>(), 0.35);
+    EXPECT_DOUBLE_EQ(j["found"]["share"].get<double>(), 3.0 / 7.0);
+
+    // The bands follow the binary mask's threshold: a soft 0.3 everywhere is a miss at 0.5, found at 0.2.
+    cv::Mat truth(1, 10, CV_8UC1, cv::Scalar(1));
+    const cv::Mat soft(1, 10, CV_32F, cv::Scalar(0.3));
+    SegmentationMetrics atHalf(0.5), atLow(0.2);
+    atHalf.add(soft, truth);
+    atLow.add(soft, truth);
+    EXPECT_DOUBLE_EQ(atHalf.report().missed.share, 1.0);
+    EXPECT_DOUBLE_EQ(atLow.report().found.share, 1.0);
+    EXPECT_DOUBLE_EQ(atLow.report().found.mIoULost, 0.0);
+
+    // No samples: every band empty.
+    const MetricsReport none = SegmentationMetrics().report();
+    EXPECT_DOUBLE_EQ(none.found.share + none.partial.share + none.missed.share, 0.0);
+}
+
 TEST(Metrics, ApOfConstantMaskIsThePositiveRate) {
     // 10 x 10 truth with 30 foreground pixels, prediction 0.5 everywhere. Thresholds 0.02..0.48
     // predict every pixel: precision 30/100, recall 1; thresholds 0.50..0.98 predict nothing and are
@@ -261,7 +297,7 @@ TEST(Metrics, EmptyAccumulatorAndJsonKeys) {
     for (const auto& item : j.items()) keys.insert(item.key());
     const std::set<std::string> expected = {"mIoU",     "oIoU", "prec@0.5",       "prec@0.6",            "prec@0.7",  "prec@0.8",
                                             "prec@0.9", "AP",   "best_threshold", "best_threshold_mIoU", "threshold", "samples",
-                                            "mIoU_by_threshold"};
+                                            "mIoU_by_threshold", "loss_breakdown"};
     EXPECT_EQ(keys, expected);
     EXPECT_DOUBLE_EQ(j["mIoU"].get<double>(), 0.7);
     EXPECT_DOUBLE_EQ(j["prec@0.7"].get<double>(), 1.0);
