@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+using rlfseg::test::errorOf;
+
 namespace {
 
 using rlfseg::ClipTokenizer;
@@ -80,19 +82,6 @@ fs::path makeTokenizerDir(const std::string& tag) {
     fs::copy_file(rlfseg::test::fixture("vocab.json"), dir / "vocab.json");
     fs::copy_file(rlfseg::test::fixture("merges.txt"), dir / "merges.txt");
     return dir;
-}
-
-// The error message thrown by f, or "" when nothing (or something other than rlfseg::Error) is thrown.
-template <class F>
-std::string errorOf(F&& f) {
-    try {
-        f();
-    } catch (const rlfseg::Error& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        return std::string("NOT rlfseg::Error: ") + e.what();
-    }
-    return "";
 }
 
 // ---------------------------------------------------------------------------------------------

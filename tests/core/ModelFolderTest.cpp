@@ -23,16 +23,9 @@
 namespace fs = std::filesystem;
 using namespace rlfseg;
 
-namespace {
+using rlfseg::test::errorOf;
 
-std::string errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
+namespace {
 
 void editJson(const fs::path& path, const std::function<void(nlohmann::json&)>& edit) {
     nlohmann::json j;

@@ -25,16 +25,9 @@ using namespace rlfseg::annotation;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-namespace {
+using rlfseg::test::errorOf;
 
-std::string errorOf(const std::function<void()>& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
+namespace {
 
 cv::Mat ringMask(int w, int h) {
     cv::Mat m = cv::Mat::zeros(h, w, CV_8UC1);

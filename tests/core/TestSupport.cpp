@@ -63,6 +63,17 @@ void writeBytes(const std::filesystem::path& path, const std::string& bytes) {
     ASSERT_TRUE(out.good()) << "could not write " << path;
 }
 
+std::string errorOf(const std::function<void()>& fn) {
+    try {
+        fn();
+    } catch (const Error& e) {
+        return e.what();
+    } catch (const std::exception& e) {
+        return std::string("NOT rlfseg::Error: ") + e.what();
+    }
+    return "";
+}
+
 void expectError(const std::function<void()>& fn, const std::filesystem::path& file, const std::string& needle) {
     try {
         fn();

@@ -22,6 +22,10 @@ std::filesystem::path makeTempDir(const std::string& tag);
 std::string readBytes(const std::filesystem::path& path);
 void writeBytes(const std::filesystem::path& path, const std::string& bytes);
 
+// The message of the rlfseg::Error that `fn` throws; "" when it throws nothing, and "NOT rlfseg::Error: ..."
+// for another exception (so a test looking for words in the message fails, and says why).
+std::string errorOf(const std::function<void()>& fn);
+
 // Asserts (GoogleTest) that `fn` throws rlfseg::Error whose message names `file` (its file name)
 // and contains `needle`.
 void expectError(const std::function<void()>& fn, const std::filesystem::path& file, const std::string& needle = "");

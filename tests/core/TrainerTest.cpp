@@ -35,16 +35,9 @@ using namespace rlfseg;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace {
+using rlfseg::test::errorOf;
 
-std::string errorOf(const std::function<void()>& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
+namespace {
 
 // A small shapes data set at 64 px with no test splits, for tests that need data of their own.
 fs::path smallShapes(const std::string& tag, int images, uint64_t seed, int maxObjects, double valFraction,
