@@ -19,6 +19,7 @@
 #include <QLineEdit>
 #include <QTableWidget>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTranslator>
 #include <QTemporaryDir>
 #include <QTest>
@@ -69,6 +70,7 @@ private slots:
     void typedPromptBecomesAnAnnotationOnTheCanvas();
     void autoAnnotateMarksImagesForReviewLowestScoreFirst();
     void autoAnnotateCanBeCancelled();
+    void autoCleanUpCleansEachNewMaskAsOneMoreUndoStep();
 
 private:
     QString imagePathOf(const rlfseg::data::ReferringSample& s) const { return qs(s.imagePath); }
@@ -83,6 +85,7 @@ private:
 void InferenceTest::initTestCase()
 {
     QVERIFY(mDir.isValid());
+    QStandardPaths::setTestModeEnabled(true); // the windows' settings (auto clean-up) are not the user's
     // Ten images, all train: the default model segments "the red shape" on image 1 at IoU 0.99
     // (rlfseg eval on this set: mIoU 0.59; this expression is one it gets right).
     rlfseg::data::ShapesOptions options;
@@ -492,6 +495,45 @@ void InferenceTest::autoAnnotateCanBeCancelled()
     QTest::qWait(500);
     QVERIFY(results.size() <= resultsAtCancel + 1); // at most the one that was running when cancelled
     QVERIFY(!window.autoAnnotating());
+}
+
+void InferenceTest::autoCleanUpCleansEachNewMaskAsOneMoreUndoStep()
+{
+    MainWindow window;
+    window.show();
+    window.setAutoCleanUp(true);
+    // A folder of its own (the other tests' annotations live in the shared one's project).
+    const auto sample = sampleSaying("the red shape", 1);
+    QTemporaryDir folder;
+    const QString image = folder.filePath(QFileInfo(imagePathOf(sample)).fileName());
+    QVERIFY(QFile::copy(imagePathOf(sample), image));
+    QVERIFY(window.openFolder(folder.path()));
+    QVERIFY(window.openImage(image));
+    QSignalSpy loaded(window.inference(), &InferenceService::modelLoaded);
+    window.loadModel();
+    QVERIFY(loaded.wait(60'000));
+    QUndoStack* undo = window.session()->undoStack();
+
+    QSignalSpy shown(&window, &MainWindow::maskShown);
+    QVERIFY(window.runPrompt(QStringLiteral("the red shape")));
+    QVERIFY(shown.wait(60'000));
+    const qint64 id = shown.first().first().toLongLong();
+    QCOMPARE(undo->undoText(), QStringLiteral("Clean up")); // the model's mask, then its clean-up
+    const cv::Mat cleaned = window.session()->maskOf(id).clone();
+    QVERIFY(iou(cleaned, mData->maskFor(sample, true)) >= 0.8);
+    // One undo gives the model's own mask back; cleaning that up again gives the same mask.
+    undo->undo();
+    QVERIFY2(undo->undoText().startsWith(QStringLiteral("Mask for")), qPrintable(undo->undoText()));
+    QVERIFY(!window.session()->maskOf(id).empty());
+    QVERIFY(window.cleanUpMask(id));
+    QCOMPARE(cv::countNonZero(window.session()->maskOf(id) != cleaned), 0);
+
+    // Off again (and so for the next window, as a setting): the next mask stays as the model gave it.
+    window.setAutoCleanUp(false);
+    QSignalSpy next(&window, &MainWindow::maskShown);
+    QVERIFY(window.runPrompt(QStringLiteral("the circle")));
+    QVERIFY(next.wait(60'000));
+    QVERIFY2(undo->undoText().startsWith(QStringLiteral("Mask for")), qPrintable(undo->undoText()));
 }
 
 QTEST_MAIN(InferenceTest)
