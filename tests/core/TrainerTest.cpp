@@ -177,10 +177,10 @@ TEST(TrainConfigTest, ShippedRecipesAreValid) {
     }
     // The default model's: VAE, flow, then two continued flows, each favouring the kinds the model
     // before it failed most, then one on the data with varied-style train images, then one on a
-    // larger data set in batches of 256 (made on a GPU), one on another data set (on the CPU), and
-    // two on a still larger one in batches of 256 (on a GPU).
+    // larger data set in batches of 256 (made on a GPU), one on another data set (on the CPU),
+    // two on a still larger one in batches of 256 (on a GPU), and one on a set with dark scenes (CPU).
     const auto defaultRecipe = TrainConfig::fromFile(recipes.front().string());
-    ASSERT_EQ(defaultRecipe.stages.size(), 9u);
+    ASSERT_EQ(defaultRecipe.stages.size(), 10u);
     EXPECT_EQ(defaultRecipe.stages[2].kind, "flow");
     EXPECT_EQ(defaultRecipe.stages[2].repeatKinds, (std::map<std::string, int>{{"relation", 2}, {"superlative", 2}}));
     EXPECT_EQ(defaultRecipe.stages[3].kind, "flow");
@@ -194,6 +194,8 @@ TEST(TrainConfigTest, ShippedRecipesAreValid) {
         EXPECT_EQ(fs::path(defaultRecipe.stages[i].data).filename(), "shapes-gpu2") << "stage " << i;
         EXPECT_EQ(defaultRecipe.stages[i].batchSize, 256) << "stage " << i;
     }
+    EXPECT_EQ(fs::path(defaultRecipe.stages[9].data).filename(), "shapes-dark2");
+    EXPECT_EQ(defaultRecipe.stages[9].batchSize, 32);
     EXPECT_EQ(fs::path(defaultRecipe.data).filename(), "shapes-default");
 }
 
