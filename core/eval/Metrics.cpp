@@ -103,22 +103,18 @@ MetricsReport SegmentationMetrics::report() const {
     if (n > 0) {
         double sum = 0;
         std::array<size_t, 5> hits{};
+        std::array<double, 3> count{}, iouSum{}; // missed, partial, found
         for (size_t i = 0; i < n; ++i) {
             const double iou = iouOfSample(i);
             sum += iou;
             for (size_t k = 0; k < 5; ++k)
                 if (iou >= kPrecAt[k]) ++hits[k];
-        }
-        r.mIoU = sum / double(n);
-        for (size_t k = 0; k < 5; ++k) r.precAt[k] = double(hits[k]) / double(n);
-
-        std::array<double, 3> count{}, iouSum{}; // missed, partial, found
-        for (size_t i = 0; i < n; ++i) {
-            const double iou = iouOfSample(i);
             const size_t band = iou < 0.05 ? 0 : iou < 0.5 ? 1 : 2;
             ++count[band];
             iouSum[band] += iou;
         }
+        r.mIoU = sum / double(n);
+        for (size_t k = 0; k < 5; ++k) r.precAt[k] = double(hits[k]) / double(n);
         IoUBand* bands[3] = {&r.missed, &r.partial, &r.found};
         for (size_t b = 0; b < 3; ++b) {
             bands[b]->share = count[b] / double(n);

@@ -74,7 +74,6 @@ cv::Mat letterbox(const cv::Mat& m, int size, int interpolation) {
     return out;
 }
 
-// [h, w, 3] uint8 -> [3, h, w] float in [-1, 1]; masks (uint8 0/255, one channel) -> {-1, 1} on 3 channels.
 // [B, H, W, C] uint8 (C = 3: RGB, C = 1: a mask) -> the VAE's [B, 3, H, W] input in [-1, 1]; the
 // view is channels-last already. One formula for single crops and for the latent cache's batches.
 torch::Tensor modelInput(const torch::Tensor& nhwc) {
@@ -82,6 +81,7 @@ torch::Tensor modelInput(const torch::Tensor& nhwc) {
     return nhwc.size(3) == 3 ? x.to(torch::kFloat).div(127.5).sub(1.0)
                              : (x > 127).to(torch::kFloat).mul(2.0).sub(1.0).expand({-1, 3, -1, -1});
 }
+// [h, w, 3] uint8 -> [3, h, w] float in [-1, 1]; masks (uint8 0/255, one channel) -> {-1, 1} on 3 channels.
 torch::Tensor imageTensor(const cv::Mat& rgb) {
     auto* data = const_cast<uint8_t*>(rgb.ptr<uint8_t>());
     return modelInput(torch::from_blob(data, {1, rgb.rows, rgb.cols, 3}, torch::kUInt8))[0];

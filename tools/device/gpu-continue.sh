@@ -36,7 +36,7 @@ $CLI generate-shapes --out $W/train --images $IMAGES --seed $SEED --val 0.01 --t
   --expressions 4 --varied-train $VARIED --varied-dark $DARK --threads $THREADS --quiet; log "train data rc=$?"
 recipe() {  # recipe STEPS EVAL_EVERY CHECKPOINT_EVERY
   cat <<R
-{"comment": "tools/device/gpu-continue.sh: the default model continued on $IMAGES generated images (seed $SEED, varied $VARIED) on a GPU",
+{"comment": "tools/device/gpu-continue.sh: the default model continued on $IMAGES generated images (seed $SEED, varied $VARIED, dark share of those $DARK) on a GPU",
  "init": "$PWD/resources/models/default", "data": "$W/train", "seed": 20261127,
  "device": "$DEVICE", "precision": "$PRECISION", "labels": "clean", "checkpoint_every": $3, "keep_checkpoints": 1,
  "model_card": {"name": "RLFSeg shapes (default)",
