@@ -66,7 +66,8 @@ void checkModelIndex(const fs::path& root) {
 }
 
 // From the card's record of its training ("training": {"config": {"stages": [...]}}, written by
-// `rlfseg train`); a card without one, or with no flow stage, says nothing about t.
+// `rlfseg train`, with "started_from": the card of the model it continued); a card without one, or
+// with no flow stage in its whole lineage, says nothing about t.
 bool trainedOnlyAtTZero(const nlohmann::json& card) {
     const auto training = card.find("training");
     if (training == card.end() || !training->is_object()) return false;
@@ -83,7 +84,10 @@ bool trainedOnlyAtTZero(const nlohmann::json& card) {
         const auto p = stage.find("t_zero_probability");
         if (p == stage.end() || !p->is_number() || p->get<double>() < 1.0) return false;
     }
-    return flowStages > 0;
+    if (flowStages > 0) return true;
+    // A continuation without flow stages (a decoder stage) left the flow as the model it started from had it.
+    const auto before = training->find("started_from");
+    return before != training->end() && before->is_object() && trainedOnlyAtTZero(*before);
 }
 
 ModelCard readCard(const fs::path& root) {

@@ -65,12 +65,12 @@ StageConfig readStage(const json& j, const std::string& source, const std::strin
                       {"kind", "data", "images", "steps", "batch_size", "gradient_accumulation", "learning_rate", "warmup_steps", "decay",
                        "min_learning_rate", "weight_decay", "betas", "epsilon", "gradient_clip", "ema_decay",
                        "eval_every", "eval_samples", "resolution", "crop", "mask_fraction", "mask_weight", "kl_weight",
-                       "train_text_encoder", "t_zero_probability", "repeat_kinds", "label_refinement", "comment"},
+                       "train_text_encoder", "t_zero_probability", "repeat_kinds", "label_refinement", "train_unet", "comment"},
                       source);
     JsonFields f(j, source);
     StageConfig s;
-    if (!f.has("kind")) f.fail("kind", "is missing (\"vae\", \"flow\" or \"diffusion\")");
-    s.kind = oneOf(f, "kind", "", {"vae", "flow", "diffusion"});
+    if (!f.has("kind")) f.fail("kind", "is missing (\"vae\", \"flow\", \"diffusion\" or \"decoder\")");
+    s.kind = oneOf(f, "kind", "", {"vae", "flow", "diffusion", "decoder"});
     s.data = resolvePath(f.optionalString("data", ""), base);
     s.images = resolvePath(f.optionalString("images", ""), base);
     if (!s.images.empty() && s.data.empty()) f.fail("images", "needs the stage's own \"data\" (the recipe's images go with the recipe's data)");
@@ -99,12 +99,16 @@ StageConfig readStage(const json& j, const std::string& source, const std::strin
     s.maskFraction = numberIn(f, "mask_fraction", s.maskFraction, 0, 1);
     s.maskWeight = numberIn(f, "mask_weight", s.maskWeight, 0, 1000);
     s.klWeight = numberIn(f, "kl_weight", s.klWeight, 0, 10);
-    s.trainTextEncoder = f.optionalBool("train_text_encoder", s.kind != "vae");
+    const bool latentStage = s.kind == "flow" || s.kind == "diffusion"; // trains the UNet
+    s.trainTextEncoder = f.optionalBool("train_text_encoder", latentStage);
+    if (s.trainTextEncoder && !latentStage) f.fail("train_text_encoder", "is for flow and diffusion stages");
     s.tZeroProbability = numberIn(f, "t_zero_probability", s.tZeroProbability, 0, 1);
+    s.trainUnet = f.optionalBool("train_unet", false);
+    if (s.trainUnet && s.kind != "decoder") f.fail("train_unet", "is for decoder stages (flow and diffusion stages always train the UNet)");
     if (f.has("repeat_kinds")) {
         const auto& r = j.at("repeat_kinds");
         const std::string where = source + ": repeat_kinds";
-        if (s.kind == "vae") throw Error(where + ": only flow and diffusion stages sample expressions");
+        if (s.kind == "vae") throw Error(where + ": only flow, diffusion and decoder stages sample expressions");
         if (!r.is_object()) throw Error(where + ": must be an object of kind: times, e.g. {\"relation\": 2}");
         for (const auto& [kind, times] : r.items()) {
             if (!times.is_number_integer() || times.get<int64_t>() < 1 || times.get<int64_t>() > 100)
@@ -116,7 +120,7 @@ StageConfig readStage(const json& j, const std::string& source, const std::strin
         const auto& r = j.at("label_refinement");
         const std::string where = source + ": label_refinement";
         if (!r.is_object()) throw Error(where + ": must be an object");
-        if (s.kind == "vae") throw Error(where + ": only flow and diffusion stages refine labels");
+        if (s.kind != "flow") throw Error(where + ": only flow stages refine labels");
         rejectUnknownKeys(r, {"from_epoch", "every_epochs", "agreement", "band", "reference_weight"}, where);
         JsonFields rf(r, where);
         s.labelRefinement = true;

@@ -15,15 +15,15 @@
 //     "stages": [ {"kind": "vae", ...}, {"kind": "flow", ...} ]
 //   }
 //
-// A stage: "kind" ("vae", "flow" or "diffusion"), "data" and "images" (this stage's data set, in
+// A stage: "kind" ("vae", "flow", "diffusion" or "decoder"), "data" and "images" (this stage's data set, in
 // place of the recipe's: a later stage can continue on other data), "steps" (optimizer steps), "batch_size",
 // "gradient_accumulation", "learning_rate", "warmup_steps", "decay" ("cosine", "linear",
 // "constant"), "min_learning_rate" (as a fraction of learning_rate), "weight_decay", "betas",
 // "gradient_clip", "ema_decay" (0: off), "eval_every", "eval_samples", "resolution" (the image size
 // the stage trains and validates at; 0 or absent: the model's own);
-// vae only: "crop", "mask_fraction", "mask_weight", "kl_weight";
-// flow / diffusion: "train_text_encoder", "t_zero_probability" (flow), "repeat_kinds", "label_refinement":
-// {"from_epoch", "every_epochs", "agreement", "band", "reference_weight"}.
+// vae and decoder: "crop", "mask_fraction", "mask_weight"; vae: "kl_weight"; decoder: "train_unet";
+// flow / diffusion: "train_text_encoder", "t_zero_probability" (flow), "repeat_kinds" (and decoder),
+// "label_refinement" (flow): {"from_epoch", "every_epochs", "agreement", "band", "reference_weight"}.
 // Every key is checked: an unknown key or an out-of-range value is an error naming the file and key.
 
 #include <nlohmann/json.hpp>
@@ -36,7 +36,7 @@
 namespace rlfseg {
 
 struct StageConfig {
-    std::string kind;                 // "vae" | "flow" | "diffusion"
+    std::string kind;                 // "vae" | "flow" | "diffusion" | "decoder"
     // This stage's data set and images, resolved like the recipe's; "" = the recipe's. The splits
     // and label choice (train_split, val_split, labels) stay the recipe's.
     std::string data, images;
@@ -58,11 +58,13 @@ struct StageConfig {
     // 0: the model's resolution. The networks are convolutional (and attention takes any number of
     // tokens), so a curriculum can train small and cheap first, then at the model's size.
     int resolution = 0;
-    // vae
+    // vae and decoder (crop: a multiple of the VAE's down-sampling factor for decoder stages)
     int crop = 64;
     double maskFraction = 0.5;
     double maskWeight = 1.0;
     double klWeight = 1e-6;
+    // decoder: the UNet learns too, from the decoded masks' loss (through the decoder) plus the flow's.
+    bool trainUnet = false;
     // flow / diffusion
     bool trainTextEncoder = true;
     double tZeroProbability = 0.5;

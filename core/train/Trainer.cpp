@@ -91,6 +91,14 @@ torch::Tensor maskTensor(const cv::Mat& mask) {
     return modelInput(torch::from_blob(data, {1, mask.rows, mask.cols, 1}, torch::kUInt8))[0];
 }
 
+// The VAE's parameters that only decoding uses. A decoder stage trains these alone, so the encoder,
+// and with it every image and mask latent the flow learned from, stays as it was.
+bool isDecodingHalf(const std::string& vaeParameter) {
+    return vaeParameter.rfind("decoder.", 0) == 0 || vaeParameter.rfind("post_quant_conv.", 0) == 0;
+}
+
+std::string vaeFingerprint(AutoencoderKL& vae); // below, with the latent cache
+
 std::string stepName(int64_t globalStep) {
     std::ostringstream s;
     s << "step-" << std::setw(8) << std::setfill('0') << globalStep;
@@ -290,7 +298,11 @@ private:
     // --- stages
     void runStage(size_t index, int64_t startStep, const std::string& checkpoint);
     double vaeStep(const StageConfig& stage, size_t stageIndex, int64_t step, int micro);
+    std::vector<int64_t> globalBatch(const StageConfig& stage, size_t stageIndex, int64_t step, int micro);
     double latentStep(const StageConfig& stage, size_t stageIndex, int64_t step, int micro, const LatentSet& latents);
+    torch::Tensor predictMaskLatents(size_t stageIndex, const LatentSet& latents);
+    double decoderStep(const StageConfig& stage, size_t stageIndex, int64_t step, int micro, const LatentSet& latents,
+                       const torch::Tensor& predicted);
     LatentSet encodeLatents(const std::vector<data::ReferringSample>& samples, bool clean, const std::string& cacheName);
     json validate(const StageConfig& stage, size_t stageIndex, int64_t step);
     void refineLabels(size_t stageIndex, int64_t epoch, LatentSet& latents, const torch::Tensor& original,
@@ -383,9 +395,12 @@ void Run::buildNetworks(const std::string& checkpoint) {
     if (wantDiffusion && wantFlow)
         throw Error(c.path + ": one run trains either the flow or the diffusion baseline, not both");
     mObjective = wantDiffusion ? "diffusion" : "flow";
-    for (const auto& s : c.stages)
+    for (const auto& s : c.stages) {
         if (s.labelRefinement && s.kind != "flow")
             throw Error(c.path + ": label refinement needs the flow's one-step predictions; it is for flow stages");
+        if (s.kind == "decoder" && wantDiffusion)
+            throw Error(c.path + ": a decoder stage learns from the flow's one-step predictions; a diffusion run has none");
+    }
     if (!checkpoint.empty()) {
         // Configs (with the calibrated VAE scaling factor) from the checkpoint, raw weights from its state.
         auto folder = ModelFolder::open(checkpoint);
@@ -461,18 +476,21 @@ void Run::keepTokenizerInRun() {
 
 std::vector<NamedParameter> Run::trainableParameters(const StageConfig& stage) {
     std::vector<NamedParameter> params;
-    auto take = [&](torch::nn::Module& m, const std::string& prefix, bool train) {
+    auto take = [&](torch::nn::Module& m, const std::string& prefix, const std::function<bool(const std::string&)>& train) {
+        bool any = false;
         for (auto& p : m.named_parameters(true)) {
-            p.value().set_requires_grad(train);
-            if (train) params.push_back({prefix + p.key(), p.value()});
+            const bool trained = train(p.key());
+            p.value().set_requires_grad(trained);
+            if (trained) params.push_back({prefix + p.key(), p.value()});
+            any = any || trained;
         }
-        if (train) m.train();
+        if (any) m.train();
         else m.eval();
     };
-    const bool vae = stage.kind == "vae";
-    take(*mNet.vae, "vae.", vae);
-    take(*mNet.unet, "unet.", !vae);
-    take(*mNet.textEncoder, "text_encoder.", !vae && stage.trainTextEncoder);
+    const bool vae = stage.kind == "vae", decoder = stage.kind == "decoder", latent = !vae && !decoder;
+    take(*mNet.vae, "vae.", [&](const std::string& name) { return vae || (decoder && isDecodingHalf(name)); });
+    take(*mNet.unet, "unet.", [&](const std::string&) { return latent || (decoder && stage.trainUnet); });
+    take(*mNet.textEncoder, "text_encoder.", [&](const std::string&) { return latent && stage.trainTextEncoder; });
     return params;
 }
 
@@ -546,6 +564,9 @@ TrainSummary Run::execute() {
         if (const int factor = mNet.folder.totalDownsamplingFactor(); stage.resolution % factor != 0)
             throw Error(c.path + ": resolution " + std::to_string(stage.resolution) + " of the " + stage.kind +
                         " stage is not a multiple of the networks' total down-sampling factor " + std::to_string(factor));
+        if (const int factor = mNet.folder.vaeConfig.downsamplingFactor(); stage.kind == "decoder" && stage.crop % factor != 0)
+            throw Error(c.path + ": crop " + std::to_string(stage.crop) +
+                        " of the decoder stage is not a multiple of the VAE's down-sampling factor " + std::to_string(factor));
         if (!stage.repeatKinds.empty()) {
             openData(stage);
             epochSamplesOf(stage);
@@ -603,6 +624,7 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
 
     LatentSet latents;
     torch::Tensor originalMaskLatents; // the labels as given, kept while refinement replaces some
+    torch::Tensor predictedMaskLatents; // decoder stages: what the decoder learns to decode
     if (stage.kind != "vae") {
         // Rank 0 encodes and caches the latents; the others read its cache.
         if (mGroup && !isMain()) mGroup->barrier();
@@ -611,6 +633,8 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
         const bool ownData = mDataPath != c.data || mImagesPath != c.images;
         try {
             latents = encodeLatents(mTrain, c.cleanLabels, ownData ? ownDataCacheName(mDataPath, mImagesPath) : "train");
+            if (stage.kind == "decoder" && !stage.trainUnet) predictedMaskLatents = predictMaskLatents(index, latents);
+            trainableParameters(stage); // encoding and predicting set the networks to evaluation
         } catch (const EncodingStopped&) {
             mStopped = true;
             message("stopped while encoding the latents; run again to go on from where it stopped");
@@ -661,8 +685,9 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
         double loss = 0;
         for (int micro = 0; micro < stage.gradientAccumulation; ++micro) {
             if (reducer && micro + 1 == stage.gradientAccumulation) reducer->prepare(); // the step's last backward
-            loss += (stage.kind == "vae" ? vaeStep(stage, index, step, micro)
-                                         : latentStep(stage, index, step, micro, latents)) /
+            loss += (stage.kind == "vae"       ? vaeStep(stage, index, step, micro)
+                     : stage.kind == "decoder" ? decoderStep(stage, index, step, micro, latents, predictedMaskLatents)
+                                               : latentStep(stage, index, step, micro, latents)) /
                     stage.gradientAccumulation;
         }
         if (mGroup && mFaultStep == mGlobalStep + 1) {
@@ -787,12 +812,11 @@ double Run::vaeStep(const StageConfig& stage, size_t stageIndex, int64_t step, i
     return loss.item<double>();
 }
 
-double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step, int micro, const LatentSet& latents) {
+std::vector<int64_t> Run::globalBatch(const StageConfig& stage, size_t stageIndex, int64_t step, int micro) {
     const int64_t count = static_cast<int64_t>(mEpochSamples.size());
     // Epoch-wise permutations, so that every sample is seen once per epoch (repeated kinds more
     // often) in an order seeded by (seed, stage, epoch).
     const int64_t first = (step * stage.gradientAccumulation + micro) * stage.batchSize;
-    const auto [shareFirst, shareCount] = shareOf(stage.batchSize);
     std::vector<int64_t> index;
     for (int i = 0; i < stage.batchSize; ++i) {
         const int64_t position = first + i;
@@ -805,6 +829,12 @@ double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step
         }
         index.push_back(mOrder[static_cast<size_t>(position % count)]);
     }
+    return index;
+}
+
+double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step, int micro, const LatentSet& latents) {
+    const auto [shareFirst, shareCount] = shareOf(stage.batchSize);
+    auto index = globalBatch(stage, stageIndex, step, micro);
     // This rank's share of the global batch; random numbers are drawn for the whole batch and sliced.
     index = std::vector<int64_t>(index.begin() + shareFirst, index.begin() + shareFirst + shareCount);
     const auto share = [&](const torch::Tensor& global) { return global.narrow(0, shareFirst, shareCount); };
@@ -850,6 +880,134 @@ double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step
     input = input.contiguous(at::MemoryFormat::ChannelsLast);
     auto prediction = mNet.unet->forward(input, timesteps, context).to(torch::kFloat);
     auto loss = torch::mse_loss(prediction, target);
+    (loss / stage.gradientAccumulation).backward();
+    return loss.item<double>();
+}
+
+// The flow's one-step mask latents (z_img + v(z_img, 0, c)) of every training sample, made once per
+// decoder stage with the weights it starts from (which it does not train) and cached, so a resumed
+// stage reads them back. Data parallel: every rank predicts them all.
+torch::Tensor Run::predictMaskLatents(size_t stageIndex, const LatentSet& latents) {
+    const fs::path cache = out / "cache" / ("predicted-stage-" + std::to_string(stageIndex) + ".safetensors");
+    const std::string tag = vaeFingerprint(mNet.vae) + "/" + mLatentData + "/" + std::to_string(mResolution);
+    if (fs::exists(cache)) {
+        try {
+            const auto file = SafeTensorsFile::open(cache.string());
+            const auto it = file.metadata().find("predicted");
+            if (it != file.metadata().end() && it->second == tag) {
+                message("one-step predictions read from " + cache.string());
+                return readTensor(file, "mask_latents");
+            }
+            message("not using " + cache.string() + ": it was predicted for other data or another VAE");
+        } catch (const Error& e) {
+            message("ignoring " + cache.string() + ": " + e.what());
+        }
+    }
+    const int64_t n = latents.tokenIds.size(0), batch = 32;
+    message("decoder stage: predicting the one-step mask latents of " + std::to_string(n) + " training samples");
+    const auto t0 = std::chrono::steady_clock::now();
+    torch::NoGradGuard noGrad;
+    mNet.setEval();
+    auto predicted = torch::empty(latents.maskLatents.sizes(), torch::kHalf);
+    for (int64_t first = 0; first < n; first += batch) {
+        if (o.stopRequested && o.stopRequested->load()) throw EncodingStopped{};
+        const int64_t b = std::min(batch, n - first);
+        auto idx = torch::arange(first, first + b, torch::kLong);
+        auto zImage = latents.imageLatents.index_select(0, latents.imageOfSample.index_select(0, idx)).to(mDevice, torch::kFloat);
+        auto context = mNet.textEncoder->forward(latents.tokenIds.index_select(0, idx).to(mDevice)).lastHiddenState;
+        auto t = torch::zeros({b}, torch::TensorOptions().device(mDevice));
+        auto z = zImage + mNet.unet->forward(zImage.contiguous(at::MemoryFormat::ChannelsLast), t, context).to(torch::kFloat);
+        predicted.narrow(0, first, b).copy_(z.to(torch::kCPU, torch::kHalf));
+        if ((first / batch + 1) % 50 == 0) message("predicting " + std::to_string(first + b) + "/" + std::to_string(n));
+    }
+    if (isMain()) saveTensors({{"mask_latents", predicted}}, cache.string(), torch::kHalf, {{"predicted", tag}});
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    message("decoder stage: " + std::to_string(n) + " predictions in " + std::to_string(static_cast<int>(seconds)) + " s");
+    return predicted;
+}
+
+// The decoder learns to turn the flow's one-step mask latents into the masks they stand for. Those
+// latents are smoother than encoded masks (the flow regresses to the mean of what it cannot tell
+// apart), so a decoder trained only on encoded masks rounds their outlines off. A share of image
+// crops (1 - mask_fraction) keeps it decoding images too. Crops are aligned to the latent grid.
+// With train_unet the UNet learns too: its one-step prediction is made here, with gradients, and
+// the decoded masks' loss reaches it through the decoder; the flow's own loss keeps v a velocity.
+double Run::decoderStep(const StageConfig& stage, size_t stageIndex, int64_t step, int micro, const LatentSet& latents,
+                        const torch::Tensor& predicted) {
+    const auto [shareFirst, shareCount] = shareOf(stage.batchSize);
+    const auto index = globalBatch(stage, stageIndex, step, micro);
+    std::mt19937_64 rng(mix(c.seed, stageIndex + 1, static_cast<uint64_t>(step), micro));
+    std::uniform_real_distribution<double> uniform(0, 1);
+    const int factor = mNet.folder.vaeConfig.downsamplingFactor();
+    const int crop = std::min(stage.crop, mResolution), range = mResolution - crop;
+    struct Item {
+        bool isMask;
+        int64_t sample;
+        int x, y;
+    };
+    std::vector<Item> items;
+    std::vector<torch::Tensor> targets;
+    std::vector<float> weights;
+    double globalWeight = 0;
+    for (int i = 0; i < stage.batchSize; ++i) {
+        // The same draws on every rank, whichever samples it loads.
+        const bool isMask = uniform(rng) < stage.maskFraction;
+        const double u[4] = {uniform(rng), uniform(rng), uniform(rng), uniform(rng)};
+        globalWeight += isMask ? stage.maskWeight : 1.0;
+        if (i < shareFirst || i >= shareFirst + shareCount) continue;
+        const int64_t sample = index[static_cast<size_t>(i)];
+        const auto& s = mTrain[static_cast<size_t>(sample)];
+        const cv::Mat source = isMask ? loadSquareMask(s, c.cleanLabels) : loadSquareImage(s);
+        // Mask crops are centred near the object (most of a mask is background).
+        const cv::Rect box = isMask ? cv::boundingRect(source) : cv::Rect(0, 0, mResolution, mResolution);
+        const int jitter = crop / 4;
+        const int cx = box.x + static_cast<int>(u[0] * box.width) + static_cast<int>((2 * u[2] - 1) * jitter);
+        const int cy = box.y + static_cast<int>(u[1] * box.height) + static_cast<int>((2 * u[3] - 1) * jitter);
+        const int x = std::clamp(cx - crop / 2, 0, range) / factor * factor;
+        const int y = std::clamp(cy - crop / 2, 0, range) / factor * factor;
+        const cv::Mat patch = source(cv::Rect(x, y, crop, crop)).clone();
+        targets.push_back(isMask ? maskTensor(patch).clone() : imageTensor(patch));
+        items.push_back({isMask, sample, x, y});
+        weights.push_back(static_cast<float>(isMask ? stage.maskWeight : 1.0));
+    }
+    AutocastScope autocast(mAutocast);
+    // The mask latents to decode: cached predictions, or (train_unet) made now with gradients.
+    std::vector<int64_t> maskSamples;
+    for (const auto& item : items)
+        if (item.isMask) maskSamples.push_back(item.sample);
+    torch::Tensor maskLatents, flowLoss;
+    if (!maskSamples.empty()) {
+        auto idx = torch::tensor(maskSamples, torch::kLong);
+        if (stage.trainUnet) {
+            auto zImage = latents.imageLatents.index_select(0, latents.imageOfSample.index_select(0, idx)).to(mDevice, torch::kFloat);
+            torch::Tensor context;
+            {
+                torch::NoGradGuard noGrad;
+                context = mNet.textEncoder->forward(latents.tokenIds.index_select(0, idx).to(mDevice)).lastHiddenState;
+            }
+            auto t = torch::zeros({zImage.size(0)}, torch::TensorOptions().device(mDevice));
+            auto v = mNet.unet->forward(zImage.contiguous(at::MemoryFormat::ChannelsLast), t, context).to(torch::kFloat);
+            flowLoss = torch::mse_loss(v, latents.maskLatents.index_select(0, idx).to(mDevice, torch::kFloat) - zImage);
+            maskLatents = zImage + v;
+        } else {
+            maskLatents = predicted.index_select(0, idx).to(mDevice, torch::kFloat);
+        }
+    }
+    std::vector<torch::Tensor> latentCrops;
+    int64_t maskIndex = 0;
+    for (const auto& item : items) {
+        const auto z = item.isMask ? maskLatents[maskIndex++]
+                                   : latents.imageLatents[latents.imageOfSample[item.sample].item<int64_t>()].to(mDevice, torch::kFloat);
+        latentCrops.push_back(z.narrow(1, item.y / factor, crop / factor).narrow(2, item.x / factor, crop / factor));
+    }
+    auto z = torch::stack(latentCrops).contiguous(at::MemoryFormat::ChannelsLast);
+    auto target = torch::stack(targets).to(mDevice);
+    auto w = torch::tensor(weights).to(mDevice);
+    auto diff = mNet.decodeLatent(z).to(torch::kFloat) - target;
+    auto reconstruction = diff.abs().mean({1, 2, 3}) + diff.pow(2).mean({1, 2, 3});
+    // As in vaeStep: this rank's part of the global batch's weighted mean.
+    auto loss = (reconstruction * w).sum() / globalWeight * worldSize();
+    if (flowLoss.defined()) loss = loss + flowLoss;
     (loss / stage.gradientAccumulation).backward();
     return loss.item<double>();
 }
@@ -950,12 +1108,14 @@ void Run::refineLabels(size_t stageIndex, int64_t epoch, LatentSet& latents, con
             std::to_string(n) + " labels refined (" + std::to_string(static_cast<int>(seconds)) + " s)");
 }
 
-// A fingerprint of the VAE's weights: a cache of latents is valid only for the VAE that made it.
+// A fingerprint of the VAE's encoding half: a cache of latents is valid only for the encoder that
+// made it (a decoder stage leaves it, and so the caches, as they were).
 std::string vaeFingerprint(AutoencoderKL& vae) {
     torch::NoGradGuard noGrad;
     double acc = 0;
     int i = 1;
-    for (const auto& p : vae->parameters()) acc += p.to(torch::kDouble).sum().item<double>() * (i++);
+    for (const auto& p : vae->named_parameters(true))
+        if (!isDecodingHalf(p.key())) acc += p.value().to(torch::kDouble).sum().item<double>() * (i++);
     std::ostringstream s;
     s << std::setprecision(17) << acc;
     return s.str();
@@ -1205,7 +1365,7 @@ json Run::validate(const StageConfig& stage, size_t stageIndex, int64_t step) {
         } else {
             auto zImage = mNet.encodeToLatent(imageTensor(loadSquareImage(s)).unsqueeze(0).to(mDevice));
             auto context = mNet.encodePrompts({s.sentence});
-            decoded = sampleMask(mNet, zImage, context, parseSampler(stage.kind == "flow" ? "one-step" : "ddim:10")).decoded;
+            decoded = sampleMask(mNet, zImage, context, parseSampler(stage.kind == "diffusion" ? "ddim:10" : "one-step")).decoded;
         }
         auto predicted = (conventions::softMaskFromDecoded(decoded)[0] > 0.5).to(torch::kCPU);
         auto target = torch::from_blob(const_cast<uint8_t*>(truth.ptr<uint8_t>()), {truth.rows, truth.cols}, torch::kUInt8) > 0;

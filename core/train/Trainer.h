@@ -2,7 +2,9 @@
 // `rlfseg train`: the stages of a training config (TrainConfig) run in order on one device:
 //   vae        the VAE learns to reconstruct images and masks (random crops), METHOD.md section 3;
 //   flow       VAE frozen; UNet (+ text encoder) learn the rectified latent flow, section 3;
-//   diffusion  the baseline of section 6 (8-channel UNet, v-prediction, DDIM at inference).
+//   diffusion  the baseline of section 6 (8-channel UNet, v-prediction, DDIM at inference);
+//   decoder    everything frozen but the VAE's decoder, which learns to decode the flow's one-step
+//              mask latents into the true masks (and, a share of the time, image latents into images).
 // Latents of the training images and masks are computed once per stage and cached in OUT/cache.
 //
 // OUT/ holds log.jsonl (or log.csv: one line per optimizer step, plus validation lines),

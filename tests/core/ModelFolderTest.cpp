@@ -109,6 +109,15 @@ TEST(ModelFolder, TheCardSaysWhetherTheFlowWasTrainedOnlyAtTZero) {
     EXPECT_FALSE(cardWith(R"([{"kind": "vae"}])"));  // no flow stage: nothing known about t
     EXPECT_FALSE(cardWith(R"("not a list")"));
     EXPECT_TRUE(cardWith(R"([{"kind": 3}, "odd", {"kind": "flow", "t_zero_probability": 1}])")); // odd entries skipped
+    // A continuation with only a decoder stage: its flow is the one it started from.
+    const auto continued = [&](const std::string& before) {
+        std::ofstream(root / "rlfseg.json") << R"({"name": "tiny", "training": {"config": {"stages": [{"kind": "decoder"}]},
+            "started_from": {"model": "m", "training": {"config": {"stages": )" + before + "}}}}}";
+        return ModelFolder::open(root.string()).card.flowTrainedOnlyAtTZero;
+    };
+    EXPECT_TRUE(continued(R"([{"kind": "flow", "t_zero_probability": 1}])"));
+    EXPECT_FALSE(continued(R"([{"kind": "flow", "t_zero_probability": 0.5}])"));
+    EXPECT_FALSE(continued(R"([{"kind": "decoder"}])"));
     std::ofstream(root / "rlfseg.json") << R"({"name": "tiny"})";
     EXPECT_FALSE(ModelFolder::open(root.string()).card.flowTrainedOnlyAtTZero);
 }

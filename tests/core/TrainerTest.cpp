@@ -148,6 +148,15 @@ TEST(TrainConfigTest, RejectsBadRecipesNamingTheKey) {
     EXPECT_NE(with([](json& j) { j["stages"][1]["repeat_kinds"] = {{"relation", 1.5}}; }).find("\"relation\""), std::string::npos);
     EXPECT_NE(with([](json& j) { j["stages"][1]["repeat_kinds"] = json::array({2}); }).find("repeat_kinds"), std::string::npos);
     EXPECT_NE(with([](json& j) { j["stages"][0]["repeat_kinds"] = {{"relation", 2}}; }).find("only flow"), std::string::npos);
+    // A decoder stage trains neither the text encoder nor on refined labels.
+    const json decoder = {{"kind", "decoder"}, {"steps", 1}};
+    EXPECT_FALSE(configFrom([&] { json j = ok; j["stages"][0] = decoder; return j; }()).stages[0].trainTextEncoder);
+    EXPECT_NE(with([&](json& j) { j["stages"][0] = decoder; j["stages"][0]["train_text_encoder"] = true; }).find("train_text_encoder"),
+              std::string::npos);
+    EXPECT_NE(with([](json& j) { j["stages"][1]["train_unet"] = true; }).find("is for decoder stages"), std::string::npos);
+    EXPECT_NE(with([&](json& j) { j["stages"][0] = decoder; j["stages"][0]["label_refinement"] = json::object(); })
+                  .find("only flow stages refine labels"),
+              std::string::npos);
     EXPECT_EQ(configFrom([&] { json j = ok; j["stages"][1]["repeat_kinds"] = {{"relation", 3}}; return j; }()).stages[1].repeatKinds,
               (std::map<std::string, int>{{"relation", 3}}));
     // Relative paths are relative to the config file.
@@ -406,6 +415,89 @@ TEST_F(TrainerTest, FlowLossFallsOnATinyDataSet) {
     ASSERT_EQ(l.size(), 40u);
     const double early = (l[0] + l[1] + l[2] + l[3]) / 4, late = (l[36] + l[37] + l[38] + l[39]) / 4;
     EXPECT_LT(late, 0.7 * early) << "early " << early << " late " << late;
+}
+
+TEST_F(TrainerTest, ADecoderStageTrainsOnlyTheDecoderOnTheFlowsOneStepPredictions) {
+    json j = baseConfig(sModel, sData);
+    j["checkpoint_every"] = 3;
+    j["stages"] = {{{"kind", "decoder"}, {"steps", 6}, {"batch_size", 3}, {"crop", 16}, {"mask_fraction", 0.7},
+                    {"learning_rate", 3e-3}, {"ema_decay", 0.9}, {"eval_samples", 2}}};
+    const auto straight = test::makeTempDir("train-decoder"), resumed = test::makeTempDir("train-decoder-resumed");
+    TrainOptions o;
+    o.outDirectory = straight.string();
+    ASSERT_TRUE(train(configFrom(j), o).finished);
+
+    // The UNet, the text encoder and the VAE's encoding half are the model's as it was; the decoder learned.
+    const std::string vaeFile = "vae/diffusion_pytorch_model.safetensors";
+    expectSameWeights(sModel / "unet/diffusion_pytorch_model.safetensors", straight / "model/unet/diffusion_pytorch_model.safetensors");
+    expectSameWeights(sModel / "text_encoder/model.safetensors", straight / "model/text_encoder/model.safetensors");
+    const auto before = weightsOf(sModel / vaeFile), after = weightsOf(straight / "model" / vaeFile);
+    int decodingChanged = 0;
+    for (const auto& [name, t] : before) {
+        const bool decoding = name.rfind("decoder.", 0) == 0 || name.rfind("post_quant_conv.", 0) == 0;
+        if (decoding) decodingChanged += !torch::allclose(t, after.at(name));
+        else EXPECT_TRUE(torch::equal(t, after.at(name))) << name;
+    }
+    EXPECT_GT(decodingChanged, 10);
+
+    // What it decodes: the flow's one-step latents z_img + v(z_img, 0, c) of every training sample.
+    const auto latents = loadTensors((straight / "cache" / "latents-train.safetensors").string());
+    const auto predicted = loadTensors((straight / "cache" / "predicted-stage-0.safetensors").string()).at("mask_latents");
+    ASSERT_EQ(predicted.size(0), latents.at("token_ids").size(0));
+    {
+        torch::NoGradGuard noGrad;
+        auto net = StableDiffusionNetworks::load(ModelFolder::open(sModel.string()), torch::kCPU, torch::kFloat);
+        net.setEval();
+        const auto zImage = latents.at("image_latents").index_select(0, latents.at("image_of_sample")).to(torch::kFloat);
+        const auto context = net.textEncoder->forward(latents.at("token_ids")).lastHiddenState;
+        const auto expected = zImage + net.unet->forward(zImage, torch::zeros({zImage.size(0)}), context);
+        EXPECT_TRUE(torch::allclose(predicted.to(torch::kFloat), expected, 1e-2, 1e-2))
+            << (predicted.to(torch::kFloat) - expected).abs().max().item<double>();
+        EXPECT_FALSE(torch::allclose(predicted.to(torch::kFloat), latents.at("mask_latents").to(torch::kFloat), 1e-2, 1e-2));
+    }
+    // Validated as the flow is, with one step.
+    bool validated = false;
+    std::ifstream log(straight / "log.jsonl");
+    for (std::string line; std::getline(log, line);)
+        if (const auto v = json::parse(line); v.at("kind") == "validation") validated = v.at("metric_name") == "val_mIoU";
+    EXPECT_TRUE(validated);
+
+    // Stopped and resumed: the predictions come from the cache, and the weights are the same.
+    std::vector<std::string> messages;
+    TrainOptions part;
+    part.outDirectory = resumed.string();
+    part.stopAfterSteps = 3;
+    EXPECT_FALSE(train(configFrom(j), part).finished);
+    part.stopAfterSteps = 0;
+    part.onMessage = [&](const std::string& m) { messages.push_back(m); };
+    ASSERT_TRUE(train(configFrom(j), part).finished);
+    EXPECT_TRUE(std::any_of(messages.begin(), messages.end(),
+                            [](const std::string& m) { return m.rfind("one-step predictions read from", 0) == 0; }));
+    EXPECT_EQ(losses(resumed), losses(straight));
+    expectSameWeights(straight / "model" / vaeFile, resumed / "model" / vaeFile);
+
+    // train_unet: the UNet learns from the decoded masks too (no cached predictions then); the text encoder stays.
+    json both = j;
+    both["stages"][0]["steps"] = 2;
+    both["stages"][0]["train_unet"] = true;
+    const auto withUnet = test::makeTempDir("train-decoder-unet");
+    o.outDirectory = withUnet.string();
+    ASSERT_TRUE(train(configFrom(both), o).finished);
+    EXPECT_FALSE(fs::exists(withUnet / "cache" / "predicted-stage-0.safetensors"));
+    expectSameWeights(sModel / "text_encoder/model.safetensors", withUnet / "model/text_encoder/model.safetensors");
+    const auto unetBefore = weightsOf(sModel / "unet/diffusion_pytorch_model.safetensors");
+    const auto unetAfter = weightsOf(withUnet / "model/unet/diffusion_pytorch_model.safetensors");
+    EXPECT_GT(std::count_if(unetBefore.begin(), unetBefore.end(),
+                            [&](const auto& p) { return !torch::allclose(p.second, unetAfter.at(p.first)); }),
+              10);
+
+    // Crops on the latent grid only, and no decoder stage in a diffusion run.
+    j["stages"][0]["crop"] = 15;
+    o.outDirectory = test::makeTempDir("train-decoder-bad").string();
+    EXPECT_NE(errorOf([&] { train(configFrom(j), o); }).find("crop 15 of the decoder stage"), std::string::npos);
+    j["stages"][0]["crop"] = 16;
+    j["stages"].push_back({{"kind", "diffusion"}, {"steps", 1}});
+    EXPECT_NE(errorOf([&] { train(configFrom(j), o); }).find("a diffusion run has none"), std::string::npos);
 }
 
 TEST_F(TrainerTest, AContinuedModelKeepsItsPredecessorsTrainingRecord) {
