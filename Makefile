@@ -95,8 +95,10 @@ fuzz:
 # train images in the varied style), build/shapes-gpu (40,000 other images, half varied; a stage
 # of 808 batches of 256, which a GPU trains in two minutes and the CPU in hours),
 # build/shapes-more (16,000 images of another seed, half varied), build/shapes-gpu2 (48,000 more,
-# half varied; two stages of batches of 256: 7 minutes on a GPU, about 20 h here), and last
-# build/shapes-dark2 (8,000 more, half varied, 40 % of those dark; 1 h 26 min here).
+# half varied; two stages of batches of 256: 7 minutes on a GPU, about 20 h here),
+# build/shapes-dark2 (8,000 more, half varied, 40 % of those dark; 1 h 26 min here), and last
+# build/shapes-decoder (4,000 more, for the decoder stage in which the UNet learns through the
+# decoder; 45 min here).
 SHAPES_DIR    ?= $(BUILD_DIR)/shapes-default
 MODEL_RUN_DIR ?= $(BUILD_DIR)/default-run
 default-model: build
@@ -113,6 +115,9 @@ default-model: build
 	@[ -f $(BUILD_DIR)/shapes-dark2/refs.json ] || $(BUILD_DIR)/app/cli/rlfseg generate-shapes --out $(BUILD_DIR)/shapes-dark2 \
 		--images 8000 --seed 12 --val 0.03 --test 0 --unseen-fraction 0 --expressions 4 --varied-train 0.5 \
 		--varied-dark 0.4 --quiet
+	@[ -f $(BUILD_DIR)/shapes-decoder/refs.json ] || $(BUILD_DIR)/app/cli/rlfseg generate-shapes --out $(BUILD_DIR)/shapes-decoder \
+		--images 4000 --seed 13 --val 0.03 --test 0 --unseen-fraction 0 --expressions 3 --varied-train 0.5 \
+		--varied-dark 0.3 --quiet
 	$(BUILD_DIR)/app/cli/rlfseg train --config resources/models/default-recipe.json --out $(MODEL_RUN_DIR)
 	$(BUILD_DIR)/app/cli/rlfseg calibrate --model $(MODEL_RUN_DIR)/model --data $(SHAPES_DIR) --split val --limit 800
 	rm -rf resources/models/default && cp -r $(MODEL_RUN_DIR)/model resources/models/default

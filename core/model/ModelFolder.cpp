@@ -85,7 +85,8 @@ bool trainedOnlyAtTZero(const nlohmann::json& card) {
         if (p == stage.end() || !p->is_number() || p->get<double>() < 1.0) return false;
     }
     if (flowStages > 0) return true;
-    // A continuation without flow stages (a decoder stage) left the flow as the model it started from had it.
+    // A continuation without flow stages (decoder stages, which train the UNet at t = 0 if at all) keeps
+    // what the model it started from says.
     const auto before = training->find("started_from");
     return before != training->end() && before->is_object() && trainedOnlyAtTZero(*before);
 }

@@ -98,6 +98,7 @@ bool isDecodingHalf(const std::string& vaeParameter) {
 }
 
 std::string vaeFingerprint(AutoencoderKL& vae); // below, with the latent cache
+std::string weightsFingerprint(torch::nn::Module& network, const std::function<bool(const std::string&)>& include = {});
 
 std::string stepName(int64_t globalStep) {
     std::ostringstream s;
@@ -889,7 +890,9 @@ double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step
 // stage reads them back. Data parallel: every rank predicts them all.
 torch::Tensor Run::predictMaskLatents(size_t stageIndex, const LatentSet& latents) {
     const fs::path cache = out / "cache" / ("predicted-stage-" + std::to_string(stageIndex) + ".safetensors");
-    const std::string tag = vaeFingerprint(mNet.vae) + "/" + mLatentData + "/" + std::to_string(mResolution);
+    // Valid for the networks that predicted them, on these latents.
+    const std::string tag = weightsFingerprint(*mNet.unet) + "/" + weightsFingerprint(*mNet.textEncoder) + "/" +
+                            vaeFingerprint(mNet.vae) + "/" + mLatentData + "/" + std::to_string(mResolution);
     if (fs::exists(cache)) {
         try {
             const auto file = SafeTensorsFile::open(cache.string());
@@ -898,7 +901,7 @@ torch::Tensor Run::predictMaskLatents(size_t stageIndex, const LatentSet& latent
                 message("one-step predictions read from " + cache.string());
                 return readTensor(file, "mask_latents");
             }
-            message("not using " + cache.string() + ": it was predicted for other data or another VAE");
+            message("not using " + cache.string() + ": it was predicted by other networks or for other data");
         } catch (const Error& e) {
             message("ignoring " + cache.string() + ": " + e.what());
         }
@@ -1108,17 +1111,22 @@ void Run::refineLabels(size_t stageIndex, int64_t epoch, LatentSet& latents, con
             std::to_string(n) + " labels refined (" + std::to_string(static_cast<int>(seconds)) + " s)");
 }
 
-// A fingerprint of the VAE's encoding half: a cache of latents is valid only for the encoder that
-// made it (a decoder stage leaves it, and so the caches, as they were).
-std::string vaeFingerprint(AutoencoderKL& vae) {
+// A fingerprint of a network's weights (those `include` names, default all): what a cache made with them is valid for.
+std::string weightsFingerprint(torch::nn::Module& network, const std::function<bool(const std::string&)>& include) {
     torch::NoGradGuard noGrad;
     double acc = 0;
     int i = 1;
-    for (const auto& p : vae->named_parameters(true))
-        if (!isDecodingHalf(p.key())) acc += p.value().to(torch::kDouble).sum().item<double>() * (i++);
+    for (const auto& p : network.named_parameters(true))
+        if (!include || include(p.key())) acc += p.value().to(torch::kDouble).sum().item<double>() * (i++);
     std::ostringstream s;
     s << std::setprecision(17) << acc;
     return s.str();
+}
+
+// A fingerprint of the VAE's encoding half: a cache of latents is valid only for the encoder that
+// made it (a decoder stage leaves it, and so the caches, as they were).
+std::string vaeFingerprint(AutoencoderKL& vae) {
+    return weightsFingerprint(*vae, [](const std::string& name) { return !isDecodingHalf(name); });
 }
 
 // Which part of a latent cache's fingerprint (VAE / data / resolution / latent scale) differs.

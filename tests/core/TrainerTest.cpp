@@ -187,9 +187,10 @@ TEST(TrainConfigTest, ShippedRecipesAreValid) {
     // The default model's: VAE, flow, then two continued flows, each favouring the kinds the model
     // before it failed most, then one on the data with varied-style train images, then one on a
     // larger data set in batches of 256 (made on a GPU), one on another data set (on the CPU),
-    // two on a still larger one in batches of 256 (on a GPU), and one on a set with dark scenes (CPU).
+    // two on a still larger one in batches of 256 (on a GPU), one on a set with dark scenes (CPU),
+    // and last a decoder stage in which the UNet learns through the decoder, on data of its own.
     const auto defaultRecipe = TrainConfig::fromFile(recipes.front().string());
-    ASSERT_EQ(defaultRecipe.stages.size(), 10u);
+    ASSERT_EQ(defaultRecipe.stages.size(), 11u);
     EXPECT_EQ(defaultRecipe.stages[2].kind, "flow");
     EXPECT_EQ(defaultRecipe.stages[2].repeatKinds, (std::map<std::string, int>{{"relation", 2}, {"superlative", 2}}));
     EXPECT_EQ(defaultRecipe.stages[3].kind, "flow");
@@ -205,6 +206,9 @@ TEST(TrainConfigTest, ShippedRecipesAreValid) {
     }
     EXPECT_EQ(fs::path(defaultRecipe.stages[9].data).filename(), "shapes-dark2");
     EXPECT_EQ(defaultRecipe.stages[9].batchSize, 32);
+    EXPECT_EQ(defaultRecipe.stages[10].kind, "decoder");
+    EXPECT_TRUE(defaultRecipe.stages[10].trainUnet);
+    EXPECT_EQ(fs::path(defaultRecipe.stages[10].data).filename(), "shapes-decoder");
     EXPECT_EQ(fs::path(defaultRecipe.data).filename(), "shapes-default");
 }
 
