@@ -15,6 +15,8 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QUndoStack>
 #include <QLineEdit>
 #include <QTableWidget>
@@ -42,6 +44,14 @@ double iou(const cv::Mat& a, const cv::Mat& b)
 }
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+// The mask threshold a model folder's card carries (rlfseg.json), read here apart from the app's code; -1 if none.
+double cardThreshold(const QString& modelDirectory)
+{
+    QFile card(modelDirectory + QStringLiteral("/rlfseg.json"));
+    if (!card.open(QIODevice::ReadOnly)) return -1;
+    return QJsonDocument::fromJson(card.readAll()).object().value(QStringLiteral("mask_threshold")).toDouble(-1);
+}
 
 } // namespace
 
@@ -208,7 +218,8 @@ void InferenceTest::resultCoversTheNamedObject()
     QCOMPARE(service->modelInfo().modelThreshold, service->modelInfo().threshold); // no override in Settings
     QVERIFY(!service->modelInfo().thresholdOverridden);
     QCOMPARE(service->modelInfo().requestedDirectory, QString()); // the default model, as the settings name it
-    QVERIFY(outcome.threshold > 0 && outcome.threshold < 0.5);
+    QVERIFY(outcome.threshold > 0 && outcome.threshold < 1);
+    QCOMPARE(outcome.threshold, cardThreshold(service->modelInfo().directory));
 }
 
 void InferenceTest::newerPromptSupersedesQueuedOnes()
@@ -333,7 +344,8 @@ void InferenceTest::thresholdFromSettingsOverridesTheModels()
     QCOMPARE(service.modelInfo().threshold, double(0.3f));
     QVERIFY(service.modelInfo().thresholdOverridden);
     // The card's own threshold is still known (About This Model and Settings show both).
-    QVERIFY(service.modelInfo().modelThreshold > 0 && service.modelInfo().modelThreshold < 0.3);
+    QCOMPARE(service.modelInfo().modelThreshold, cardThreshold(service.modelInfo().directory));
+    QVERIFY(service.modelInfo().modelThreshold != double(0.3f));
     QSignalSpy results(&service, &InferenceService::resultReady);
     service.segment(imagePathOf(mSamples[0]), QStringLiteral("the circle"));
     QVERIFY(results.wait(60'000));
