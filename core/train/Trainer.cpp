@@ -302,6 +302,18 @@ private:
     std::vector<int64_t> globalBatch(const StageConfig& stage, size_t stageIndex, int64_t step, int micro);
     double latentStep(const StageConfig& stage, size_t stageIndex, int64_t step, int micro, const LatentSet& latents);
     torch::Tensor predictMaskLatents(size_t stageIndex, const LatentSet& latents);
+    // Batches from the latent cache, on the training device: the image latents (float) and text
+    // contexts of samples `idx`, and the flow's one step from them, z_img + v(z_img, 0, c) (METHOD.md section 4).
+    torch::Tensor imageLatentsOf(const LatentSet& latents, const torch::Tensor& idx) const {
+        return latents.imageLatents.index_select(0, latents.imageOfSample.index_select(0, idx)).to(mDevice, torch::kFloat);
+    }
+    torch::Tensor contextOf(const LatentSet& latents, const torch::Tensor& idx) {
+        return mNet.textEncoder->forward(latents.tokenIds.index_select(0, idx).to(mDevice)).lastHiddenState;
+    }
+    torch::Tensor oneStep(const torch::Tensor& zImage, const torch::Tensor& context) {
+        auto t = torch::zeros({zImage.size(0)}, torch::TensorOptions().device(mDevice));
+        return zImage + mNet.unet->forward(zImage.contiguous(at::MemoryFormat::ChannelsLast), t, context).to(torch::kFloat);
+    }
     double decoderStep(const StageConfig& stage, size_t stageIndex, int64_t step, int micro, const LatentSet& latents,
                        const torch::Tensor& predicted);
     LatentSet encodeLatents(const std::vector<data::ReferringSample>& samples, bool clean, const std::string& cacheName);
@@ -841,7 +853,7 @@ double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step
     const auto share = [&](const torch::Tensor& global) { return global.narrow(0, shareFirst, shareCount); };
     auto idx = torch::tensor(index, torch::kLong);
     auto gen = at::detail::createCPUGenerator(mix(c.seed, stageIndex + 1, static_cast<uint64_t>(step), 2000 + micro));
-    auto zImage = latents.imageLatents.index_select(0, latents.imageOfSample.index_select(0, idx)).to(mDevice, torch::kFloat);
+    auto zImage = imageLatentsOf(latents, idx);
     auto zMask = latents.maskLatents.index_select(0, idx).to(mDevice, torch::kFloat);
     auto ids = latents.tokenIds.index_select(0, idx).to(mDevice);
     const int64_t b = zImage.size(0);
@@ -916,10 +928,7 @@ torch::Tensor Run::predictMaskLatents(size_t stageIndex, const LatentSet& latent
         if (o.stopRequested && o.stopRequested->load()) throw EncodingStopped{};
         const int64_t b = std::min(batch, n - first);
         auto idx = torch::arange(first, first + b, torch::kLong);
-        auto zImage = latents.imageLatents.index_select(0, latents.imageOfSample.index_select(0, idx)).to(mDevice, torch::kFloat);
-        auto context = mNet.textEncoder->forward(latents.tokenIds.index_select(0, idx).to(mDevice)).lastHiddenState;
-        auto t = torch::zeros({b}, torch::TensorOptions().device(mDevice));
-        auto z = zImage + mNet.unet->forward(zImage.contiguous(at::MemoryFormat::ChannelsLast), t, context).to(torch::kFloat);
+        auto z = oneStep(imageLatentsOf(latents, idx), contextOf(latents, idx));
         predicted.narrow(0, first, b).copy_(z.to(torch::kCPU, torch::kHalf));
         if ((first / batch + 1) % 50 == 0) message("predicting " + std::to_string(first + b) + "/" + std::to_string(n));
     }
@@ -982,25 +991,27 @@ double Run::decoderStep(const StageConfig& stage, size_t stageIndex, int64_t ste
     if (!maskSamples.empty()) {
         auto idx = torch::tensor(maskSamples, torch::kLong);
         if (stage.trainUnet) {
-            auto zImage = latents.imageLatents.index_select(0, latents.imageOfSample.index_select(0, idx)).to(mDevice, torch::kFloat);
+            auto zImage = imageLatentsOf(latents, idx);
             torch::Tensor context;
             {
-                torch::NoGradGuard noGrad;
-                context = mNet.textEncoder->forward(latents.tokenIds.index_select(0, idx).to(mDevice)).lastHiddenState;
+                torch::NoGradGuard noGrad; // the text encoder stays as it is
+                context = contextOf(latents, idx);
             }
-            auto t = torch::zeros({zImage.size(0)}, torch::TensorOptions().device(mDevice));
-            auto v = mNet.unet->forward(zImage.contiguous(at::MemoryFormat::ChannelsLast), t, context).to(torch::kFloat);
-            flowLoss = torch::mse_loss(v, latents.maskLatents.index_select(0, idx).to(mDevice, torch::kFloat) - zImage);
-            maskLatents = zImage + v;
+            maskLatents = oneStep(zImage, context);
+            // The flow's loss on v = z_mask_hat - z_img.
+            flowLoss = torch::mse_loss(maskLatents, latents.maskLatents.index_select(0, idx).to(mDevice, torch::kFloat));
         } else {
             maskLatents = predicted.index_select(0, idx).to(mDevice, torch::kFloat);
         }
     }
+    std::vector<int64_t> imageSamples;
+    for (const auto& item : items)
+        if (!item.isMask) imageSamples.push_back(item.sample);
+    const auto imageLatents = imageSamples.empty() ? torch::Tensor() : imageLatentsOf(latents, torch::tensor(imageSamples, torch::kLong));
     std::vector<torch::Tensor> latentCrops;
-    int64_t maskIndex = 0;
+    int64_t maskIndex = 0, imageIndex = 0;
     for (const auto& item : items) {
-        const auto z = item.isMask ? maskLatents[maskIndex++]
-                                   : latents.imageLatents[latents.imageOfSample[item.sample].item<int64_t>()].to(mDevice, torch::kFloat);
+        const auto z = item.isMask ? maskLatents[maskIndex++] : imageLatents[imageIndex++];
         latentCrops.push_back(z.narrow(1, item.y / factor, crop / factor).narrow(2, item.x / factor, crop / factor));
     }
     auto z = torch::stack(latentCrops).contiguous(at::MemoryFormat::ChannelsLast);
@@ -1061,11 +1072,7 @@ void Run::refineLabels(size_t stageIndex, int64_t epoch, LatentSet& latents, con
     };
     forEachBatchOfThisRank([&](int64_t first, int64_t b) {
         auto idx = torch::arange(first, first + b, torch::kLong);
-        auto zImage = latents.imageLatents.index_select(0, latents.imageOfSample.index_select(0, idx)).to(mDevice, torch::kFloat);
-        auto context = mNet.textEncoder->forward(latents.tokenIds.index_select(0, idx).to(mDevice)).lastHiddenState;
-        auto t = torch::zeros({b}, torch::TensorOptions().device(mDevice));
-        auto soft = conventions::softMaskFromDecoded(
-                        mNet.decodeLatent(zImage + mNet.unet->forward(zImage.contiguous(at::MemoryFormat::ChannelsLast), t, context)))
+        auto soft = conventions::softMaskFromDecoded(mNet.decodeLatent(oneStep(imageLatentsOf(latents, idx), contextOf(latents, idx))))
                         .to(torch::kCPU, torch::kFloat)
                         .contiguous();
         std::vector<torch::Tensor> newMasks;
