@@ -65,7 +65,8 @@ StageConfig readStage(const json& j, const std::string& source, const std::strin
                       {"kind", "data", "images", "steps", "batch_size", "gradient_accumulation", "learning_rate", "warmup_steps", "decay",
                        "min_learning_rate", "weight_decay", "betas", "epsilon", "gradient_clip", "ema_decay",
                        "eval_every", "eval_samples", "resolution", "crop", "mask_fraction", "mask_weight", "kl_weight",
-                       "train_text_encoder", "t_zero_probability", "repeat_kinds", "label_refinement", "train_unet", "comment"},
+                       "train_text_encoder", "t_zero_probability", "repeat_kinds", "label_refinement", "train_unet",
+                       "keep_best", "comment"},
                       source);
     JsonFields f(j, source);
     StageConfig s;
@@ -94,6 +95,8 @@ StageConfig readStage(const json& j, const std::string& source, const std::strin
     s.emaDecay = numberIn(f, "ema_decay", 0.0, 0, 0.999999);
     s.evalEvery = countIn(f, "eval_every", 0, 0, 100000000);
     s.evalSamples = static_cast<int>(countIn(f, "eval_samples", s.evalSamples, 0, 1000000));
+    s.keepBest = f.optionalBool("keep_best", false);
+    if (s.keepBest && s.evalSamples == 0) f.fail("keep_best", "chooses by validation; it needs eval_samples above 0");
     s.resolution = static_cast<int>(countIn(f, "resolution", 0, 0, 4096));
     s.crop = static_cast<int>(countIn(f, "crop", s.crop, 8, 4096));
     s.maskFraction = numberIn(f, "mask_fraction", s.maskFraction, 0, 1);

@@ -20,7 +20,8 @@
 // "gradient_accumulation", "learning_rate", "warmup_steps", "decay" ("cosine", "linear",
 // "constant"), "min_learning_rate" (as a fraction of learning_rate), "weight_decay", "betas",
 // "gradient_clip", "ema_decay" (0: off), "eval_every", "eval_samples", "resolution" (the image size
-// the stage trains and validates at; 0 or absent: the model's own);
+// the stage trains and validates at; 0 or absent: the model's own), "keep_best" (the stage ends with
+// the weights of its best validation, the weights it started from included);
 // vae and decoder: "crop", "mask_fraction", "mask_weight"; vae: "kl_weight"; decoder: "train_unet";
 // flow / diffusion: "train_text_encoder", "t_zero_probability" (flow), "repeat_kinds" (and decoder),
 // "label_refinement" (flow): {"from_epoch", "every_epochs", "agreement", "band", "reference_weight"}.
@@ -54,6 +55,9 @@ struct StageConfig {
     double emaDecay = 0.0;            // 0: off
     int64_t evalEvery = 0;            // 0: only at the end of the stage
     int evalSamples = 200;
+    // The stage's result is its best-validated weights (its start, every eval_every and its end),
+    // not its last: a stage that makes the model worse leaves it as it was.
+    bool keepBest = false;
     // The image size this stage works at, a multiple of the networks' total down-sampling factor;
     // 0: the model's resolution. The networks are convolutional (and attention takes any number of
     // tokens), so a curriculum can train small and cheap first, then at the model's size.

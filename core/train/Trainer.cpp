@@ -318,12 +318,17 @@ private:
                        const torch::Tensor& predicted);
     LatentSet encodeLatents(const std::vector<data::ReferringSample>& samples, bool clean, const std::string& cacheName);
     json validate(const StageConfig& stage, size_t stageIndex, int64_t step);
+    // Validates the stage's current (EMA) weights, logs it, and for keep_best remembers them if
+    // they are the best so far. Every rank calls it (main validates; the others learn the verdict).
+    void validateAndKeepBest(const StageConfig& stage, size_t stageIndex, int64_t step,
+                             const std::vector<NamedParameter>& params, EmaWeights* ema);
     void refineLabels(size_t stageIndex, int64_t epoch, LatentSet& latents, const torch::Tensor& original,
                       const std::vector<NamedParameter>& params, EmaWeights* ema);
     void calibrateScalingFactor();
     void keepTokenizerInRun();
     // --- files
     std::string saveCheckpoint(size_t stageIndex, int64_t stageStep, AdamW* optimizer, EmaWeights* ema);
+    void loadBest(const fs::path& checkpoint, const std::vector<NamedParameter>& params);
     void pruneCheckpoints();
     void message(const std::string& m) {
         if (o.onMessage && isMain()) o.onMessage(m); // one voice for all ranks
@@ -359,6 +364,15 @@ private:
     int mResolution = 256;
     std::string mObjective = "flow";
     std::unique_ptr<TrainLog> mLog;
+    // keep_best: the current stage's best-validated weights (on the CPU, named as its parameters),
+    // their metric and stage step; step -1: none yet.
+    struct BestWeights {
+        std::vector<std::pair<std::string, torch::Tensor>> weights;
+        double metric = 0;
+        int64_t step = -1;
+        double lastMetric = 0; // the latest validation's, for the closing message
+    };
+    BestWeights mBest;
     int64_t mGlobalStep = 0;
     int64_t mStepsThisRun = 0;
     double mElapsedBefore = 0;
@@ -677,6 +691,13 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
     }
     if (stage.labelRefinement) originalMaskLatents = latents.maskLatents.clone();
     mRefinedEpoch = -1;
+    mBest = {};
+    if (stage.keepBest) {
+        // The weights the stage starts from are the first candidate (a resumed stage's best so far
+        // comes from its checkpoint).
+        if (!checkpoint.empty() && startStep > 0) loadBest(checkpoint, params);
+        if (mBest.step < 0) validateAndKeepBest(stage, index, startStep, params, ema.get());
+    }
 
     const int64_t total = c.totalSteps();
     for (int64_t step = startStep; step < stage.steps; ++step) {
@@ -739,17 +760,19 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
         bool stopNow = (o.stopAfterSteps > 0 && mStepsThisRun >= o.stopAfterSteps) ||
                        (o.stopRequested && o.stopRequested->load());
         if (mGroup) stopNow = mGroup->anyTrue(stopNow); // Ctrl-C on one rank stops them all, at the same step
-        if (((stage.evalEvery > 0 && (step + 1) % stage.evalEvery == 0) || last) && isMain()) {
-            if (ema) ema->swapInto(params);
-            const auto v = validate(stage, index, step + 1);
-            if (ema) ema->swapInto(params);
-            mLog->validation(v);
-            if (o.onValidation) o.onValidation(v);
-        }
+        if ((stage.evalEvery > 0 && (step + 1) % stage.evalEvery == 0) || last)
+            validateAndKeepBest(stage, index, step + 1, params, ema.get());
         if (last) {
-            // The stage's result is its EMA weights; later stages start from them.
+            // The stage's result is its EMA weights (or, for keep_best, its best); later stages start from them.
             if (ema) ema->swapInto(params);
             ema.reset();
+            if (stage.keepBest && mBest.step != stage.steps) {
+                torch::NoGradGuard noGrad;
+                for (size_t i = 0; i < params.size(); ++i) params[i].tensor.copy_(mBest.weights[i].second);
+                message("keep_best: the " + stage.kind + " stage ends with its weights of step " +
+                        std::to_string(mBest.step) + " (validation " + std::to_string(mBest.metric) +
+                        "; its last step's " + std::to_string(mBest.lastMetric) + ")");
+            }
             if (stage.kind == "vae") {
                 mResolution = mNet.folder.modelResolution(); // the scale of the latents the model will see
                 calibrateScalingFactor();
@@ -1364,6 +1387,42 @@ void Run::calibrateScalingFactor() {
             " (1 / std of the image latents)");
 }
 
+void Run::validateAndKeepBest(const StageConfig& stage, size_t stageIndex, int64_t step,
+                              const std::vector<NamedParameter>& params, EmaWeights* ema) {
+    if (!isMain() && !stage.keepBest) return;
+    if (ema) ema->swapInto(params); // what the stage would end with
+    bool better = false;
+    if (isMain()) {
+        const auto v = validate(stage, stageIndex, step);
+        mLog->validation(v);
+        if (o.onValidation) o.onValidation(v);
+        mBest.lastMetric = v.at("metric").get<double>();
+        better = mBest.step < 0 || mBest.lastMetric > mBest.metric; // a tie keeps the earlier weights
+    }
+    if (stage.keepBest && mGroup) better = mGroup->anyTrue(better); // the ranks' weights are the same
+    if (stage.keepBest && better) {
+        mBest.weights.clear();
+        for (const auto& p : params) mBest.weights.emplace_back(p.name, p.tensor.detach().to(torch::kCPU).clone());
+        mBest.metric = mBest.lastMetric, mBest.step = step;
+    }
+    if (ema) ema->swapInto(params);
+}
+
+void Run::loadBest(const fs::path& checkpoint, const std::vector<NamedParameter>& params) {
+    const fs::path file = checkpoint / "training_state" / "best.safetensors";
+    json state;
+    std::ifstream(checkpoint / kStateFile) >> state;
+    if (!fs::exists(file) || !state.contains("best")) return; // made without keep_best: start over from here
+    auto tensors = loadTensors(file.string());
+    for (const auto& p : params) {
+        auto it = tensors.find(p.name);
+        if (it == tensors.end()) throw Error(file.string() + " lacks " + p.name + "; resume from another checkpoint");
+        mBest.weights.emplace_back(p.name, it->second);
+    }
+    mBest.metric = state["best"].at("metric").get<double>();
+    mBest.step = state["best"].at("step").get<int64_t>();
+}
+
 json Run::validate(const StageConfig& stage, size_t stageIndex, int64_t step) {
     torch::NoGradGuard noGrad;
     mNet.setEval();
@@ -1428,10 +1487,13 @@ std::string Run::saveCheckpoint(size_t stageIndex, int64_t stageStep, AdamW* opt
     };
     if (optimizer) saveTensors(asList(optimizer->state()), (state / "optimizer.safetensors").string());
     if (ema) saveTensors(asList(ema->state()), (state / "ema.safetensors").string());
-    writeFileAtomically((dir / kStateFile).string(),
-                        json{{"global_step", mGlobalStep}, {"stage", stageIndex}, {"stage_step", stageStep},
-                             {"stage_kind", c.stages[stageIndex].kind}, {"elapsed_s", elapsed()}, {"config", c.raw}}
-                            .dump(2));
+    json record{{"global_step", mGlobalStep}, {"stage", stageIndex},        {"stage_step", stageStep},
+                {"stage_kind", c.stages[stageIndex].kind}, {"elapsed_s", elapsed()}, {"config", c.raw}};
+    if (c.stages[stageIndex].keepBest && mBest.step >= 0) {
+        saveTensors(mBest.weights, (state / "best.safetensors").string());
+        record["best"] = {{"step", mBest.step}, {"metric", mBest.metric}};
+    }
+    writeFileAtomically((dir / kStateFile).string(), record.dump(2)); // last: it marks the checkpoint complete
     mLastCheckpoint = dir.string();
     pruneCheckpoints();
     return dir.string();

@@ -416,7 +416,9 @@ TEST_F(Cli, AnnotateWritesCocoAndResumes) {
 
 namespace {
 // A two-stage training small enough for a test: the VAE, then the flow, on 8 shapes images.
-fs::path writeParallelRecipe(const fs::path& dir) {
+// keepBest: the flow stage validates after every step and keeps its best weights, a choice rank 0
+// makes and every rank must follow.
+fs::path writeParallelRecipe(const fs::path& dir, bool keepBest = false) {
     const auto r = makeShapes(dir / "shapes", 8, 2, "0.25", "0.25");
     EXPECT_EQ(r.status, 0) << r.output;
     const fs::path recipe = dir / "recipe.json";
@@ -426,7 +428,8 @@ fs::path writeParallelRecipe(const fs::path& dir) {
         {"stages",
          {{{"kind", "vae"}, {"steps", 2}, {"batch_size", 4}, {"crop", 32}, {"eval_samples", 1}},
           // Two micro-batches per step: the all-reduce must include the accumulated gradient.
-          {{"kind", "flow"}, {"steps", 3}, {"batch_size", 4}, {"gradient_accumulation", 2}, {"eval_samples", 1}}}}}.dump();
+          {{"kind", "flow"}, {"steps", 3}, {"batch_size", 4}, {"gradient_accumulation", 2}, {"eval_samples", 1},
+           {"eval_every", keepBest ? 1 : 0}, {"keep_best", keepBest}}}}}.dump();
     return recipe;
 }
 
@@ -448,7 +451,7 @@ std::vector<std::vector<std::string>> logRows(const fs::path& csv) {
 TEST_F(Cli, TwoRanksTrainLikeOneProcessOnTheSameGlobalBatch) {
     const fs::path dir = sDir / "parallel";
     fs::create_directories(dir);
-    const fs::path recipe = writeParallelRecipe(dir);
+    const fs::path recipe = writeParallelRecipe(dir, /*keepBest=*/true);
     auto r = run("train --config " + quote(recipe) + " --out " + quote(dir / "one") + " --quiet");
     ASSERT_EQ(r.status, 0) << r.output;
     // 1 MB buckets: many all-reduces in flight while the backward pass runs.

@@ -504,6 +504,64 @@ TEST_F(TrainerTest, ADecoderStageTrainsOnlyTheDecoderOnTheFlowsOneStepPrediction
     EXPECT_NE(errorOf([&] { train(configFrom(j), o); }).find("a diffusion run has none"), std::string::npos);
 }
 
+TEST_F(TrainerTest, KeepBestEndsTheStageWithItsBestValidatedWeightsAndResumesSo) {
+    json j = baseConfig(sModel, sData);
+    j["checkpoint_every"] = 1; // every step's weights on disk, to compare with
+    j["stages"] = {{{"kind", "flow"}, {"steps", 4}, {"batch_size", 3}, {"learning_rate", 3e-3}, {"eval_every", 1},
+                    {"eval_samples", 4}, {"keep_best", true}}};
+    const auto straight = test::makeTempDir("train-best"), resumed = test::makeTempDir("train-best-resumed");
+    std::vector<std::string> messages;
+    TrainOptions o;
+    o.outDirectory = straight.string();
+    o.onMessage = [&](const std::string& m) { messages.push_back(m); };
+    ASSERT_TRUE(train(configFrom(j), o).finished);
+
+    // Validated at the start (step 0) and after every step; the result is the first best of those.
+    std::vector<std::pair<int64_t, double>> validations;
+    std::ifstream log(straight / "log.jsonl");
+    for (std::string line; std::getline(log, line);)
+        if (const auto v = json::parse(line); v.at("kind") == "validation")
+            validations.emplace_back(v.at("step").get<int64_t>(), v.at("metric").get<double>());
+    ASSERT_EQ(validations.size(), 5u);
+    for (int64_t i = 0; i < 5; ++i) EXPECT_EQ(validations[i].first, i);
+    const auto best = *std::max_element(validations.begin(), validations.end(),
+                                        [](const auto& a, const auto& b) { return a.second < b.second; });
+    RecordProperty("best_step", static_cast<int>(best.first)); // which case this run exercised (--gtest_output=xml)
+    const fs::path bestFolder =
+        best.first == 0 ? sModel : straight / "checkpoints" / ("step-0000000" + std::to_string(best.first));
+    const fs::path lastFolder = straight / "checkpoints" / "step-00000004";
+    for (const char* file : {"unet/diffusion_pytorch_model.safetensors", "text_encoder/model.safetensors"}) {
+        SCOPED_TRACE(std::string(file) + ", best step " + std::to_string(best.first));
+        expectSameWeights(bestFolder / file, straight / "model" / file);
+        expectSameWeights(lastFolder / file, straight / "model" / file); // the stage's last checkpoint holds the result
+    }
+    const bool announced = std::any_of(messages.begin(), messages.end(), [](const std::string& m) {
+        return m.rfind("keep_best: the flow stage ends with its weights of step", 0) == 0;
+    });
+    EXPECT_EQ(announced, best.first != 4);
+    // The steps did move the weights (so ending at step 0's is keep_best's doing, not a stage that learned nothing).
+    const auto start = weightsOf(sModel / "unet/diffusion_pytorch_model.safetensors");
+    const auto afterOne = weightsOf(straight / "checkpoints/step-00000001/unet/diffusion_pytorch_model.safetensors");
+    int changed = 0;
+    for (const auto& [name, t] : start) changed += !torch::allclose(t, afterOne.at(name));
+    EXPECT_GT(changed, 10);
+
+    // Stopped mid-stage and resumed: the best so far comes back from the checkpoint, and so the same result.
+    TrainOptions part;
+    part.outDirectory = resumed.string();
+    part.stopAfterSteps = 2;
+    EXPECT_FALSE(train(configFrom(j), part).finished);
+    EXPECT_TRUE(fs::exists(resumed / "checkpoints/step-00000002/training_state/best.safetensors"));
+    part.stopAfterSteps = 0;
+    ASSERT_TRUE(train(configFrom(j), part).finished);
+    for (const char* file : {"unet/diffusion_pytorch_model.safetensors", "text_encoder/model.safetensors"})
+        expectSameWeights(straight / "model" / file, resumed / "model" / file);
+
+    // It chooses by validation, so it needs validation samples.
+    j["stages"][0]["eval_samples"] = 0;
+    EXPECT_NE(errorOf([&] { configFrom(j); }).find("keep_best"), std::string::npos);
+}
+
 TEST_F(TrainerTest, AContinuedModelKeepsItsPredecessorsTrainingRecord) {
     json j = baseConfig(sModel, sData);
     j["stages"] = {{{"kind", "flow"}, {"steps", 1}, {"batch_size", 2}, {"eval_samples", 1}}};
