@@ -380,6 +380,7 @@ private:
     bool mStopped = false;
     std::string mLastCheckpoint;
     json mStartedFrom; // {"model", "training"} of an `init` model's card that records its training
+    json mKeptBest = json::array(); // keep_best stages done: which step each ended with (the card records it)
     std::vector<int64_t> mEpochSamples; // what one epoch of the current latent stage visits (EpochSamples.h)
     std::vector<int64_t> mOrder;        // the current epoch's sample order (latent stages)
     int64_t mOrderStage = -1, mOrderEpoch = -1;
@@ -561,6 +562,7 @@ TrainSummary Run::execute() {
         stageStep = state.at("stage_step").get<int64_t>();
         mGlobalStep = state.at("global_step").get<int64_t>();
         mElapsedBefore = state.value("elapsed_s", 0.0);
+        mKeptBest = state.value("kept_best", json::array());
         if (state.contains("config") && state.at("config").value("stages", json::array()) != c.raw.value("stages", json::array()))
             message("note: the stages in " + c.path + " differ from those the checkpoint was made with");
         if (stageIndex >= c.stages.size() || stageStep > c.stages[stageIndex].steps)
@@ -623,6 +625,7 @@ TrainSummary Run::execute() {
         const fs::path model = out / "model";
         json training{{"config", c.raw}, {"steps", mGlobalStep}, {"elapsed_s", elapsed()}};
         if (!mStartedFrom.is_null()) training["started_from"] = mStartedFrom;
+        if (!mKeptBest.empty()) training["kept_best"] = mKeptBest;
         if (isMain()) writeModelFolder(mNet, model.string(), json{{"training", training}});
         if (mGroup) mGroup->barrier();
         summary.finished = true;
@@ -766,12 +769,16 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
             // The stage's result is its EMA weights (or, for keep_best, its best); later stages start from them.
             if (ema) ema->swapInto(params);
             ema.reset();
-            if (stage.keepBest && mBest.step != stage.steps) {
-                torch::NoGradGuard noGrad;
-                for (size_t i = 0; i < params.size(); ++i) params[i].tensor.copy_(mBest.weights[i].second);
-                message("keep_best: the " + stage.kind + " stage ends with its weights of step " +
-                        std::to_string(mBest.step) + " (validation " + std::to_string(mBest.metric) +
-                        "; its last step's " + std::to_string(mBest.lastMetric) + ")");
+            if (stage.keepBest) {
+                if (mBest.step != stage.steps) {
+                    torch::NoGradGuard noGrad;
+                    for (size_t i = 0; i < params.size(); ++i) params[i].tensor.copy_(mBest.weights[i].second);
+                    message("keep_best: the " + stage.kind + " stage ends with its weights of step " +
+                            std::to_string(mBest.step) + " (validation " + std::to_string(mBest.metric) +
+                            "; its last step's " + std::to_string(mBest.lastMetric) + ")");
+                }
+                mKeptBest.push_back({{"stage", index}, {"kind", stage.kind}, {"step", mBest.step},
+                                     {"steps", stage.steps}, {"metric", mBest.metric}});
             }
             if (stage.kind == "vae") {
                 mResolution = mNet.folder.modelResolution(); // the scale of the latents the model will see
@@ -1488,7 +1495,8 @@ std::string Run::saveCheckpoint(size_t stageIndex, int64_t stageStep, AdamW* opt
     if (optimizer) saveTensors(asList(optimizer->state()), (state / "optimizer.safetensors").string());
     if (ema) saveTensors(asList(ema->state()), (state / "ema.safetensors").string());
     json record{{"global_step", mGlobalStep}, {"stage", stageIndex},        {"stage_step", stageStep},
-                {"stage_kind", c.stages[stageIndex].kind}, {"elapsed_s", elapsed()}, {"config", c.raw}};
+                {"stage_kind", c.stages[stageIndex].kind}, {"elapsed_s", elapsed()}, {"config", c.raw},
+                {"kept_best", mKeptBest}};
     if (c.stages[stageIndex].keepBest && mBest.step >= 0) {
         saveTensors(mBest.weights, (state / "best.safetensors").string());
         record["best"] = {{"step", mBest.step}, {"metric", mBest.metric}};

@@ -556,6 +556,17 @@ TEST_F(TrainerTest, KeepBestEndsTheStageWithItsBestValidatedWeightsAndResumesSo)
     ASSERT_TRUE(train(configFrom(j), part).finished);
     for (const char* file : {"unet/diffusion_pytorch_model.safetensors", "text_encoder/model.safetensors"})
         expectSameWeights(straight / "model" / file, resumed / "model" / file);
+    // The model's card says which step each keep_best stage kept.
+    for (const auto& run : {straight, resumed}) {
+        json card;
+        std::ifstream(run / "model" / "rlfseg.json") >> card;
+        const auto& kept = card.at("training").at("kept_best");
+        ASSERT_EQ(kept.size(), 1u) << run;
+        EXPECT_EQ(kept[0].at("stage"), 0);
+        EXPECT_EQ(kept[0].at("step"), best.first);
+        EXPECT_EQ(kept[0].at("steps"), 4);
+        EXPECT_DOUBLE_EQ(kept[0].at("metric").get<double>(), best.second);
+    }
 
     // It chooses by validation, so it needs validation samples.
     j["stages"][0]["eval_samples"] = 0;
