@@ -103,6 +103,8 @@ void addTrainCommand(CLI::App& app) {
             s << "validation after " << v.value("stage", "") << " step " << v.value("step", 0) << ": "
               << v.value("metric_name", "") << " " << v.value("metric", 0.0) << " (" << v.value("samples", 0)
               << " samples of " << v.value("data", std::string("val")) << ")";
+            if (v.contains("best_step")) // keep_best
+                s << "; best so far: step " << v.value("best_step", 0) << " (" << v.value("best_metric", 0.0) << ")";
             bar.message(s.str());
         };
         const auto summary = train(config, options);

@@ -1400,11 +1400,15 @@ void Run::validateAndKeepBest(const StageConfig& stage, size_t stageIndex, int64
     if (ema) ema->swapInto(params); // what the stage would end with
     bool better = false;
     if (isMain()) {
-        const auto v = validate(stage, stageIndex, step);
-        mLog->validation(v);
-        if (o.onValidation) o.onValidation(v);
+        auto v = validate(stage, stageIndex, step);
         mBest.lastMetric = v.at("metric").get<double>();
         better = mBest.step < 0 || mBest.lastMetric > mBest.metric; // a tie keeps the earlier weights
+        if (stage.keepBest) { // the best so far, this one included
+            v["best_step"] = better ? step : mBest.step;
+            v["best_metric"] = better ? mBest.lastMetric : mBest.metric;
+        }
+        mLog->validation(v);
+        if (o.onValidation) o.onValidation(v);
     }
     if (stage.keepBest && mGroup) better = mGroup->anyTrue(better); // the ranks' weights are the same
     if (stage.keepBest && better) {

@@ -517,11 +517,18 @@ TEST_F(TrainerTest, KeepBestEndsTheStageWithItsBestValidatedWeightsAndResumesSo)
     ASSERT_TRUE(train(configFrom(j), o).finished);
 
     // Validated at the start (step 0) and after every step; the result is the first best of those.
+    // Each validation's log line carries the best so far, itself included.
     std::vector<std::pair<int64_t, double>> validations;
     std::ifstream log(straight / "log.jsonl");
-    for (std::string line; std::getline(log, line);)
-        if (const auto v = json::parse(line); v.at("kind") == "validation")
-            validations.emplace_back(v.at("step").get<int64_t>(), v.at("metric").get<double>());
+    for (std::string line; std::getline(log, line);) {
+        const auto v = json::parse(line);
+        if (v.at("kind") != "validation") continue;
+        validations.emplace_back(v.at("step").get<int64_t>(), v.at("metric").get<double>());
+        const auto bestSoFar = *std::max_element(validations.begin(), validations.end(),
+                                                 [](const auto& a, const auto& b) { return a.second < b.second; });
+        EXPECT_EQ(v.at("best_step").get<int64_t>(), bestSoFar.first) << line;
+        EXPECT_EQ(v.at("best_metric").get<double>(), bestSoFar.second) << line;
+    }
     ASSERT_EQ(validations.size(), 5u);
     for (int64_t i = 0; i < 5; ++i) EXPECT_EQ(validations[i].first, i);
     const auto best = *std::max_element(validations.begin(), validations.end(),
