@@ -1501,7 +1501,8 @@ std::string Run::saveCheckpoint(size_t stageIndex, int64_t stageStep, AdamW* opt
     json record{{"global_step", mGlobalStep}, {"stage", stageIndex},        {"stage_step", stageStep},
                 {"stage_kind", c.stages[stageIndex].kind}, {"elapsed_s", elapsed()}, {"config", c.raw},
                 {"kept_best", mKeptBest}};
-    if (c.stages[stageIndex].keepBest && mBest.step >= 0) {
+    // keep_best: what a stage resumed mid-way needs (a stage's last checkpoint already holds its choice).
+    if (c.stages[stageIndex].keepBest && mBest.step >= 0 && stageStep < c.stages[stageIndex].steps) {
         saveTensors(mBest.weights, (state / "best.safetensors").string());
         record["best"] = {{"step", mBest.step}, {"metric", mBest.metric}};
     }

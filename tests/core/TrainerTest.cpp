@@ -559,6 +559,7 @@ TEST_F(TrainerTest, KeepBestEndsTheStageWithItsBestValidatedWeightsAndResumesSo)
     part.stopAfterSteps = 2;
     EXPECT_FALSE(train(configFrom(j), part).finished);
     EXPECT_TRUE(fs::exists(resumed / "checkpoints/step-00000002/training_state/best.safetensors"));
+    EXPECT_FALSE(fs::exists(straight / "checkpoints/step-00000004/training_state/best.safetensors")); // the stage's end
     part.stopAfterSteps = 0;
     ASSERT_TRUE(train(configFrom(j), part).finished);
     for (const char* file : {"unet/diffusion_pytorch_model.safetensors", "text_encoder/model.safetensors"})
