@@ -201,6 +201,10 @@
         <source>%1 was trained only at t = 0 (the one-step path, its card says): %2 asks its flow for times it never learned and gives poor masks; use one-step or adaptive.</source>
         <translation>%1 wurde nur bei t = 0 trainiert (der Ein-Schritt-Weg, laut seiner Modellkarte): %2 fragt seinen Fluss nach Zeiten, die er nie gelernt hat, und liefert schlechte Masken; verwenden Sie one-step oder adaptive.</translation>
     </message>
+    <message>
+        <source>radius %1 px</source>
+        <translation>Radius %1 px</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::MainWindow</name>
@@ -984,6 +988,14 @@ star: every star</translation>
         <source>A clean-up is running; choose again when it is done.</source>
         <translation>Eine Bereinigung läuft; wählen Sie erneut, wenn sie fertig ist.</translation>
     </message>
+    <message>
+        <source>&lt;p&gt;Edge snap: off in Settings (the model&apos;s: %1)&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Kantenausrichtung: in den Einstellungen ausgeschaltet (die des Modells: %1)&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Edge snap: %1 (%2)&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Kantenausrichtung: %1 (%2)&lt;/p&gt;</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>
@@ -1203,6 +1215,14 @@ star: every star</translation>
     <message>
         <source>The model&apos;s (%1)</source>
         <translation>Die des Modells (%1)</translation>
+    </message>
+    <message>
+        <source>Snap masks to the image&apos;s edges</source>
+        <translation>Masken an den Kanten des Bildes ausrichten</translation>
+    </message>
+    <message>
+        <source>Moves the mask&apos;s boundary onto the object&apos;s edges in the image, as the model&apos;s calibration chose (rlfseg calibrate). Models without one are not changed.</source>
+        <translation>Verschiebt den Rand der Maske auf die Kanten des Objekts im Bild, wie es die Kalibrierung des Modells gewählt hat (rlfseg calibrate). Modelle ohne eine solche bleiben unverändert.</translation>
     </message>
 </context>
 </TS>

@@ -201,6 +201,10 @@
         <source>%1 was trained only at t = 0 (the one-step path, its card says): %2 asks its flow for times it never learned and gives poor masks; use one-step or adaptive.</source>
         <translation>%1 was trained only at t = 0 (the one-step path, its card says): %2 asks its flow for times it never learned and gives poor masks; use one-step or adaptive.</translation>
     </message>
+    <message>
+        <source>radius %1 px</source>
+        <translation>radius %1 px</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::MainWindow</name>
@@ -984,6 +988,14 @@ star: every star</translation>
         <source>A clean-up is running; choose again when it is done.</source>
         <translation>A clean-up is running; choose again when it is done.</translation>
     </message>
+    <message>
+        <source>&lt;p&gt;Edge snap: off in Settings (the model&apos;s: %1)&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Edge snap: off in Settings (the model&apos;s: %1)&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Edge snap: %1 (%2)&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Edge snap: %1 (%2)&lt;/p&gt;</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>
@@ -1203,6 +1215,14 @@ star: every star</translation>
     <message>
         <source>The model&apos;s (%1)</source>
         <translation>The model&apos;s (%1)</translation>
+    </message>
+    <message>
+        <source>Snap masks to the image&apos;s edges</source>
+        <translation>Snap masks to the image&apos;s edges</translation>
+    </message>
+    <message>
+        <source>Moves the mask&apos;s boundary onto the object&apos;s edges in the image, as the model&apos;s calibration chose (rlfseg calibrate). Models without one are not changed.</source>
+        <translation>Moves the mask&apos;s boundary onto the object&apos;s edges in the image, as the model&apos;s calibration chose (rlfseg calibrate). Models without one are not changed.</translation>
     </message>
 </context>
 </TS>

@@ -201,6 +201,10 @@
         <source>%1 was trained only at t = 0 (the one-step path, its card says): %2 asks its flow for times it never learned and gives poor masks; use one-step or adaptive.</source>
         <translation>%1 se entrenó solo en t = 0 (el camino de un paso, según su ficha): %2 pide a su flujo tiempos que nunca aprendió y da máscaras pobres; use one-step o adaptive.</translation>
     </message>
+    <message>
+        <source>radius %1 px</source>
+        <translation>radio %1 px</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::MainWindow</name>
@@ -984,6 +988,14 @@ star: every star</translation>
         <source>A clean-up is running; choose again when it is done.</source>
         <translation>Hay una limpieza en curso; vuelva a elegir cuando termine.</translation>
     </message>
+    <message>
+        <source>&lt;p&gt;Edge snap: off in Settings (the model&apos;s: %1)&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Ajuste a bordes: desactivado en Ajustes (el del modelo: %1)&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Edge snap: %1 (%2)&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Ajuste a bordes: %1 (%2)&lt;/p&gt;</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>
@@ -1203,6 +1215,14 @@ star: every star</translation>
     <message>
         <source>The model&apos;s (%1)</source>
         <translation>El del modelo (%1)</translation>
+    </message>
+    <message>
+        <source>Snap masks to the image&apos;s edges</source>
+        <translation>Ajustar las máscaras a los bordes de la imagen</translation>
+    </message>
+    <message>
+        <source>Moves the mask&apos;s boundary onto the object&apos;s edges in the image, as the model&apos;s calibration chose (rlfseg calibrate). Models without one are not changed.</source>
+        <translation>Mueve el borde de la máscara a los bordes del objeto en la imagen, como eligió la calibración del modelo (rlfseg calibrate). Los modelos sin ella no cambian.</translation>
     </message>
 </context>
 </TS>

@@ -201,6 +201,10 @@
         <source>%1 was trained only at t = 0 (the one-step path, its card says): %2 asks its flow for times it never learned and gives poor masks; use one-step or adaptive.</source>
         <translation>%1 仅在 t = 0 处训练（单步路径，其模型卡如此说明）：%2 会向其流请求从未学过的时间点，得到的掩码很差；请使用 one-step 或 adaptive。</translation>
     </message>
+    <message>
+        <source>radius %1 px</source>
+        <translation>半径 %1 像素</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::MainWindow</name>
@@ -978,6 +982,14 @@ star: every star</translation>
         <source>A clean-up is running; choose again when it is done.</source>
         <translation>正在进行清理；完成后请再选择。</translation>
     </message>
+    <message>
+        <source>&lt;p&gt;Edge snap: off in Settings (the model&apos;s: %1)&lt;/p&gt;</source>
+        <translation>&lt;p&gt;边缘吸附：已在设置中关闭（模型的：%1）&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Edge snap: %1 (%2)&lt;/p&gt;</source>
+        <translation>&lt;p&gt;边缘吸附：%1（%2）&lt;/p&gt;</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>
@@ -1197,6 +1209,14 @@ star: every star</translation>
     <message>
         <source>The model&apos;s (%1)</source>
         <translation>模型自带（%1）</translation>
+    </message>
+    <message>
+        <source>Snap masks to the image&apos;s edges</source>
+        <translation>将掩码吸附到图像边缘</translation>
+    </message>
+    <message>
+        <source>Moves the mask&apos;s boundary onto the object&apos;s edges in the image, as the model&apos;s calibration chose (rlfseg calibrate). Models without one are not changed.</source>
+        <translation>按模型校准的选择（rlfseg calibrate）将掩码边界移到图像中物体的边缘上。没有此项的模型保持不变。</translation>
     </message>
 </context>
 </TS>

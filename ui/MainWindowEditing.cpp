@@ -134,7 +134,8 @@ void MainWindow::createAnnotationDock()
         const auto& a = after.inference;
         const auto& b = before.inference;
         if (a.modelDirectory != b.modelDirectory || a.device != b.device || a.threads != b.threads ||
-            a.sampler != b.sampler || a.threshold != b.threshold || !mInference->modelReady())
+            a.sampler != b.sampler || a.threshold != b.threshold || a.edgeSnap != b.edgeSnap ||
+            !mInference->modelReady())
             loadModel(a);
         if (after.language != before.language)
             statusBar()->showMessage(tr("The language changes at the next start."), kInfoMessageTimeoutMs);

@@ -475,6 +475,10 @@ void MainWindow::showModelInfo()
                 : tr("<p>Mask threshold: %1, set in Settings (the model's: %2)</p>")
                       .arg(info.threshold, 0, 'f', 2)
                       .arg(modelThreshold);
+    if (!info.modelEdgeSnap.isEmpty())
+        text += info.edgeSnapOff
+                    ? tr("<p>Edge snap: off in Settings (the model's: %1)</p>").arg(info.modelEdgeSnap)
+                    : tr("<p>Edge snap: %1 (%2)</p>").arg(info.modelEdgeSnap, info.edgeSnapSource.toHtmlEscaped());
     if (!info.description.isEmpty()) text += QStringLiteral("<p>%1</p>").arg(info.description.toHtmlEscaped());
     if (!info.warning.isEmpty()) text += QStringLiteral("<p><b>%1</b></p>").arg(info.warning.toHtmlEscaped());
     text += tr("<p>To use another model, choose Model › Load Model Folder… and pick a diffusers-layout folder "

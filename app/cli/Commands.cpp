@@ -12,6 +12,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 
 namespace rlfseg::cli {
 
@@ -21,6 +22,7 @@ struct SegmentArgs {
     std::string model, image, prompt, output, soft, device = "auto", precision = "auto", sampler = "one-step";
     int threads = 0;
     std::optional<double> threshold; // unset: the model's calibrated threshold, else 0.5
+    std::string edgeSnap;            // parseEdgeSnap
     int64_t maxPixels = ImageLimits{}.maxPixels;
     bool quiet = false;
 };
@@ -35,6 +37,7 @@ void runSegment(const SegmentArgs& a) {
     options.precision = a.precision;
     options.threads = a.threads;
     options.threshold = a.threshold;
+    options.edgeSnap = parseEdgeSnap(a.edgeSnap);
     options.sampler = a.sampler;
     auto pipeline = SegmentationPipeline::load(modelDir, options);
     if (const auto warning = pipeline->samplerWarning(); !warning.empty()) std::cerr << "warning: " << warning << "\n";
@@ -52,7 +55,7 @@ void runSegment(const SegmentArgs& a) {
                   << ": " << std::fixed << std::setprecision(1) << result.timings.totalMs << " ms, mask covers "
                   << area * 100.0 << "% of the image, " << a.sampler << " (step scale " << std::setprecision(3)
                   << result.stepScale << ", score " << result.score << ", threshold " << std::setprecision(2)
-                  << result.threshold << ")\n";
+                  << result.threshold << ", edge snap " << refine::describe(result.edgeSnap) << ")\n";
     }
 }
 
@@ -73,6 +76,8 @@ void runInfo(const std::string& model, bool json) {
         {"model_resolution", folder.modelResolution()},
         {"mask_threshold", folder.card.maskThreshold.value_or(0.5)},
         {"mask_threshold_source", folder.card.maskThreshold ? folder.card.maskThresholdSource : "default (METHOD.md)"},
+        {"edge_snap", {{"radius", folder.card.edgeSnap.radius}, {"epsilon", folder.card.edgeSnap.epsilon}}},
+        {"edge_snap_source", folder.card.edgeSnapSource},
         {"unet", componentSummary(folder.unet, folder.unetConfig.toJson())},
         {"vae", componentSummary(folder.vae, folder.vaeConfig.toJson())},
         {"text_encoder", componentSummary(folder.textEncoder, folder.textConfig.toJson())},
@@ -92,6 +97,8 @@ void runInfo(const std::string& model, bool json) {
     std::cout << "Mask threshold:   " << folder.card.maskThreshold.value_or(0.5)
               << (folder.card.maskThreshold ? " (" + folder.card.maskThresholdSource + ")" : std::string(" (default)"))
               << "\n";
+    std::cout << "Edge snap:        " << refine::describe(folder.card.edgeSnap)
+              << (folder.card.edgeSnapSource.empty() ? "" : " (" + folder.card.edgeSnapSource + ")") << "\n";
     int64_t total = 0;
     for (const char* part : {"unet", "vae", "text_encoder"}) {
         const int64_t n = info[part]["parameters"].get<int64_t>();
@@ -104,6 +111,20 @@ void runInfo(const std::string& model, bool json) {
 }
 
 } // namespace
+
+std::optional<refine::EdgeSnap> parseEdgeSnap(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    if (text == "off" || text == "0") return refine::EdgeSnap{};
+    refine::EdgeSnap snap;
+    std::istringstream in(text);
+    char comma = 0;
+    const bool ok = (in >> snap.radius) && snap.radius > 0 && snap.radius <= 4096 &&
+                    (in.eof() || ((in >> comma) && comma == ',' && (in >> snap.epsilon) && in.eof())) &&
+                    snap.epsilon > 0 && snap.epsilon < 1;
+    if (!ok)
+        throw Error("--edge-snap " + text + ": expected off, RADIUS (1 to 4096 px) or RADIUS,EPSILON (0 < EPSILON < 1)");
+    return snap;
+}
 
 void addSegmentCommand(CLI::App& app) {
     auto args = std::make_shared<SegmentArgs>();
@@ -120,6 +141,7 @@ void addSegmentCommand(CLI::App& app) {
     cmd->add_option("--threshold", args->threshold,
                     "Binary mask threshold on the soft mask (default: the model's calibrated one, else 0.5)")
         ->check(CLI::Range(0.0, 1.0));
+    cmd->add_option("--edge-snap", args->edgeSnap, kEdgeSnapHelp);
     cmd->add_option("--sampler", args->sampler, "one-step, adaptive (picks the step scale per image) or euler:N")
         ->capture_default_str();
     cmd->add_option("--max-pixels", args->maxPixels, "Refuse images with more pixels than this")->capture_default_str();

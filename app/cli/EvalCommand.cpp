@@ -1,5 +1,5 @@
 // rlfseg eval: METHOD.md section 7 metrics of a model on a split, as JSON, plus a per-expression CSV.
-// rlfseg calibrate: the same evaluation, to choose the model's binary mask threshold.
+// rlfseg calibrate: the same evaluation, to choose the model's edge snap and binary mask threshold.
 
 #include "Commands.h"
 
@@ -49,26 +49,42 @@ std::function<void(size_t, size_t)> progressPrinter(const char* what) {
 
 void addCalibrateCommand(CLI::App& app) {
     auto* cmd = app.add_subcommand(
-        "calibrate", "Choose a model's mask threshold on a validation split and store it in its rlfseg.json");
+        "calibrate", "Choose a model's edge snap and mask threshold on a validation split and store them in its rlfseg.json");
     struct Args {
         eval::EvaluationOptions options;
+        std::vector<int> radii;
+        std::string report;
         bool dryRun = false, quiet = false;
     };
     auto a = std::make_shared<Args>();
     a->options.split = "val";
     addEvaluationOptions(cmd, a->options);
-    cmd->add_option("--split", a->options.split, "Split to choose the threshold on (never a test split)")
+    cmd->add_option("--split", a->options.split, "Split to choose them on (never a test split)")
         ->capture_default_str();
-    cmd->add_flag("--dry-run", a->dryRun, "Print the threshold, leave the model as it is");
+    cmd->add_option("--edge-snap-radii", a->radii,
+                    "Edge snap radii to try, in pixels of the model's input, 0 for off (default: 0 and 1/64 to 1/8 of "
+                    "the model's resolution); each radius with epsilon 1e-4 and 1e-3")
+        ->delimiter(',')
+        ->check(CLI::Range(0, 4096));
+    cmd->add_option("--report", a->report,
+                    "JSON report to write: the evaluation with the edge snap off, and every snap tried (snap_trials)");
+    cmd->add_flag("--dry-run", a->dryRun, "Print the choice, leave the model as it is");
     cmd->add_flag("-q,--quiet", a->quiet, "Print nothing but errors");
     cmd->callback([a] {
         auto options = a->options;
         if (options.model.empty()) options.model = defaultModelDirectory();
+        for (const int radius : a->radii) {
+            if (radius == 0) options.snapTrials.push_back({});
+            for (const double epsilon : {1e-4, 1e-3})
+                if (radius > 0) options.snapTrials.push_back({radius, epsilon});
+        }
         if (!a->quiet) options.onProgress = progressPrinter("calibrate");
-        const auto c = eval::calibrateThreshold(options, !a->dryRun);
+        const auto c = eval::calibrate(options, !a->dryRun);
+        if (!a->report.empty()) writeFileAtomically(a->report, c.evaluation.toJson().dump(2) + "\n");
         if (!a->quiet)
-            std::cerr << (isatty(STDERR_FILENO) ? "\r\033[K" : "") << "mask threshold " << std::fixed
-                      << std::setprecision(2) << c.threshold << ": " << c.source << "\n"
+            std::cerr << (isatty(STDERR_FILENO) ? "\r\033[K" : "") << "edge snap " << refine::describe(c.edgeSnap)
+                      << ": " << c.edgeSnapSource << "\nmask threshold " << std::fixed << std::setprecision(2)
+                      << c.threshold << ": " << c.source << "\n"
                       << (a->dryRun ? "not stored (--dry-run)" : "stored in " + options.model + "/rlfseg.json") << "\n";
     });
 }
@@ -77,7 +93,7 @@ void addEvalCommand(CLI::App& app) {
     auto* cmd = app.add_subcommand("eval", "Evaluate a model on a referring data set split (mIoU, oIoU, prec@X, AP)");
     struct Args {
         eval::EvaluationOptions options;
-        std::string report, csv;
+        std::string report, csv, edgeSnap;
         bool quiet = false;
     };
     auto a = std::make_shared<Args>();
@@ -88,12 +104,14 @@ void addEvalCommand(CLI::App& app) {
     cmd->add_option("--threshold", a->options.threshold,
                     "Binary mask threshold for mIoU, oIoU, prec@X (default: the model's calibrated one, else 0.5)")
         ->check(CLI::Range(0.0, 0.999));
+    cmd->add_option("--edge-snap", a->edgeSnap, kEdgeSnapHelp);
     cmd->add_flag("--cleanup", a->options.cleanup,
                   "Also score the app's clean-up (refinement and dynamic selection) of every prediction");
     cmd->add_flag("-q,--quiet", a->quiet, "Print nothing but errors");
     cmd->callback([a] {
         auto options = a->options;
         if (options.model.empty()) options.model = defaultModelDirectory();
+        options.edgeSnap = parseEdgeSnap(a->edgeSnap);
         options.csvPath = a->csv.empty() ? std::filesystem::path(a->report).replace_extension(".csv").string() : a->csv;
         const bool tty = isatty(STDERR_FILENO);
         if (!a->quiet) options.onProgress = progressPrinter("eval");
@@ -105,7 +123,8 @@ void addEvalCommand(CLI::App& app) {
             std::cerr << (tty ? "\r\033[K" : "") << std::fixed << std::setprecision(4) << result.split << " ("
                       << m.samples << " expressions, " << result.sampler << "): mIoU " << m.mIoU << ", oIoU " << m.oIoU
                       << ", prec@0.5 " << m.precAt[0] << ", prec@0.9 " << m.precAt[4] << " (threshold " << std::setprecision(2)
-                      << m.threshold << "), AP " << std::setprecision(4) << m.ap << ", "
+                      << m.threshold << ", edge snap " << refine::describe(result.edgeSnap) << "), AP "
+                      << std::setprecision(4) << m.ap << ", "
                       << std::setprecision(1) << result.msPerSample << " ms per expression\n";
             // METHOD.md's convention beside a calibrated threshold, from the same pass.
             if (m.threshold != 0.5)

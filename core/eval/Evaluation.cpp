@@ -4,12 +4,14 @@
 #include "core/io/AtomicFile.h"
 #include "core/io/ImageFile.h"
 #include "core/model/ModelWriter.h"
+#include "core/pipeline/MaskResize.h"
 #include "core/pipeline/SegmentationPipeline.h"
 #include "core/refine/Refinement.h"
 #include "core/util/Error.h"
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <iomanip>
 #include <sstream>
@@ -39,6 +41,18 @@ nlohmann::json EvaluationResult::toJson() const {
     j["compared_at"] = "original image size";
     j["boundary_F"] = boundaryF;
     j["boundary_F_tolerance_px"] = 2;
+    j["edge_snap"] = {{"radius", edgeSnap.radius}, {"epsilon", edgeSnap.epsilon}};
+    j["ms_per_sample_snap"] = msPerSampleSnap;
+    if (!snapTrials.empty()) {
+        auto trials = nlohmann::json::array();
+        for (const auto& t : snapTrials) {
+            auto m = t.metrics.toJson();
+            m["radius"] = t.snap.radius;
+            m["epsilon"] = t.snap.epsilon;
+            trials.push_back(m);
+        }
+        j["snap_trials"] = trials;
+    }
     if (cleanup) {
         auto c = cleanup->metrics.toJson();
         c["boundary_F"] = cleanup->boundaryF;
@@ -74,6 +88,7 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
     options.threads = o.threads;
     options.sampler = o.sampler;
     options.threshold = o.threshold;
+    options.edgeSnap = o.snapTrials.empty() ? o.edgeSnap : refine::EdgeSnap{};
     auto pipeline = SegmentationPipeline::load(o.model, options);
 
     SegmentationMetrics metrics(pipeline->threshold());
@@ -85,13 +100,15 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
     result.model = o.model;
     result.split = o.split;
     result.resolution = pipeline->modelResolution();
+    result.edgeSnap = pipeline->edgeSnap();
     std::ostringstream csv;
     csv << "ref_id,sent_id,image_id,kind,sentence,iou,score,step_scale,ms,boundary_f"
         << (o.cleanup ? ",iou_cleanup,boundary_f_cleanup,cleanup_selected" : "") << "\n";
     SegmentationMetrics cleanupMetrics;
+    std::vector<SegmentationMetrics> trialMetrics(o.snapTrials.size());
     std::map<std::string, SegmentationMetrics> kindMetrics;
     double totalMs = 0, networkMs = 0, scaleSum = 0, scoreSum = 0, boundarySum = 0, cleanupBoundarySum = 0,
-           cleanupMs = 0;
+           cleanupMs = 0, snapMs = 0;
     int currentImage = -1;
     cv::Mat rgb;
     for (size_t i = 0; i < samples.size(); ++i) {
@@ -100,11 +117,20 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
             rgb = loadImageRgb(s.imagePath);
             currentImage = s.imageId;
         }
-        const auto r = pipeline->segment(rgb, s.sentence);
+        // The soft mask at the model's size, as the snap trials need it; the same upsampling as the app's.
+        const auto r = pipeline->segment(rgb, s.sentence, {}, SoftMaskSize::Model);
+        const cv::Mat soft = conventions::upsampleSoftMask(r.soft, rgb.size());
         const cv::Mat truth = dataset.maskFor(s, true);
-        metrics.add(r.soft, truth);
-        if (!s.kind.empty()) kindMetrics.try_emplace(s.kind, pipeline->threshold()).first->second.add(r.soft, truth);
+        metrics.add(soft, truth);
+        if (!s.kind.empty()) kindMetrics.try_emplace(s.kind, pipeline->threshold()).first->second.add(soft, truth);
+        if (!o.snapTrials.empty()) {
+            const cv::Mat guide = pipeline->modelInput(rgb);
+            for (size_t k = 0; k < o.snapTrials.size(); ++k)
+                trialMetrics[k].add(conventions::upsampleSoftMask(refine::snapToImageEdges(guide, r.soft, o.snapTrials[k]),
+                                                                  rgb.size()), truth);
+        }
         totalMs += r.timings.totalMs;
+        snapMs += r.timings.snapMs;
         networkMs += r.timings.unetMs + r.timings.decodeMs;
         scaleSum += r.stepScale;
         scoreSum += r.score;
@@ -132,6 +158,9 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
     for (const auto& [kind, m] : kindMetrics) result.byKind.emplace(kind, m.report());
     result.msPerSample = totalMs / n;
     result.msPerSampleNetworks = networkMs / n;
+    result.msPerSampleSnap = snapMs / n;
+    for (size_t k = 0; k < o.snapTrials.size(); ++k)
+        result.snapTrials.push_back({o.snapTrials[k], trialMetrics[k].report()});
     result.meanStepScale = scaleSum / n;
     result.meanScore = scoreSum / n;
     result.boundaryF = boundarySum / n;
@@ -140,20 +169,44 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
     return result;
 }
 
-Calibration calibrateThreshold(const EvaluationOptions& options, bool writeToModel) {
+std::vector<refine::EdgeSnap> defaultSnapTrials(int modelResolution) {
+    std::vector<refine::EdgeSnap> trials{refine::EdgeSnap{}};
+    for (const int sixtyFourths : {1, 2, 4, 6, 8})
+        for (const double epsilon : {1e-4, 1e-3})
+            trials.push_back({std::max(1, modelResolution * sixtyFourths / 64), epsilon});
+    return trials;
+}
+
+Calibration calibrate(const EvaluationOptions& options, bool writeToModel) {
     // Before the long evaluation: a folder whose card cannot take the threshold fails at once.
     if (writeToModel) requireModelCard(options.model);
+    auto o = options;
+    if (o.snapTrials.empty()) o.snapTrials = defaultSnapTrials(ModelFolder::open(o.model).modelResolution());
     Calibration c;
-    c.evaluation = evaluate(options);
-    const auto& m = c.evaluation.metrics;
-    c.threshold = m.bestThreshold;
-    c.mIoU = m.bestThresholdMIoU;
+    c.evaluation = evaluate(o);
+    const auto& before = c.evaluation.metrics; // the decoded mask, at the threshold the model had
+    c.mIoU = -1;
+    const EvaluationResult::SnapTrial* off = nullptr;
+    for (const auto& trial : c.evaluation.snapTrials) {
+        if (!trial.snap.enabled() && !off) off = &trial;
+        if (trial.metrics.bestThresholdMIoU > c.mIoU) {
+            c.mIoU = trial.metrics.bestThresholdMIoU;
+            c.threshold = trial.metrics.bestThreshold;
+            c.edgeSnap = trial.snap;
+        }
+    }
     std::ostringstream source;
-    source << "rlfseg calibrate on " << options.split << " (" << m.samples << " expressions, " << c.evaluation.sampler
-           << "): mIoU " << std::fixed << std::setprecision(3) << c.mIoU << " against " << m.mIoU << " at "
-           << std::setprecision(2) << m.threshold;
+    source << "rlfseg calibrate on " << o.split << " (" << before.samples << " expressions, " << c.evaluation.sampler
+           << "): mIoU " << std::fixed << std::setprecision(3) << c.mIoU << " against " << before.mIoU << " at "
+           << std::setprecision(2) << before.threshold << " without the edge snap";
     c.source = source.str();
-    if (writeToModel) setMaskThreshold(options.model, c.threshold, c.source);
+    std::ostringstream snapSource;
+    snapSource << "rlfseg calibrate on " << o.split << " (" << before.samples << " expressions), the best of "
+               << o.snapTrials.size() << " tried: mIoU "
+               << std::fixed << std::setprecision(3) << c.mIoU;
+    if (off) snapSource << " against " << off->metrics.bestThresholdMIoU << " with it off (each at its best threshold)";
+    c.edgeSnapSource = snapSource.str();
+    if (writeToModel) setCalibration(o.model, c.threshold, c.source, c.edgeSnap, c.edgeSnapSource);
     return c;
 }
 

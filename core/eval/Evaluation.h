@@ -4,6 +4,7 @@
 // the original image size. Interface free of LibTorch.
 
 #include "core/eval/Metrics.h"
+#include "core/refine/EdgeSnap.h"
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace rlfseg::eval {
 
@@ -23,6 +25,11 @@ struct EvaluationOptions {
     // The binary mask's for mIoU, oIoU and prec@X. Unset: what the app uses, the model card's
     // calibrated threshold, else 0.5 (METHOD.md). Pass 0.5 to compare with the literature.
     std::optional<double> threshold;
+    // The pipeline's edge snap. Unset: what the app uses, the model card's.
+    std::optional<refine::EdgeSnap> edgeSnap;
+    // Also score each of these edge snaps of every soft mask (calibrate's choice); the evaluation
+    // itself then runs with the edge snap off, so that each is applied to the decoded mask.
+    std::vector<refine::EdgeSnap> snapTrials;
     std::string device = "auto", precision = "auto";
     int threads = 0;
     size_t limit = 0;           // > 0: this many samples, evenly spaced over the split
@@ -41,6 +48,13 @@ struct EvaluationResult {
     std::string warning; // "" or why the sampler does not suit the model (SegmentationPipeline::samplerWarning)
     int resolution = 0;
     double boundaryF = 0;       // mean boundary F-score (2 px) of the binary masks
+    refine::EdgeSnap edgeSnap;  // the one the pipeline used
+    double msPerSampleSnap = 0; // of msPerSample: the edge snap
+    struct SnapTrial {          // with EvaluationOptions::snapTrials
+        refine::EdgeSnap snap;
+        MetricsReport metrics;
+    };
+    std::vector<SnapTrial> snapTrials;
     struct Cleanup {            // with EvaluationOptions::cleanup: the same metrics after clean-up
         MetricsReport metrics;
         double boundaryF = 0, msPerSample = 0;
@@ -51,23 +65,31 @@ struct EvaluationResult {
     std::map<std::string, MetricsReport> byKind;
 
     // METHOD.md keys (mIoU, oIoU, prec@0.5 .. prec@0.9, AP, samples, ...) plus ms_per_sample,
-    // boundary_F, context, "cleanup" {the same metrics, boundary_F, ms_per_sample} when scored, and
-    // "by_kind" {kind: the same metrics} where the data set names kinds.
+    // boundary_F, edge_snap, context, "snap_trials" [{radius, epsilon, the same metrics}] and
+    // "cleanup" {the same metrics, boundary_F, ms_per_sample} when scored, and "by_kind" {kind: the
+    // same metrics} where the data set names kinds.
     nlohmann::json toJson() const;
 };
 
 // Throws rlfseg::Error for a missing model, data, split or image.
 EvaluationResult evaluate(const EvaluationOptions& options);
 
-// `rlfseg calibrate`: the binary mask threshold with the best mIoU on a split (of the 49 that AP
-// uses), stored in the model's card (rlfseg.json) so that the app, `segment` and `eval` use it.
+// `rlfseg calibrate`: the edge snap and the binary mask threshold (of the 49 that AP uses) with
+// the best mIoU on a split, stored in the model's card (rlfseg.json) so that the app, `segment`
+// and `eval` use them. The snaps tried are `snapTrials`, or, when it is empty, defaultSnapTrials
+// of the model's resolution; an off snap among them (radius 0) keeps the decoded mask as it is.
+// Ties go to the earlier trial.
 struct Calibration {
-    EvaluationResult evaluation; // at the threshold the model had before
+    EvaluationResult evaluation; // with the edge snap off, at the threshold the model had before
     double threshold = 0.5, mIoU = 0;
+    refine::EdgeSnap edgeSnap;
     std::string source;          // what the card records: split, samples, mIoU before and after
+    std::string edgeSnapSource;
 };
+// Off, then radii of 1/64, 1/32, 1/16, 3/32 and 1/8 of the resolution, each with epsilon 1e-4 and 1e-3.
+std::vector<refine::EdgeSnap> defaultSnapTrials(int modelResolution);
 // Throws rlfseg::Error as evaluate() does, and for a folder without rlfseg.json (a plain Stable
 // Diffusion folder is not a segmentation model).
-Calibration calibrateThreshold(const EvaluationOptions& options, bool writeToModel = true);
+Calibration calibrate(const EvaluationOptions& options, bool writeToModel = true);
 
 } // namespace rlfseg::eval

@@ -118,6 +118,16 @@ ModelCard readCard(const fs::path& root) {
         card.maskThreshold = t;
         card.maskThresholdSource = f.optionalString("mask_threshold_source", "");
     }
+    if (f.has("edge_snap")) {
+        const auto& snap = json.at("edge_snap");
+        if (!snap.is_object()) f.fail("edge_snap", "must be an object: {\"radius\": pixels, \"epsilon\": number}");
+        JsonFields s(snap, path.string() + ": edge_snap");
+        card.edgeSnap.radius = s.optionalInt("radius", 0);
+        card.edgeSnap.epsilon = s.optionalNumber("epsilon", card.edgeSnap.epsilon);
+        if (card.edgeSnap.radius < 0 || card.edgeSnap.radius > 4096) s.fail("radius", "must be between 0 and 4096");
+        if (!(card.edgeSnap.epsilon > 0 && card.edgeSnap.epsilon < 1)) s.fail("epsilon", "must be between 0 and 1");
+        card.edgeSnapSource = f.optionalString("edge_snap_source", "");
+    }
     card.flowTrainedOnlyAtTZero = trainedOnlyAtTZero(json);
     return card;
 }
@@ -155,6 +165,10 @@ nlohmann::json ModelCard::toJson() const {
     if (maskThreshold) {
         j["mask_threshold"] = *maskThreshold;
         j["mask_threshold_source"] = maskThresholdSource;
+    }
+    if (edgeSnap.enabled()) {
+        j["edge_snap"] = {{"radius", edgeSnap.radius}, {"epsilon", edgeSnap.epsilon}};
+        j["edge_snap_source"] = edgeSnapSource;
     }
     return j;
 }

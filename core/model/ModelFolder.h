@@ -4,6 +4,7 @@
 // (single file or shards with an index). Free of LibTorch: it only finds and validates files.
 
 #include "core/nn/ModelConfigs.h"
+#include "core/refine/EdgeSnap.h"
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +38,10 @@ struct ModelCard {
     // area. Unset: 0.5. `maskThresholdSource` says how it was chosen.
     std::optional<double> maskThreshold;
     std::string maskThresholdSource;
+    // The pipeline's edge snap (refine/EdgeSnap.h), chosen with the threshold by `rlfseg calibrate`.
+    // Unset in the card: off.
+    refine::EdgeSnap edgeSnap;
+    std::string edgeSnapSource;
     // Every flow stage of the training the card records had t_zero_probability 1: the UNet learned
     // the velocity at t = 0 only (the one-step path), so multi-step samplers leave what it knows.
     bool flowTrainedOnlyAtTZero = false;

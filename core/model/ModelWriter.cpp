@@ -64,14 +64,23 @@ void requireModelCard(const std::string& directory) {
         throw Error(directory + ": no rlfseg.json, so not an RLFSeg model; calibrate a model trained for segmentation");
 }
 
-void setMaskThreshold(const std::string& directory, double threshold, const std::string& source) {
+void setCalibration(const std::string& directory, double threshold, const std::string& thresholdSource,
+                    const std::optional<refine::EdgeSnap>& edgeSnap, const std::string& edgeSnapSource) {
     if (!(threshold > 0 && threshold < 1)) throw Error("the mask threshold must be between 0 and 1 (exclusive)");
     requireModelCard(directory);
     const fs::path path = fs::path(directory) / "rlfseg.json";
     json card = JsonFields::parseFile(path.string());
     if (!card.is_object()) throw Error(path.string() + ": expected a JSON object");
     card["mask_threshold"] = threshold;
-    card["mask_threshold_source"] = source;
+    card["mask_threshold_source"] = thresholdSource;
+    if (edgeSnap && edgeSnap->enabled()) {
+        if (!(edgeSnap->epsilon > 0 && edgeSnap->epsilon < 1)) throw Error("the edge snap's epsilon must be in (0, 1)");
+        card["edge_snap"] = {{"radius", edgeSnap->radius}, {"epsilon", edgeSnap->epsilon}};
+        card["edge_snap_source"] = edgeSnapSource;
+    } else if (edgeSnap) {
+        card.erase("edge_snap");
+        card.erase("edge_snap_source");
+    }
     writeFileAtomically(path.string(), card.dump(2) + "\n");
 }
 

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 
 namespace rlfseg {
@@ -17,13 +18,16 @@ namespace rlfseg {
 void writeModelFolder(const StableDiffusionNetworks& networks, const std::string& directory,
                       const nlohmann::json& extraCard = nlohmann::json::object());
 
-// Throws rlfseg::Error unless `directory` has a model card (rlfseg.json) that setMaskThreshold can
+// Throws rlfseg::Error unless `directory` has a model card (rlfseg.json) that setCalibration can
 // update: a plain Stable Diffusion folder has none.
 void requireModelCard(const std::string& directory);
 
-// Stores a calibrated binary mask threshold (ModelCard::maskThreshold) in an existing folder's
-// rlfseg.json, keeping its other keys; the file is replaced atomically. Throws rlfseg::Error when
-// the folder has no rlfseg.json or it cannot be read or written.
-void setMaskThreshold(const std::string& directory, double threshold, const std::string& source);
+// Stores what `rlfseg calibrate` chose in an existing folder's rlfseg.json: the binary mask threshold
+// (ModelCard::maskThreshold) and, when given, the edge snap (ModelCard::edgeSnap; one that is off
+// removes the card's). Other keys are kept; the file is replaced atomically, both at once. Throws
+// rlfseg::Error when the folder has no rlfseg.json or it cannot be read or written.
+void setCalibration(const std::string& directory, double threshold, const std::string& thresholdSource,
+                    const std::optional<refine::EdgeSnap>& edgeSnap = std::nullopt,
+                    const std::string& edgeSnapSource = "");
 
 } // namespace rlfseg

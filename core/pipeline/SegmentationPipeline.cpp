@@ -5,6 +5,7 @@
 #include "core/pipeline/MaskResize.h"
 #include "core/pipeline/LruCache.h"
 #include "core/pipeline/Samplers.h"
+#include "core/refine/EdgeSnap.h"
 #include "core/util/Error.h"
 #include "core/util/Runtime.h"
 
@@ -133,8 +134,7 @@ SegmentationResult SegmentationPipeline::segment(const cv::Mat& rgb, const std::
     checkStop();
 
     t0 = Clock::now();
-    cv::Mat input = rgb; // the networks' input size; bilinear as METHOD.md pins
-    if (rgb.size() != result.modelSize) cv::resize(rgb, input, result.modelSize, 0, 0, cv::INTER_LINEAR);
+    const cv::Mat input = modelInput(rgb);
     const std::string key = imageKey(input);
     torch::Tensor zImage;
     if (auto cached = d->imageLatents.find(key)) {
@@ -156,7 +156,16 @@ SegmentationResult SegmentationPipeline::segment(const cv::Mat& rgb, const std::
     checkStop();
 
     t0 = Clock::now();
-    const cv::Mat soft = conventions::softMaskToMat(conventions::softMaskFromDecoded(sampled.decoded)[0]);
+    cv::Mat soft = conventions::softMaskToMat(conventions::softMaskFromDecoded(sampled.decoded)[0]);
+    const double decodeMs = sampled.decodeMs + msSince(t0);
+
+    // At the model's size, with the networks' input as guide: the cost does not grow with the image.
+    t0 = Clock::now();
+    result.edgeSnap = edgeSnap();
+    soft = refine::snapToImageEdges(input, soft, result.edgeSnap);
+    result.timings.snapMs = msSince(t0);
+
+    t0 = Clock::now();
     result.threshold = threshold();
     const auto cut = static_cast<float>(result.threshold);
     if (softSize == SoftMaskSize::Image) {
@@ -166,7 +175,7 @@ SegmentationResult SegmentationPipeline::segment(const cv::Mat& rgb, const std::
         result.soft = soft;
         result.mask = conventions::binaryMaskAtSize(soft, rgb.size(), cut); // no full-size float copy
     }
-    result.timings.decodeMs = sampled.decodeMs + msSince(t0); // decoding, and the resize to the image
+    result.timings.decodeMs = decodeMs + msSince(t0); // decoding, and the resize to the image
     result.timings.totalMs = msSince(start);
     return result;
 }
@@ -178,6 +187,18 @@ std::string SegmentationPipeline::samplerWarning() const { return samplerCaveat(
 double SegmentationPipeline::threshold() const {
     if (d->options.threshold) return *d->options.threshold;
     return d->net->folder.card.maskThreshold.value_or(0.5);
+}
+refine::EdgeSnap SegmentationPipeline::edgeSnap() const {
+    return d->options.edgeSnap.value_or(d->net->folder.card.edgeSnap);
+}
+
+cv::Mat SegmentationPipeline::modelInput(const cv::Mat& rgb) const {
+    const cv::Size size = conventions::modelInputSize(rgb.cols, rgb.rows, modelResolution(),
+                                                      d->net->folder.totalDownsamplingFactor());
+    if (rgb.size() == size) return rgb;
+    cv::Mat input;
+    cv::resize(rgb, input, size, 0, 0, cv::INTER_LINEAR);
+    return input;
 }
 std::string SegmentationPipeline::deviceDescription() const { return d->deviceDescription; }
 bool SegmentationPipeline::onCuda() const { return d->net->device.is_cuda(); }

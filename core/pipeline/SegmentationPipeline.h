@@ -28,11 +28,14 @@ struct PipelineOptions {
     size_t promptCacheEntries = 256;
     // Binary mask: p > threshold. Unset: the model card's calibrated threshold, else 0.5.
     std::optional<double> threshold;
+    // The edge snap of the soft mask to the image (refine/EdgeSnap.h). Unset: the model card's
+    // (off for a card without one); radius 0: off.
+    std::optional<refine::EdgeSnap> edgeSnap;
     std::string sampler = "one-step"; // one-step | adaptive | euler:N (METHOD.md section 4)
 };
 
 struct SegmentationTimings {
-    double textMs = 0, encodeMs = 0, unetMs = 0, decodeMs = 0, totalMs = 0;
+    double textMs = 0, encodeMs = 0, unetMs = 0, decodeMs = 0, snapMs = 0, totalMs = 0;
 };
 
 // Where the result's soft mask is wanted. The binary mask is always at the image's size.
@@ -49,6 +52,7 @@ struct SegmentationResult {
     double stepScale = 1.0; // the velocity's scale (adaptive sampling picks it per image)
     double score = 0.0;     // decisiveness of the mask in [0, 1]: binariness x channel agreement
     double threshold = 0.5; // the one that made `mask` from `soft` (compared as float32)
+    refine::EdgeSnap edgeSnap; // the one that made `soft` from the decoded mask
     bool imageLatentCached = false;
     bool promptCached = false;
     SegmentationTimings timings;
@@ -79,6 +83,10 @@ public:
     bool onCuda() const;
     std::string precisionName() const;
     double threshold() const; // the binary mask's: the option's, else the model card's, else 0.5
+    refine::EdgeSnap edgeSnap() const; // the option's, else the model card's
+    // The networks' input for an image: resized (bilinear) to the model's size (METHOD.md
+    // section 2); `rgb` itself when it has that size. What the edge snap uses as its guide.
+    cv::Mat modelInput(const cv::Mat& rgb) const;
     // "" or why the chosen sampler does not suit this model (it still runs): samplerCaveat.
     std::string samplerWarning() const;
     int modelResolution() const;

@@ -486,8 +486,11 @@ void Run::buildNetworks(const std::string& checkpoint) {
     card.name = c.modelCard.value("name", card.name);
     card.trainedOn = c.modelCard.value("trained_on", card.trainedOn);
     card.description = c.modelCard.value("description", card.description);
-    card.maskThreshold.reset(); // calibrated for other weights: `rlfseg calibrate` chooses this model's
+    // Calibrated for other weights: `rlfseg calibrate` chooses this model's.
+    card.maskThreshold.reset();
     card.maskThresholdSource.clear();
+    card.edgeSnap = {};
+    card.edgeSnapSource.clear();
     mResolution = mNet.folder.modelResolution();
 }
 

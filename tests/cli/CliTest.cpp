@@ -261,20 +261,45 @@ TEST_F(Cli, TrainStopsResumesAndEvalReports) {
         std::ifstream vin(valReport);
         return nlohmann::json::parse(vin);
     };
+    // calibrate tries each edge snap (here: off, and radius 4 with epsilon 1e-4 and 1e-3) with every
+    // threshold and keeps the best pair: the card then gives val's best mIoU of the three.
     const auto before = evalVal("");
-    r = run("calibrate --model " + quote(out / "model") + " --data " + quote(data) + " --device cpu");
+    EXPECT_EQ(before["edge_snap"]["radius"], 0); // no card entry: off
+    const std::vector<std::pair<std::string, nlohmann::json>> trials{
+        {"", before}, {"4,0.0001", evalVal(" --edge-snap 4,0.0001")}, {"4,0.001", evalVal(" --edge-snap 4,0.001")}};
+    size_t best = 0;
+    for (size_t k = 1; k < trials.size(); ++k) // ties go to the earlier
+        if (trials[k].second["best_threshold_mIoU"].get<double>() > trials[best].second["best_threshold_mIoU"].get<double>())
+            best = k;
+    EXPECT_EQ(trials[1].second["edge_snap"]["radius"], 4);
+    EXPECT_NE(trials[1].second["AP"], before["AP"]); // the snap changed the soft masks
+    const fs::path trialsReport = sDir / "calibrate.json";
+    r = run("calibrate --model " + quote(out / "model") + " --data " + quote(data) +
+            " --device cpu --edge-snap-radii 0,4 --report " + quote(trialsReport));
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("stored in"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("the best of 3 tried"), std::string::npos) << r.output;
     std::ifstream cardIn(out / "model" / "rlfseg.json");
     const auto card = nlohmann::json::parse(cardIn);
     ASSERT_TRUE(card.contains("mask_threshold")) << card.dump();
-    EXPECT_DOUBLE_EQ(card["mask_threshold"].get<double>(), before["best_threshold"].get<double>());
+    const auto& chosen = trials[best].second;
+    EXPECT_DOUBLE_EQ(card["mask_threshold"].get<double>(), chosen["best_threshold"].get<double>());
     EXPECT_NE(card["mask_threshold_source"].get<std::string>().find("val"), std::string::npos);
+    EXPECT_EQ(card.contains("edge_snap"), best > 0) << card.dump();
+    // Its report holds every trial, each with the metrics eval gives for that snap.
+    std::ifstream trialsIn(trialsReport);
+    const auto trialsJson = nlohmann::json::parse(trialsIn)["snap_trials"];
+    ASSERT_EQ(trialsJson.size(), trials.size()) << trialsJson.dump();
+    for (size_t k = 0; k < trials.size(); ++k)
+        EXPECT_NEAR(trialsJson[k]["best_threshold_mIoU"].get<double>(),
+                    trials[k].second["best_threshold_mIoU"].get<double>(), 1e-12) << k;
+    EXPECT_EQ(trialsJson[2]["epsilon"], 0.001);
     const auto after = evalVal("");
     EXPECT_DOUBLE_EQ(after["threshold"].get<double>(), card["mask_threshold"].get<double>());
-    EXPECT_NEAR(after["mIoU"].get<double>(), before["best_threshold_mIoU"].get<double>(), 1e-12);
+    EXPECT_EQ(after["edge_snap"], chosen["edge_snap"]);
+    EXPECT_NEAR(after["mIoU"].get<double>(), chosen["best_threshold_mIoU"].get<double>(), 1e-12);
     // The same pass gives METHOD.md's figure at 0.5 (the curve's point), as before calibration.
-    EXPECT_NEAR(after["mIoU_by_threshold"]["0.50"].get<double>(), before["mIoU"].get<double>(), 1e-12);
+    EXPECT_NEAR(after["mIoU_by_threshold"]["0.50"].get<double>(), chosen["mIoU"].get<double>(), 1e-12);
     // --cleanup also scores the app's clean-up of every binary mask, with its own metrics and a CSV column.
     const auto cleaned = evalVal(" --cleanup");
     ASSERT_TRUE(cleaned.contains("cleanup")) << cleaned.dump();
@@ -286,10 +311,15 @@ TEST_F(Cli, TrainStopsResumesAndEvalReports) {
     std::string header;
     std::getline(cleanedCsv, header);
     EXPECT_NE(header.find("iou_cleanup"), std::string::npos) << header;
-    const auto method = evalVal(" --threshold 0.5");
+    const auto method = evalVal(" --threshold 0.5 --edge-snap off");
     EXPECT_NEAR(method["mIoU"].get<double>(), before["mIoU"].get<double>(), 1e-12);
+    r = run("eval --model " + quote(out / "model") + " --data " + quote(data) + " --report " + quote(report) +
+            " --edge-snap 4,2");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("--edge-snap 4,2: expected off, RADIUS"), std::string::npos) << r.output;
     r = run("info --model " + quote(out / "model"));
     EXPECT_NE(r.output.find("Mask threshold:"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("Edge snap:"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("rlfseg calibrate on val"), std::string::npos) << r.output;
     // A plain Stable Diffusion folder (no rlfseg.json) is not calibrated, and stays as it was.
     r = run("calibrate --model " + quote(sModel) + " --data " + quote(data) + " --device cpu");

@@ -137,7 +137,7 @@ TEST(ModelFolder, ACalibratedThresholdMakesThePipelinesMask) {
     const double median = sorted.at<float>(0, int(sorted.total() / 2));
     ASSERT_GT(median, 0.0);
     ASSERT_LT(median, 1.0);
-    setMaskThreshold(root.string(), median, "test: the median");
+    setCalibration(root.string(), median, "test: the median");
     nlohmann::json card;
     std::ifstream(root / "rlfseg.json") >> card;
     EXPECT_EQ(card["extra"], 1); // other keys survive
@@ -159,8 +159,59 @@ TEST(ModelFolder, ACalibratedThresholdMakesThePipelinesMask) {
     editJson(root / "rlfseg.json", [](nlohmann::json& j) { j["mask_threshold"] = 1.5; });
     EXPECT_NE(errorOf([&] { ModelFolder::open(root.string()); }).find("mask_threshold"), std::string::npos);
     const auto plain = test::makeTinyModelFolder("folder-threshold-plain");
-    EXPECT_NE(errorOf([&] { setMaskThreshold(plain.string(), 0.3, "x"); }).find("no rlfseg.json"), std::string::npos);
+    EXPECT_NE(errorOf([&] { setCalibration(plain.string(), 0.3, "x"); }).find("no rlfseg.json"), std::string::npos);
     EXPECT_FALSE(fs::exists(plain / "rlfseg.json"));
+}
+
+TEST(ModelFolder, TheCardsEdgeSnapShapesThePipelinesSoftMask) {
+    const auto root = test::makeTinyModelFolder("folder-edge-snap");
+    std::ofstream(root / "rlfseg.json") << R"({"name": "tiny", "extra": 1})";
+    PipelineOptions o;
+    o.device = "cpu";
+    o.threads = 1;
+    const cv::Mat image = sampleImage();
+    const auto raw = SegmentationPipeline::load(root.string(), o)->segment(image, "the red square", {}, SoftMaskSize::Model);
+    EXPECT_FALSE(raw.edgeSnap.enabled()); // no card entry: off
+
+    const refine::EdgeSnap snap{3, 1e-3};
+    setCalibration(root.string(), 0.5, "test: 0.5", snap, "test: radius 3");
+    const auto card = ModelFolder::open(root.string()).card;
+    EXPECT_EQ(card.edgeSnap, snap);
+    EXPECT_EQ(card.edgeSnapSource, "test: radius 3");
+    EXPECT_EQ(card.toJson()["edge_snap"]["radius"], 3);
+
+    // The pipeline snaps the decoded mask at the model's size, its own input as the guide.
+    const auto pipeline = SegmentationPipeline::load(root.string(), o);
+    const auto snapped = pipeline->segment(image, "the red square", {}, SoftMaskSize::Model);
+    EXPECT_EQ(snapped.edgeSnap, snap);
+    const cv::Mat expected = refine::snapToImageEdges(pipeline->modelInput(image), raw.soft, snap);
+    EXPECT_LT(cv::norm(snapped.soft, expected, cv::NORM_INF), 1e-6);
+    EXPECT_GT(cv::norm(snapped.soft, raw.soft, cv::NORM_INF), 1e-3); // it changed the mask
+    const auto full = pipeline->segment(image, "the red square");
+    EXPECT_EQ(full.soft.size(), image.size());
+    EXPECT_EQ(cv::countNonZero(full.mask != (full.soft > float(full.threshold))), 0);
+    EXPECT_EQ(cv::countNonZero(full.mask != snapped.mask), 0); // the same mask at either soft size
+
+    // An explicit option wins over the card; calibrating with the snap off removes the card's.
+    o.edgeSnap = refine::EdgeSnap{};
+    const auto off = SegmentationPipeline::load(root.string(), o)->segment(image, "the red square", {}, SoftMaskSize::Model);
+    EXPECT_EQ(cv::norm(off.soft, raw.soft, cv::NORM_INF), 0.0);
+    setCalibration(root.string(), 0.5, "test: 0.5", refine::EdgeSnap{});
+    nlohmann::json j;
+    std::ifstream(root / "rlfseg.json") >> j;
+    EXPECT_FALSE(j.contains("edge_snap"));
+    EXPECT_EQ(j["extra"], 1);
+    EXPECT_FALSE(ModelFolder::open(root.string()).card.edgeSnap.enabled());
+
+    // A broken entry is refused, naming the key.
+    for (const auto& [value, key] : {std::pair{nlohmann::json(3), "edge_snap"},
+                                     std::pair{nlohmann::json{{"radius", -1}}, "radius"},
+                                     std::pair{nlohmann::json{{"radius", 4}, {"epsilon", 0}}, "epsilon"}}) {
+        editJson(root / "rlfseg.json", [&, v = value](nlohmann::json& card) { card["edge_snap"] = v; });
+        const std::string message = errorOf([&] { ModelFolder::open(root.string()); });
+        EXPECT_NE(message.find(key), std::string::npos) << message;
+        EXPECT_NE(message.find("rlfseg.json"), std::string::npos) << message;
+    }
 }
 
 TEST(ModelFolder, ShardedAndHalfPrecisionWeightsGiveTheSameMasks) {

@@ -12,6 +12,7 @@
 #include "core/eval/Evaluation.h"
 #include "core/io/SafeTensors.h"
 #include "core/model/ModelFolder.h"
+#include "core/model/ModelWriter.h"
 #include "core/model/StableDiffusionNetworks.h"
 #include "core/nn/Weights.h"
 #include "core/pipeline/SegmentationPipeline.h"
@@ -588,6 +589,8 @@ TEST_F(TrainerTest, AContinuedModelKeepsItsPredecessorsTrainingRecord) {
     TrainOptions o;
     o.outDirectory = first.string();
     train(configFrom(j), o);
+    // Its calibration belongs to its weights: the continued model starts without one.
+    setCalibration((first / "model").string(), 0.3, "test", refine::EdgeSnap{4, 1e-3}, "test");
     const std::string init = (first / "model").relative_path().string(); // relative to the config's folder, "/"
     j["init"] = init;
     j["seed"] = 6;
@@ -598,7 +601,10 @@ TEST_F(TrainerTest, AContinuedModelKeepsItsPredecessorsTrainingRecord) {
     o.stopAfterSteps = 0;
     train(configFrom(j), o);
     std::ifstream in(second / "model" / "rlfseg.json");
-    const auto training = json::parse(in).at("training");
+    const auto card = json::parse(in);
+    EXPECT_FALSE(card.contains("mask_threshold")) << card.dump();
+    EXPECT_FALSE(card.contains("edge_snap")) << card.dump();
+    const auto training = card.at("training");
     EXPECT_EQ(training.at("config").at("seed"), 6);
     ASSERT_TRUE(training.contains("started_from")) << training.dump();
     EXPECT_EQ(training.at("started_from").at("model"), init); // as the recipe wrote it, not resolved

@@ -220,6 +220,10 @@ void InferenceTest::resultCoversTheNamedObject()
     QCOMPARE(service->modelInfo().requestedDirectory, QString()); // the default model, as the settings name it
     QVERIFY(outcome.threshold > 0 && outcome.threshold < 1);
     QCOMPARE(outcome.threshold, cardThreshold(service->modelInfo().directory));
+    // And an edge snap calibrated with it, on unless Settings turn it off.
+    QVERIFY(!service->modelInfo().modelEdgeSnap.isEmpty());
+    QVERIFY(!service->modelInfo().edgeSnapSource.isEmpty());
+    QVERIFY(!service->modelInfo().edgeSnapOff);
 }
 
 void InferenceTest::newerPromptSupersedesQueuedOnes()
@@ -351,6 +355,20 @@ void InferenceTest::thresholdFromSettingsOverridesTheModels()
     QVERIFY(results.wait(60'000));
     const auto outcome = results.first().first().value<SegmentOutcome>();
     QCOMPARE(outcome.threshold, double(0.3f));
+
+    // Settings can turn the model's edge snap off: the soft mask is then the decoded one.
+    settings.edgeSnap = false;
+    QSignalSpy reloaded(&service, &InferenceService::modelLoaded);
+    service.loadModel(settings);
+    QVERIFY(reloaded.wait(60'000));
+    QVERIFY(service.modelInfo().edgeSnapOff);
+    QVERIFY(!service.modelInfo().modelEdgeSnap.isEmpty()); // still known, for About This Model
+    QSignalSpy unsnapped(&service, &InferenceService::resultReady);
+    service.segment(imagePathOf(mSamples[0]), QStringLiteral("the circle"));
+    QVERIFY(unsnapped.wait(60'000));
+    const auto plain = unsnapped.first().first().value<SegmentOutcome>();
+    QCOMPARE(plain.soft.size(), outcome.soft.size());
+    QVERIFY(cv::norm(plain.soft, outcome.soft, cv::NORM_INF) > 0.01);
 }
 
 void InferenceTest::eulerOnAOneStepModelIsWarnedAboutInTheUsersLanguage()

@@ -3,6 +3,7 @@
 
 #include "ui/settings/SettingsDialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDoubleSpinBox>
@@ -33,6 +34,7 @@ private slots:
         s.inference.threads = 6;
         s.inference.sampler = QStringLiteral("adaptive");
         s.inference.threshold = 0.35f;
+        s.inference.edgeSnap = false;
         s.language = QStringLiteral("de");
         s.save();
         const StudioSettings back = StudioSettings::load();
@@ -41,6 +43,7 @@ private slots:
         QCOMPARE(back.inference.threads, 6);
         QCOMPARE(back.inference.sampler, QStringLiteral("adaptive"));
         QCOMPARE(back.inference.threshold, 0.35f);
+        QCOMPARE(back.inference.edgeSnap, false);
         QCOMPARE(back.language, QStringLiteral("de"));
     }
 
@@ -59,6 +62,10 @@ private slots:
         threads->setValue(3);
         QCOMPARE(dialog.settings().inference.threshold, 0.7f);
         QCOMPARE(dialog.settings().inference.threads, 3);
+        auto* snap = dialog.findChild<QCheckBox*>();
+        QVERIFY(snap->isChecked()); // the model's edge snap, unless turned off
+        snap->setChecked(false);
+        QCOMPARE(dialog.settings().inference.edgeSnap, false);
         // The lowest value stands for the model's calibrated threshold, and says so.
         threshold->setValue(0.0);
         QCOMPARE(threshold->text(), QStringLiteral("The model's"));
@@ -86,6 +93,7 @@ private slots:
     {
         QSettings().clear();
         QCOMPARE(StudioSettings::load().inference.threshold, 0.0f);
+        QCOMPARE(StudioSettings::load().inference.edgeSnap, true);
     }
 };
 

@@ -15,6 +15,7 @@ struct InferenceSettings {
     QString sampler = QStringLiteral("one-step");
     int threads = 0;                 // 0: every core
     float threshold = 0.0f;          // the binary mask's; 0: the model's calibrated one (else 0.5)
+    bool edgeSnap = true;            // the model's calibrated edge snap of the soft mask; false: none
 };
 
 struct ModelInfo {
@@ -30,6 +31,9 @@ struct ModelInfo {
     bool thresholdOverridden = false; // set in Settings, not the model's own
     double modelThreshold = 0.5; // the model card's calibrated threshold, 0.5 when it has none
     QString thresholdSource; // how the model card's threshold was chosen; empty: none
+    QString modelEdgeSnap;   // the model card's edge snap, "radius 24 px, epsilon 0.0001"; empty: none
+    QString edgeSnapSource;  // how it was chosen
+    bool edgeSnapOff = false; // turned off in Settings
     double loadMs = 0;
 };
 
@@ -37,7 +41,7 @@ struct SegmentOutcome {
     quint64 id = 0;
     QString imagePath, prompt;
     cv::Mat mask;        // CV_8UC1 0/255 at the image's size
-    cv::Mat soft;        // CV_32FC1 in [0, 1] at the model's size (plots, thresholds, clean-up)
+    cv::Mat soft;        // CV_32FC1 in [0, 1] at the model's size, edge-snapped (plots, thresholds, clean-up)
     double score = 0, stepScale = 1;
     double threshold = 0.5; // the one that made `mask` from `soft`
     double latencyMs = 0; // from the request to the result leaving the worker

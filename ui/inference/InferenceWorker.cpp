@@ -32,6 +32,7 @@ void InferenceWorker::loadModel(const InferenceSettings& settings)
         options.threads = settings.threads;
         options.sampler = settings.sampler.toStdString();
         if (settings.threshold > 0) options.threshold = settings.threshold;
+        if (!settings.edgeSnap) options.edgeSnap = refine::EdgeSnap{};
         QString warning;
         // CUDA asked for but absent: run on the CPU and say so loudly (never silently).
         if (options.device.rfind("cuda", 0) == 0 && !cudaAvailable()) {
@@ -75,6 +76,11 @@ void InferenceWorker::loadModel(const InferenceSettings& settings)
             info.modelThreshold = *card.maskThreshold;
             info.thresholdSource = QString::fromStdString(card.maskThresholdSource);
         }
+        if (card.edgeSnap.enabled()) {
+            info.modelEdgeSnap = tr("radius %1 px").arg(card.edgeSnap.radius);
+            info.edgeSnapSource = QString::fromStdString(card.edgeSnapSource);
+        }
+        info.edgeSnapOff = !settings.edgeSnap;
         info.loadMs = static_cast<double>(clock.elapsed());
         mPipeline = std::move(pipeline);
         emit loadProgress(kSteps, kSteps, tr("Ready"));

@@ -1,5 +1,6 @@
 #include "ui/settings/SettingsDialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -26,6 +27,7 @@ StudioSettings StudioSettings::load()
     out.inference.sampler = s.value(QStringLiteral("Model/sampler"), QStringLiteral("one-step")).toString();
     out.inference.threads = s.value(QStringLiteral("Model/threads"), 0).toInt();
     out.inference.threshold = s.value(QStringLiteral("Model/threshold"), 0.0).toFloat();
+    out.inference.edgeSnap = s.value(QStringLiteral("Model/edgeSnap"), true).toBool();
     out.language = s.value(QStringLiteral("Interface/language")).toString();
     return out;
 }
@@ -39,6 +41,7 @@ void StudioSettings::save() const
     s.setValue(QStringLiteral("Model/sampler"), inference.sampler);
     s.setValue(QStringLiteral("Model/threads"), inference.threads);
     s.setValue(QStringLiteral("Model/threshold"), inference.threshold);
+    s.setValue(QStringLiteral("Model/edgeSnap"), inference.edgeSnap);
     s.setValue(QStringLiteral("Interface/language"), language);
 }
 
@@ -106,6 +109,12 @@ SettingsDialog::SettingsDialog(const StudioSettings& settings, std::optional<dou
                               "else 0.5."));
     form->addRow(tr("Mask threshold:"), mThreshold);
 
+    mEdgeSnap = new QCheckBox(tr("Snap masks to the image's edges"), this);
+    mEdgeSnap->setChecked(settings.inference.edgeSnap);
+    mEdgeSnap->setToolTip(tr("Moves the mask's boundary onto the object's edges in the image, as the model's "
+                             "calibration chose (rlfseg calibrate). Models without one are not changed."));
+    form->addRow(QString(), mEdgeSnap);
+
     mLanguage = new QComboBox(this);
     mLanguage->addItem(tr("System language"), QString());
     mLanguage->addItem(QStringLiteral("English"), QStringLiteral("en"));
@@ -137,6 +146,7 @@ StudioSettings SettingsDialog::settings() const
     s.inference.threads = mThreads->value();
     s.inference.sampler = mSampler->currentData().toString();
     s.inference.threshold = static_cast<float>(mThreshold->value());
+    s.inference.edgeSnap = mEdgeSnap->isChecked();
     s.language = mLanguage->currentData().toString();
     return s;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// Settings: the model folder, device, threads, sampler and threshold the worker uses, and the
+// Settings: the model folder, device, threads, sampler, threshold and edge snap the worker uses, and the
 // language of the interface. Stored with QSettings; load() and save() are what the app and this
 // dialog share.
 
@@ -9,6 +9,7 @@
 
 #include <optional>
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLineEdit;
@@ -40,6 +41,7 @@ private:
     QSpinBox* mThreads = nullptr;
     QComboBox* mSampler = nullptr;
     QDoubleSpinBox* mThreshold = nullptr;
+    QCheckBox* mEdgeSnap = nullptr;
     QComboBox* mLanguage = nullptr;
     QString mPrecision;
 };

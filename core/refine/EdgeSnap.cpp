@@ -1,0 +1,100 @@
+#include "core/refine/EdgeSnap.h"
+
+#include "core/util/Error.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <array>
+#include <sstream>
+
+namespace rlfseg::refine {
+
+namespace {
+cv::Mat windowMean(const cv::Mat& x, int r) {
+    cv::Mat out;
+    cv::boxFilter(x, out, CV_32F, cv::Size(2 * r + 1, 2 * r + 1), cv::Point(-1, -1), true, cv::BORDER_REPLICATE);
+    return out;
+}
+} // namespace
+
+std::string describe(const EdgeSnap& snap) {
+    if (!snap.enabled()) return "off";
+    std::ostringstream s;
+    s << "radius " << snap.radius << " px, epsilon " << snap.epsilon;
+    return s.str();
+}
+
+cv::Mat colourGuidedFilter(const cv::Mat& guide, const cv::Mat& p, int radius, double epsilon) {
+    if (guide.channels() != 3 || (guide.depth() != CV_8U && guide.depth() != CV_32F))
+        throw Error("colourGuidedFilter: the guide must be CV_8UC3 or CV_32FC3");
+    if (p.type() != CV_32FC1 || p.size() != guide.size())
+        throw Error("colourGuidedFilter: the mask must be CV_32FC1 of the guide's size");
+    if (radius < 1 || !(epsilon > 0)) throw Error("colourGuidedFilter: needs radius >= 1 and epsilon > 0");
+    // A window wider than the image means the same as the whole image; the cap keeps the filter's
+    // running sums short.
+    const int r = std::min(radius, std::max(guide.rows, guide.cols));
+    cv::Mat scaled;
+    guide.convertTo(scaled, CV_32F, guide.depth() == CV_8U ? 1.0 / 255.0 : 1.0);
+    std::array<cv::Mat, 3> I;
+    cv::split(scaled, I.data());
+
+    std::array<cv::Mat, 3> meanI, covIp;
+    const cv::Mat meanP = windowMean(p, r);
+    for (int c = 0; c < 3; ++c) {
+        meanI[c] = windowMean(I[c], r);
+        covIp[c] = windowMean(I[c].mul(p), r) - meanI[c].mul(meanP);
+    }
+    // The guide's covariance in each window: its six distinct entries, row-major upper triangle.
+    constexpr std::array<std::array<int, 2>, 6> pairs{{{0, 0}, {0, 1}, {0, 2}, {1, 1}, {1, 2}, {2, 2}}};
+    std::array<cv::Mat, 6> sigma;
+    for (size_t k = 0; k < pairs.size(); ++k) {
+        const auto [i, j] = pairs[k];
+        sigma[k] = windowMean(I[i].mul(I[j]), r) - meanI[i].mul(meanI[j]);
+    }
+
+    // a = (Sigma + epsilon U)^-1 cov(I, p) by the adjugate (the matrix is symmetric positive
+    // definite, so its determinant is positive); b = mean_p - a . mean_I.
+    std::array<cv::Mat, 3> a;
+    for (auto& m : a) m.create(p.size(), CV_32F);
+    cv::Mat b(p.size(), CV_32F);
+    const auto e = static_cast<float>(epsilon);
+    for (int y = 0; y < p.rows; ++y) {
+        std::array<const float*, 6> s;
+        for (size_t k = 0; k < 6; ++k) s[k] = sigma[k].ptr<float>(y);
+        const float *c0 = covIp[0].ptr<float>(y), *c1 = covIp[1].ptr<float>(y), *c2 = covIp[2].ptr<float>(y);
+        const float *m0 = meanI[0].ptr<float>(y), *m1 = meanI[1].ptr<float>(y), *m2 = meanI[2].ptr<float>(y);
+        const float* mp = meanP.ptr<float>(y);
+        float *a0 = a[0].ptr<float>(y), *a1 = a[1].ptr<float>(y), *a2 = a[2].ptr<float>(y), *bo = b.ptr<float>(y);
+        for (int x = 0; x < p.cols; ++x) {
+            const double s00 = s[0][x] + e, s01 = s[1][x], s02 = s[2][x], s11 = s[3][x] + e, s12 = s[4][x],
+                         s22 = s[5][x] + e;
+            const double i00 = s11 * s22 - s12 * s12, i01 = s02 * s12 - s01 * s22, i02 = s01 * s12 - s02 * s11;
+            const double i11 = s00 * s22 - s02 * s02, i12 = s01 * s02 - s00 * s12, i22 = s00 * s11 - s01 * s01;
+            const double det = s00 * i00 + s01 * i01 + s02 * i02;
+            const double v0 = (i00 * c0[x] + i01 * c1[x] + i02 * c2[x]) / det;
+            const double v1 = (i01 * c0[x] + i11 * c1[x] + i12 * c2[x]) / det;
+            const double v2 = (i02 * c0[x] + i12 * c1[x] + i22 * c2[x]) / det;
+            a0[x] = static_cast<float>(v0);
+            a1[x] = static_cast<float>(v1);
+            a2[x] = static_cast<float>(v2);
+            bo[x] = static_cast<float>(mp[x] - v0 * m0[x] - v1 * m1[x] - v2 * m2[x]);
+        }
+    }
+    cv::Mat q = windowMean(b, r);
+    for (int c = 0; c < 3; ++c) q += windowMean(a[c], r).mul(I[c]);
+    return q;
+}
+
+cv::Mat snapToImageEdges(const cv::Mat& rgb, const cv::Mat& soft, const EdgeSnap& snap) {
+    if (rgb.type() != CV_8UC3) throw Error("edge snap: expected an 8-bit RGB image");
+    if (soft.type() != CV_32FC1 || soft.size() != rgb.size())
+        throw Error("edge snap: the soft mask must be CV_32FC1 of the image's size");
+    if (!snap.enabled()) return soft;
+    cv::Mat q = colourGuidedFilter(rgb, soft, snap.radius, snap.epsilon);
+    cv::max(q, 0.0, q);
+    cv::min(q, 1.0, q);
+    return q;
+}
+
+} // namespace rlfseg::refine
