@@ -306,10 +306,11 @@ std::string markdown(const json& r) {
                 md << " | " << fixed(row[k]["ms"]) << " ms (" << fixed(row[k]["gflops"]) << ", "
                    << fixed(100 * row[k]["of_ceiling"].get<double>(), 0) << "%)";
             md << " | " << fixed(row["segment_image_cached_ms"]) << " ms";
-            md << " | " << (row.contains("edge_snap_ms") ? fixed(row["edge_snap_ms"]) + " ms (radius " +
-                                                               std::to_string(row["edge_snap_radius"].get<int>()) + " px)"
-                                                         : std::string("-"))
-               << " |\n";
+            const std::string snap = row.contains("edge_snap_ms")
+                                         ? fixed(row["edge_snap_ms"]) + " ms (radius " +
+                                               std::to_string(row["edge_snap_radius"].get<int>()) + " px)"
+                                         : std::string("-");
+            md << " | " << snap << " |\n";
         }
     md << "\nParameters: ";
     for (const auto& a : r["speed"])

@@ -118,11 +118,12 @@ std::optional<refine::EdgeSnap> parseEdgeSnap(const std::string& text) {
     refine::EdgeSnap snap;
     std::istringstream in(text);
     char comma = 0;
-    const bool ok = (in >> snap.radius) && snap.radius > 0 && snap.radius <= 4096 &&
+    const bool ok = (in >> snap.radius) && snap.radius > 0 &&
                     (in.eof() || ((in >> comma) && comma == ',' && (in >> snap.epsilon) && in.eof())) &&
-                    snap.epsilon > 0 && snap.epsilon < 1;
+                    refine::isValid(snap);
     if (!ok)
-        throw Error("--edge-snap " + text + ": expected off, RADIUS (1 to 4096 px) or RADIUS,EPSILON (0 < EPSILON < 1)");
+        throw Error("--edge-snap " + text +
+                    ": expected off, RADIUS (1 to 4096 px) or RADIUS,EPSILON (EPSILON from 1e-6 to below 1)");
     return snap;
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/eval/Evaluation.h"
 #include "core/io/AtomicFile.h"
+#include "core/model/ModelWriter.h"
 #include "core/util/Paths.h"
 
 #include <unistd.h>
@@ -49,7 +50,8 @@ std::function<void(size_t, size_t)> progressPrinter(const char* what) {
 
 void addCalibrateCommand(CLI::App& app) {
     auto* cmd = app.add_subcommand(
-        "calibrate", "Choose a model's edge snap and mask threshold on a validation split and store them in its rlfseg.json");
+        "calibrate",
+        "Choose a model's edge snap and mask threshold on a validation split and store them in its rlfseg.json");
     struct Args {
         eval::EvaluationOptions options;
         std::vector<int> radii;
@@ -62,8 +64,8 @@ void addCalibrateCommand(CLI::App& app) {
     cmd->add_option("--split", a->options.split, "Split to choose them on (never a test split)")
         ->capture_default_str();
     cmd->add_option("--edge-snap-radii", a->radii,
-                    "Edge snap radii to try, in pixels of the model's input, 0 for off (default: 0 and 1/64 to 1/8 of "
-                    "the model's resolution); each radius with epsilon 1e-4 and 1e-3")
+                    "Edge snap radii to try besides off, in pixels of the model's input (default: 1/64 to 1/8 of "
+                    "the model's resolution); each with epsilon 1e-4 and 1e-3")
         ->delimiter(',')
         ->check(CLI::Range(0, 4096));
     cmd->add_option("--report", a->report,
@@ -73,14 +75,16 @@ void addCalibrateCommand(CLI::App& app) {
     cmd->callback([a] {
         auto options = a->options;
         if (options.model.empty()) options.model = defaultModelDirectory();
-        for (const int radius : a->radii) {
-            if (radius == 0) options.snapTrials.push_back({});
+        if (!a->radii.empty()) options.snapTrials.push_back({}); // off is always a candidate
+        for (const int radius : a->radii)
             for (const double epsilon : {1e-4, 1e-3})
                 if (radius > 0) options.snapTrials.push_back({radius, epsilon});
-        }
+        if (!a->dryRun) requireModelCard(options.model); // before the long evaluation
         if (!a->quiet) options.onProgress = progressPrinter("calibrate");
-        const auto c = eval::calibrate(options, !a->dryRun);
+        const auto c = eval::calibrate(options, false);
+        // The report first: a report that cannot be written leaves the model as it was.
         if (!a->report.empty()) writeFileAtomically(a->report, c.evaluation.toJson().dump(2) + "\n");
+        if (!a->dryRun) eval::storeCalibration(options.model, c);
         if (!a->quiet)
             std::cerr << (isatty(STDERR_FILENO) ? "\r\033[K" : "") << "edge snap " << refine::describe(c.edgeSnap)
                       << ": " << c.edgeSnapSource << "\nmask threshold " << std::fixed << std::setprecision(2)

@@ -105,7 +105,7 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
     csv << "ref_id,sent_id,image_id,kind,sentence,iou,score,step_scale,ms,boundary_f"
         << (o.cleanup ? ",iou_cleanup,boundary_f_cleanup,cleanup_selected" : "") << "\n";
     SegmentationMetrics cleanupMetrics;
-    std::vector<SegmentationMetrics> trialMetrics(o.snapTrials.size());
+    std::vector<SegmentationMetrics> trialMetrics(o.snapTrials.size(), SegmentationMetrics(pipeline->threshold()));
     std::map<std::string, SegmentationMetrics> kindMetrics;
     double totalMs = 0, networkMs = 0, scaleSum = 0, scoreSum = 0, boundarySum = 0, cleanupBoundarySum = 0,
            cleanupMs = 0, snapMs = 0;
@@ -125,9 +125,10 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
         if (!s.kind.empty()) kindMetrics.try_emplace(s.kind, pipeline->threshold()).first->second.add(soft, truth);
         if (!o.snapTrials.empty()) {
             const cv::Mat guide = pipeline->modelInput(rgb);
-            for (size_t k = 0; k < o.snapTrials.size(); ++k)
-                trialMetrics[k].add(conventions::upsampleSoftMask(refine::snapToImageEdges(guide, r.soft, o.snapTrials[k]),
-                                                                  rgb.size()), truth);
+            for (size_t k = 0; k < o.snapTrials.size(); ++k) {
+                const cv::Mat snapped = refine::snapToImageEdges(guide, r.soft, o.snapTrials[k]);
+                trialMetrics[k].add(conventions::upsampleSoftMask(snapped, rgb.size()), truth);
+            }
         }
         totalMs += r.timings.totalMs;
         snapMs += r.timings.snapMs;
@@ -172,8 +173,10 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
 std::vector<refine::EdgeSnap> defaultSnapTrials(int modelResolution) {
     std::vector<refine::EdgeSnap> trials{refine::EdgeSnap{}};
     for (const int sixtyFourths : {1, 2, 4, 6, 8})
-        for (const double epsilon : {1e-4, 1e-3})
-            trials.push_back({std::max(1, modelResolution * sixtyFourths / 64), epsilon});
+        for (const double epsilon : {1e-4, 1e-3}) {
+            const refine::EdgeSnap snap{std::max(1, modelResolution * sixtyFourths / 64), epsilon};
+            if (std::find(trials.begin(), trials.end(), snap) == trials.end()) trials.push_back(snap); // tiny models
+        }
     return trials;
 }
 
@@ -206,8 +209,12 @@ Calibration calibrate(const EvaluationOptions& options, bool writeToModel) {
                << std::fixed << std::setprecision(3) << c.mIoU;
     if (off) snapSource << " against " << off->metrics.bestThresholdMIoU << " with it off (each at its best threshold)";
     c.edgeSnapSource = snapSource.str();
-    if (writeToModel) setCalibration(o.model, c.threshold, c.source, c.edgeSnap, c.edgeSnapSource);
+    if (writeToModel) storeCalibration(o.model, c);
     return c;
+}
+
+void storeCalibration(const std::string& model, const Calibration& c) {
+    setCalibration(model, c.threshold, c.source, c.edgeSnap, c.edgeSnapSource);
 }
 
 } // namespace rlfseg::eval

@@ -91,5 +91,7 @@ std::vector<refine::EdgeSnap> defaultSnapTrials(int modelResolution);
 // Throws rlfseg::Error as evaluate() does, and for a folder without rlfseg.json (a plain Stable
 // Diffusion folder is not a segmentation model).
 Calibration calibrate(const EvaluationOptions& options, bool writeToModel = true);
+// What calibrate(options, true) stores in the model's card (ModelWriter's setCalibration).
+void storeCalibration(const std::string& model, const Calibration& calibration);
 
 } // namespace rlfseg::eval

@@ -124,8 +124,9 @@ ModelCard readCard(const fs::path& root) {
         JsonFields s(snap, path.string() + ": edge_snap");
         card.edgeSnap.radius = s.optionalInt("radius", 0);
         card.edgeSnap.epsilon = s.optionalNumber("epsilon", card.edgeSnap.epsilon);
-        if (card.edgeSnap.radius < 0 || card.edgeSnap.radius > 4096) s.fail("radius", "must be between 0 and 4096");
-        if (!(card.edgeSnap.epsilon > 0 && card.edgeSnap.epsilon < 1)) s.fail("epsilon", "must be between 0 and 1");
+        if (card.edgeSnap.radius < 0 || card.edgeSnap.radius > refine::kMaxEdgeSnapRadius)
+            s.fail("radius", "must be between 0 and " + std::to_string(refine::kMaxEdgeSnapRadius));
+        if (!refine::isValid(card.edgeSnap)) s.fail("epsilon", "must be at least 1e-6 and below 1");
         card.edgeSnapSource = f.optionalString("edge_snap_source", "");
     }
     card.flowTrainedOnlyAtTZero = trainedOnlyAtTZero(json);

@@ -18,6 +18,12 @@ cv::Mat windowMean(const cv::Mat& x, int r) {
 }
 } // namespace
 
+bool isValid(const EdgeSnap& snap) {
+    if (snap.radius == 0) return true;
+    return snap.radius > 0 && snap.radius <= kMaxEdgeSnapRadius && snap.epsilon >= kMinEdgeSnapEpsilon &&
+           snap.epsilon < 1;
+}
+
 std::string describe(const EdgeSnap& snap) {
     if (!snap.enabled()) return "off";
     std::ostringstream s;
@@ -28,11 +34,11 @@ std::string describe(const EdgeSnap& snap) {
 cv::Mat colourGuidedFilter(const cv::Mat& guide, const cv::Mat& p, int radius, double epsilon) {
     if (guide.channels() != 3 || (guide.depth() != CV_8U && guide.depth() != CV_32F))
         throw Error("colourGuidedFilter: the guide must be CV_8UC3 or CV_32FC3");
-    if (p.type() != CV_32FC1 || p.size() != guide.size())
-        throw Error("colourGuidedFilter: the mask must be CV_32FC1 of the guide's size");
+    if (p.type() != CV_32FC1 || p.size() != guide.size() || p.empty())
+        throw Error("colourGuidedFilter: the mask must be a non-empty CV_32FC1 of the guide's size");
     if (radius < 1 || !(epsilon > 0)) throw Error("colourGuidedFilter: needs radius >= 1 and epsilon > 0");
-    // A window wider than the image means the same as the whole image; the cap keeps the filter's
-    // running sums short.
+    // Beyond the image's larger side a wider window only adds copies of the border pixels: the cap
+    // bounds the cost (and changes the result slightly against an uncapped radius).
     const int r = std::min(radius, std::max(guide.rows, guide.cols));
     cv::Mat scaled;
     guide.convertTo(scaled, CV_32F, guide.depth() == CV_8U ? 1.0 / 255.0 : 1.0);
@@ -53,8 +59,9 @@ cv::Mat colourGuidedFilter(const cv::Mat& guide, const cv::Mat& p, int radius, d
         sigma[k] = windowMean(I[i].mul(I[j]), r) - meanI[i].mul(meanI[j]);
     }
 
-    // a = (Sigma + epsilon U)^-1 cov(I, p) by the adjugate (the matrix is symmetric positive
-    // definite, so its determinant is positive); b = mean_p - a . mean_I.
+    // a = (Sigma + epsilon U)^-1 cov(I, p) by the adjugate; b = mean_p - a . mean_I. The matrix is
+    // positive definite in exact arithmetic; should rounding make it singular (epsilon far below
+    // the valid floor), the window is treated as flat (a = 0), never as NaN.
     std::array<cv::Mat, 3> a;
     for (auto& m : a) m.create(p.size(), CV_32F);
     cv::Mat b(p.size(), CV_32F);
@@ -72,9 +79,10 @@ cv::Mat colourGuidedFilter(const cv::Mat& guide, const cv::Mat& p, int radius, d
             const double i00 = s11 * s22 - s12 * s12, i01 = s02 * s12 - s01 * s22, i02 = s01 * s12 - s02 * s11;
             const double i11 = s00 * s22 - s02 * s02, i12 = s01 * s02 - s00 * s12, i22 = s00 * s11 - s01 * s01;
             const double det = s00 * i00 + s01 * i01 + s02 * i02;
-            const double v0 = (i00 * c0[x] + i01 * c1[x] + i02 * c2[x]) / det;
-            const double v1 = (i01 * c0[x] + i11 * c1[x] + i12 * c2[x]) / det;
-            const double v2 = (i02 * c0[x] + i12 * c1[x] + i22 * c2[x]) / det;
+            const double inv = det > 0 ? 1.0 / det : 0.0;
+            const double v0 = (i00 * c0[x] + i01 * c1[x] + i02 * c2[x]) * inv;
+            const double v1 = (i01 * c0[x] + i11 * c1[x] + i12 * c2[x]) * inv;
+            const double v2 = (i02 * c0[x] + i12 * c1[x] + i22 * c2[x]) * inv;
             a0[x] = static_cast<float>(v0);
             a1[x] = static_cast<float>(v1);
             a2[x] = static_cast<float>(v2);

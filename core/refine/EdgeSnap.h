@@ -22,10 +22,16 @@ struct EdgeSnap {
     bool operator==(const EdgeSnap& o) const { return radius == o.radius && epsilon == o.epsilon; }
 };
 std::string describe(const EdgeSnap& snap); // "off" or "radius 24 px, epsilon 0.0001"
+// The accepted ranges (model cards, options): a radius up to 4096 px; epsilon in [1e-6, 1), whose
+// floor keeps the windows' float covariances (accurate to about 1e-7) safely invertible.
+constexpr int kMaxEdgeSnapRadius = 4096;
+constexpr double kMinEdgeSnapEpsilon = 1e-6;
+bool isValid(const EdgeSnap& snap); // radius 0 (off) or within the ranges above
 
 // The colour guided filter: q = mean_a . I + mean_b with a = (Sigma + epsilon U)^-1 cov(I, p) per
-// window. guide: CV_8UC3 (scaled to [0, 1]) or CV_32FC3; p: CV_32FC1, the guide's size. Borders
-// replicate. The result is not clamped.
+// window. guide: CV_8UC3 (scaled to [0, 1]) or CV_32FC3; p: CV_32FC1, the guide's size, not empty.
+// Borders replicate; a radius past the image's larger side is capped there. The result is not
+// clamped.
 cv::Mat colourGuidedFilter(const cv::Mat& guide, const cv::Mat& p, int radius, double epsilon);
 
 // The pipeline's step: the soft mask (CV_32FC1 in [0, 1]) snapped to the image (CV_8UC3, the same

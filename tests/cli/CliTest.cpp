@@ -267,15 +267,15 @@ TEST_F(Cli, TrainStopsResumesAndEvalReports) {
     EXPECT_EQ(before["edge_snap"]["radius"], 0); // no card entry: off
     const std::vector<std::pair<std::string, nlohmann::json>> trials{
         {"", before}, {"4,0.0001", evalVal(" --edge-snap 4,0.0001")}, {"4,0.001", evalVal(" --edge-snap 4,0.001")}};
+    const auto bestMIoU = [&](size_t k) { return trials[k].second["best_threshold_mIoU"].get<double>(); };
     size_t best = 0;
     for (size_t k = 1; k < trials.size(); ++k) // ties go to the earlier
-        if (trials[k].second["best_threshold_mIoU"].get<double>() > trials[best].second["best_threshold_mIoU"].get<double>())
-            best = k;
+        if (bestMIoU(k) > bestMIoU(best)) best = k;
     EXPECT_EQ(trials[1].second["edge_snap"]["radius"], 4);
     EXPECT_NE(trials[1].second["AP"], before["AP"]); // the snap changed the soft masks
     const fs::path trialsReport = sDir / "calibrate.json";
     r = run("calibrate --model " + quote(out / "model") + " --data " + quote(data) +
-            " --device cpu --edge-snap-radii 0,4 --report " + quote(trialsReport));
+            " --device cpu --edge-snap-radii 4 --report " + quote(trialsReport)); // off is always tried
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("stored in"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("the best of 3 tried"), std::string::npos) << r.output;
@@ -317,6 +317,13 @@ TEST_F(Cli, TrainStopsResumesAndEvalReports) {
             " --edge-snap 4,2");
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.output.find("--edge-snap 4,2: expected off, RADIUS"), std::string::npos) << r.output;
+    for (const char* bad : {"24,", "0,0.001", "x", "5,1e-9", "5000"}) {
+        r = run("segment --model " + quote(out / "model") + " --image " + quote(data / "images" / "000001.png") +
+                " --prompt x --output " + quote(sDir / "m.png") +
+                " --edge-snap " + bad);
+        EXPECT_EQ(r.status, 1) << bad;
+        EXPECT_NE(r.output.find(std::string("--edge-snap ") + bad + ": expected"), std::string::npos) << r.output;
+    }
     r = run("info --model " + quote(out / "model"));
     EXPECT_NE(r.output.find("Mask threshold:"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("Edge snap:"), std::string::npos) << r.output;

@@ -170,7 +170,10 @@ TEST(ModelFolder, TheCardsEdgeSnapShapesThePipelinesSoftMask) {
     o.device = "cpu";
     o.threads = 1;
     const cv::Mat image = sampleImage();
-    const auto raw = SegmentationPipeline::load(root.string(), o)->segment(image, "the red square", {}, SoftMaskSize::Model);
+    const auto modelSized = [&](const PipelineOptions& options) {
+        return SegmentationPipeline::load(root.string(), options)->segment(image, "the red square", {}, SoftMaskSize::Model);
+    };
+    const auto raw = modelSized(o);
     EXPECT_FALSE(raw.edgeSnap.enabled()); // no card entry: off
 
     const refine::EdgeSnap snap{3, 1e-3};
@@ -194,7 +197,7 @@ TEST(ModelFolder, TheCardsEdgeSnapShapesThePipelinesSoftMask) {
 
     // An explicit option wins over the card; calibrating with the snap off removes the card's.
     o.edgeSnap = refine::EdgeSnap{};
-    const auto off = SegmentationPipeline::load(root.string(), o)->segment(image, "the red square", {}, SoftMaskSize::Model);
+    const auto off = modelSized(o);
     EXPECT_EQ(cv::norm(off.soft, raw.soft, cv::NORM_INF), 0.0);
     setCalibration(root.string(), 0.5, "test: 0.5", refine::EdgeSnap{});
     nlohmann::json j;

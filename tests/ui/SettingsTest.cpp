@@ -63,6 +63,7 @@ private slots:
         QCOMPARE(dialog.settings().inference.threshold, 0.7f);
         QCOMPARE(dialog.settings().inference.threads, 3);
         auto* snap = dialog.findChild<QCheckBox*>();
+        QVERIFY(snap);
         QVERIFY(snap->isChecked()); // the model's edge snap, unless turned off
         snap->setChecked(false);
         QCOMPARE(dialog.settings().inference.edgeSnap, false);

@@ -31,7 +31,7 @@ struct ModelInfo {
     bool thresholdOverridden = false; // set in Settings, not the model's own
     double modelThreshold = 0.5; // the model card's calibrated threshold, 0.5 when it has none
     QString thresholdSource; // how the model card's threshold was chosen; empty: none
-    QString modelEdgeSnap;   // the model card's edge snap, "radius 24 px, epsilon 0.0001"; empty: none
+    QString modelEdgeSnap;   // the model card's edge snap, "radius 24 px"; empty: none
     QString edgeSnapSource;  // how it was chosen
     bool edgeSnapOff = false; // turned off in Settings
     double loadMs = 0;
