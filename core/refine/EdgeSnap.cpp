@@ -36,7 +36,8 @@ cv::Mat colourGuidedFilter(const cv::Mat& guide, const cv::Mat& p, int radius, d
         throw Error("colourGuidedFilter: the guide must be CV_8UC3 or CV_32FC3");
     if (p.type() != CV_32FC1 || p.size() != guide.size() || p.empty())
         throw Error("colourGuidedFilter: the mask must be a non-empty CV_32FC1 of the guide's size");
-    if (radius < 1 || !(epsilon > 0)) throw Error("colourGuidedFilter: needs radius >= 1 and epsilon > 0");
+    if (radius < 1 || !(epsilon >= kMinEdgeSnapEpsilon))
+        throw Error("colourGuidedFilter: needs radius >= 1 and epsilon >= 1e-6");
     // Beyond the image's larger side a wider window only adds copies of the border pixels: the cap
     // bounds the cost (and changes the result slightly against an uncapped radius).
     const int r = std::min(radius, std::max(guide.rows, guide.cols));
@@ -59,9 +60,9 @@ cv::Mat colourGuidedFilter(const cv::Mat& guide, const cv::Mat& p, int radius, d
         sigma[k] = windowMean(I[i].mul(I[j]), r) - meanI[i].mul(meanI[j]);
     }
 
-    // a = (Sigma + epsilon U)^-1 cov(I, p) by the adjugate; b = mean_p - a . mean_I. The matrix is
-    // positive definite in exact arithmetic; should rounding make it singular (epsilon far below
-    // the valid floor), the window is treated as flat (a = 0), never as NaN.
+    // a = (Sigma + epsilon U)^-1 cov(I, p) by the adjugate; b = mean_p - a . mean_I. With epsilon at
+    // least 1e-6 the matrix stays positive definite against the float covariances' rounding (about
+    // 1e-7) and a stays small where the image is flat; a window found singular anyway is flat (a = 0).
     std::array<cv::Mat, 3> a;
     for (auto& m : a) m.create(p.size(), CV_32F);
     cv::Mat b(p.size(), CV_32F);

@@ -29,7 +29,8 @@ constexpr double kMinEdgeSnapEpsilon = 1e-6;
 bool isValid(const EdgeSnap& snap); // radius 0 (off) or within the ranges above
 
 // The colour guided filter: q = mean_a . I + mean_b with a = (Sigma + epsilon U)^-1 cov(I, p) per
-// window. guide: CV_8UC3 (scaled to [0, 1]) or CV_32FC3; p: CV_32FC1, the guide's size, not empty.
+// window. guide: CV_8UC3 (scaled to [0, 1]) or CV_32FC3; p: CV_32FC1, the guide's size, not empty;
+// epsilon at least kMinEdgeSnapEpsilon (below it, rounding in flat windows swamps the result).
 // Borders replicate; a radius past the image's larger side is capped there. The result is not
 // clamped.
 cv::Mat colourGuidedFilter(const cv::Mat& guide, const cv::Mat& p, int radius, double epsilon);

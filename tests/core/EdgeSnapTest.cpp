@@ -143,6 +143,13 @@ TEST(EdgeSnap, OffKeepsTheMaskAndAFlatImageOnlySmoothsIt) {
     cv::boxFilter(s.soft, once, CV_32F, {7, 7}, {-1, -1}, true, cv::BORDER_REPLICATE);
     cv::boxFilter(once, twice, CV_32F, {7, 7}, {-1, -1}, true, cv::BORDER_REPLICATE);
     EXPECT_LT(cv::norm(colourGuidedFilter(flat, s.soft, 3, 1e-4), twice, cv::NORM_INF), 1e-5);
+    // At the epsilon floor a flat image still gives the flat answer (float rounding in the
+    // covariances does not reach the result); below it is refused, as rounding would.
+    EXPECT_LT(cv::norm(colourGuidedFilter(flat, s.soft, 3, kMinEdgeSnapEpsilon), twice, cv::NORM_INF), 1e-5);
+    EXPECT_NE(errorOf([&] { colourGuidedFilter(flat, s.soft, 3, 1e-15); }).find("1e-6"), std::string::npos);
+    EXPECT_FALSE(isValid(EdgeSnap{3, 1e-9}));
+    EXPECT_TRUE(isValid(EdgeSnap{3, 1e-6}));
+    EXPECT_FALSE(isValid(EdgeSnap{kMaxEdgeSnapRadius + 1, 1e-4}));
     // A radius past the image's larger side is capped there (the cost stays bounded).
     EXPECT_LT(cv::norm(colourGuidedFilter(s.rgb, s.soft, 5000, 1e-3), colourGuidedFilter(s.rgb, s.soft, 96, 1e-3),
                        cv::NORM_INF), 1e-6);
