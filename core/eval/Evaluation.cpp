@@ -110,12 +110,13 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
     double totalMs = 0, networkMs = 0, scaleSum = 0, scoreSum = 0, boundarySum = 0, cleanupBoundarySum = 0,
            cleanupMs = 0, snapMs = 0;
     int currentImage = -1;
-    cv::Mat rgb;
+    cv::Mat rgb, guide; // guide: the snap trials' (the networks' input), once per image
     for (size_t i = 0; i < samples.size(); ++i) {
         const auto& s = samples[i];
         if (s.imageId != currentImage) {
             rgb = loadImageRgb(s.imagePath);
             currentImage = s.imageId;
+            if (!o.snapTrials.empty()) guide = pipeline->modelInput(rgb);
         }
         // The soft mask at the model's size, as the snap trials need it; the same upsampling as the app's.
         const auto r = pipeline->segment(rgb, s.sentence, {}, SoftMaskSize::Model);
@@ -123,12 +124,9 @@ EvaluationResult evaluate(const EvaluationOptions& o) {
         const cv::Mat truth = dataset.maskFor(s, true);
         metrics.add(soft, truth);
         if (!s.kind.empty()) kindMetrics.try_emplace(s.kind, pipeline->threshold()).first->second.add(soft, truth);
-        if (!o.snapTrials.empty()) {
-            const cv::Mat guide = pipeline->modelInput(rgb);
-            for (size_t k = 0; k < o.snapTrials.size(); ++k) {
-                const cv::Mat snapped = refine::snapToImageEdges(guide, r.soft, o.snapTrials[k]);
-                trialMetrics[k].add(conventions::upsampleSoftMask(snapped, rgb.size()), truth);
-            }
+        for (size_t k = 0; k < o.snapTrials.size(); ++k) {
+            const cv::Mat snapped = refine::snapToImageEdges(guide, r.soft, o.snapTrials[k]);
+            trialMetrics[k].add(conventions::upsampleSoftMask(snapped, rgb.size()), truth);
         }
         totalMs += r.timings.totalMs;
         snapMs += r.timings.snapMs;

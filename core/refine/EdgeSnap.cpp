@@ -1,5 +1,7 @@
 #include "core/refine/EdgeSnap.h"
 
+#include "core/refine/Refinement.h"
+
 #include "core/util/Error.h"
 
 #include <opencv2/imgproc.hpp>
@@ -9,14 +11,6 @@
 #include <sstream>
 
 namespace rlfseg::refine {
-
-namespace {
-cv::Mat windowMean(const cv::Mat& x, int r) {
-    cv::Mat out;
-    cv::boxFilter(x, out, CV_32F, cv::Size(2 * r + 1, 2 * r + 1), cv::Point(-1, -1), true, cv::BORDER_REPLICATE);
-    return out;
-}
-} // namespace
 
 bool isValid(const EdgeSnap& snap) {
     if (snap.radius == 0) return true;
@@ -47,17 +41,17 @@ cv::Mat colourGuidedFilter(const cv::Mat& guide, const cv::Mat& p, int radius, d
     cv::split(scaled, I.data());
 
     std::array<cv::Mat, 3> meanI, covIp;
-    const cv::Mat meanP = windowMean(p, r);
+    const cv::Mat meanP = boxMean(p, r);
     for (int c = 0; c < 3; ++c) {
-        meanI[c] = windowMean(I[c], r);
-        covIp[c] = windowMean(I[c].mul(p), r) - meanI[c].mul(meanP);
+        meanI[c] = boxMean(I[c], r);
+        covIp[c] = boxMean(I[c].mul(p), r) - meanI[c].mul(meanP);
     }
     // The guide's covariance in each window: its six distinct entries, row-major upper triangle.
     constexpr std::array<std::array<int, 2>, 6> pairs{{{0, 0}, {0, 1}, {0, 2}, {1, 1}, {1, 2}, {2, 2}}};
     std::array<cv::Mat, 6> sigma;
     for (size_t k = 0; k < pairs.size(); ++k) {
         const auto [i, j] = pairs[k];
-        sigma[k] = windowMean(I[i].mul(I[j]), r) - meanI[i].mul(meanI[j]);
+        sigma[k] = boxMean(I[i].mul(I[j]), r) - meanI[i].mul(meanI[j]);
     }
 
     // a = (Sigma + epsilon U)^-1 cov(I, p) by the adjugate; b = mean_p - a . mean_I. With epsilon at
@@ -90,8 +84,8 @@ cv::Mat colourGuidedFilter(const cv::Mat& guide, const cv::Mat& p, int radius, d
             bo[x] = static_cast<float>(mp[x] - v0 * m0[x] - v1 * m1[x] - v2 * m2[x]);
         }
     }
-    cv::Mat q = windowMean(b, r);
-    for (int c = 0; c < 3; ++c) q += windowMean(a[c], r).mul(I[c]);
+    cv::Mat q = boxMean(b, r);
+    for (int c = 0; c < 3; ++c) q += boxMean(a[c], r).mul(I[c]);
     return q;
 }
 

@@ -28,12 +28,6 @@ cv::Mat toSoft(const cv::Mat& soft) {
     return p;
 }
 
-cv::Mat boxMean(const cv::Mat& x, int r) {
-    cv::Mat out;
-    cv::boxFilter(x, out, CV_32F, cv::Size(2 * r + 1, 2 * r + 1), cv::Point(-1, -1), true, cv::BORDER_REPLICATE);
-    return out;
-}
-
 double maskIoU(const cv::Mat& a, const cv::Mat& b) {
     const int inter = cv::countNonZero(a & b);
     const int uni = cv::countNonZero(a | b);
@@ -110,6 +104,12 @@ cv::Mat thresholdAndCount(const cv::Mat& p, float t, float low, float high, int&
 }
 
 } // namespace
+
+cv::Mat boxMean(const cv::Mat& x, int r) {
+    cv::Mat out;
+    cv::boxFilter(x, out, CV_32F, cv::Size(2 * r + 1, 2 * r + 1), cv::Point(-1, -1), true, cv::BORDER_REPLICATE);
+    return out;
+}
 
 cv::Mat guidedFilter(const cv::Mat& guide, const cv::Mat& p, int radius, double epsilon) {
     const cv::Mat meanI = boxMean(guide, radius), meanP = boxMean(p, radius);

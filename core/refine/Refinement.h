@@ -89,7 +89,9 @@ struct LabelRefinement {
 LabelRefinement refineLabel(const cv::Mat& rgb, const cv::Mat& soft, const cv::Mat& label, double agreement = 0.5,
                             int band = 6, const RefineOptions& options = {});
 
-// Building blocks, exposed for the LibTorch path's tests.
+// Building blocks, exposed for the LibTorch path's tests and the edge snap (EdgeSnap.h).
+// The mean over the (2r + 1)^2 window around each pixel, as CV_32F; borders replicate.
+cv::Mat boxMean(const cv::Mat& x, int r);
 // Guided filter (He et al.) of p with guide I (both CV_32FC1, same size), box radius r, replicated
 // borders: q = mean_a * I + mean_b.
 cv::Mat guidedFilter(const cv::Mat& guide, const cv::Mat& p, int radius, double epsilon);

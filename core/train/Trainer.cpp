@@ -328,7 +328,8 @@ private:
     void keepTokenizerInRun();
     // --- files
     std::string saveCheckpoint(size_t stageIndex, int64_t stageStep, AdamW* optimizer, EmaWeights* ema);
-    void loadBest(const fs::path& checkpoint, const std::vector<NamedParameter>& params);
+    // keep_best on resume: the best so far from the checkpoint (`record`: its state's "best").
+    void loadBest(const fs::path& checkpoint, const json& record, const std::vector<NamedParameter>& params);
     void pruneCheckpoints();
     void message(const std::string& m) {
         if (o.onMessage && isMain()) o.onMessage(m); // one voice for all ranks
@@ -371,8 +372,10 @@ private:
         double metric = 0;
         int64_t step = -1;
         double lastMetric = 0; // the latest validation's, for the closing message
+        fs::path file;          // the checkpoint file that already holds them ("": none yet)
     };
     BestWeights mBest;
+    json mResumedBest; // the resumed checkpoint's "best" record (keep_best), null when none
     int64_t mGlobalStep = 0;
     int64_t mStepsThisRun = 0;
     double mElapsedBefore = 0;
@@ -566,6 +569,7 @@ TrainSummary Run::execute() {
         mGlobalStep = state.at("global_step").get<int64_t>();
         mElapsedBefore = state.value("elapsed_s", 0.0);
         mKeptBest = state.value("kept_best", json::array());
+        mResumedBest = state.value("best", json());
         if (state.contains("config") && state.at("config").value("stages", json::array()) != c.raw.value("stages", json::array()))
             message("note: the stages in " + c.path + " differ from those the checkpoint was made with");
         if (stageIndex >= c.stages.size() || stageStep > c.stages[stageIndex].steps)
@@ -701,7 +705,7 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
     if (stage.keepBest) {
         // The weights the stage starts from are the first candidate (a resumed stage's best so far
         // comes from its checkpoint).
-        if (!checkpoint.empty() && startStep > 0) loadBest(checkpoint, params);
+        if (!checkpoint.empty() && startStep > 0) loadBest(checkpoint, mResumedBest, params);
         if (mBest.step < 0) validateAndKeepBest(stage, index, startStep, params, ema.get());
     }
 
@@ -1418,23 +1422,23 @@ void Run::validateAndKeepBest(const StageConfig& stage, size_t stageIndex, int64
         mBest.weights.clear();
         for (const auto& p : params) mBest.weights.emplace_back(p.name, p.tensor.detach().to(torch::kCPU).clone());
         mBest.metric = mBest.lastMetric, mBest.step = step;
+        mBest.file.clear();
     }
     if (ema) ema->swapInto(params);
 }
 
-void Run::loadBest(const fs::path& checkpoint, const std::vector<NamedParameter>& params) {
+void Run::loadBest(const fs::path& checkpoint, const json& record, const std::vector<NamedParameter>& params) {
     const fs::path file = checkpoint / "training_state" / "best.safetensors";
-    json state;
-    std::ifstream(checkpoint / kStateFile) >> state;
-    if (!fs::exists(file) || !state.contains("best")) return; // made without keep_best: start over from here
+    if (!fs::exists(file) || !record.is_object()) return; // made without keep_best: start over from here
     auto tensors = loadTensors(file.string());
     for (const auto& p : params) {
         auto it = tensors.find(p.name);
         if (it == tensors.end()) throw Error(file.string() + " lacks " + p.name + "; resume from another checkpoint");
         mBest.weights.emplace_back(p.name, it->second);
     }
-    mBest.metric = state["best"].at("metric").get<double>();
-    mBest.step = state["best"].at("step").get<int64_t>();
+    mBest.metric = record.at("metric").get<double>();
+    mBest.step = record.at("step").get<int64_t>();
+    mBest.file = file;
 }
 
 json Run::validate(const StageConfig& stage, size_t stageIndex, int64_t step) {
@@ -1506,7 +1510,16 @@ std::string Run::saveCheckpoint(size_t stageIndex, int64_t stageStep, AdamW* opt
                 {"kept_best", mKeptBest}};
     // keep_best: what a stage resumed mid-way needs (a stage's last checkpoint already holds its choice).
     if (c.stages[stageIndex].keepBest && mBest.step >= 0 && stageStep < c.stages[stageIndex].steps) {
-        saveTensors(mBest.weights, (state / "best.safetensors").string());
+        // Unchanged since the last checkpoint: a hard link to that file, not the weights again.
+        const fs::path file = state / "best.safetensors";
+        bool linked = false;
+        if (!mBest.file.empty() && fs::exists(mBest.file)) {
+            std::error_code failed; // e.g. a file system without hard links: then the weights are written
+            fs::create_hard_link(mBest.file, file, failed);
+            linked = !failed;
+        }
+        if (!linked) saveTensors(mBest.weights, file.string());
+        mBest.file = file;
         record["best"] = {{"step", mBest.step}, {"metric", mBest.metric}};
     }
     writeFileAtomically((dir / kStateFile).string(), record.dump(2)); // last: it marks the checkpoint complete

@@ -16,12 +16,9 @@
 using namespace rlfseg::refine;
 using rlfseg::test::errorOf;
 
-namespace {
+using rlfseg::test::maskIoU;
 
-double iou(const cv::Mat& a, const cv::Mat& b) {
-    const double u = cv::countNonZero((a != 0) | (b != 0));
-    return u > 0 ? cv::countNonZero((a != 0) & (b != 0)) / u : 0.0;
-}
+namespace {
 
 // He et al.'s definition taken literally: for every window, the least-squares fit of p as a
 // linear function of the colour (ridge epsilon), then every pixel averages the fits of the windows
@@ -114,16 +111,16 @@ TEST(EdgeSnap, TheColourGuidedFilterIsTheWindowedLinearFit) {
 
 TEST(EdgeSnap, MovesAnOffsetBoundaryOntoTheObjectsEdgeWhereAGreyGuideCannot) {
     const Scene s = isoluminantTriangle();
-    const double before = iou(s.soft > 0.5f, s.truth);
+    const double before = maskIoU(s.soft > 0.5f, s.truth);
     const cv::Mat snapped = snapToImageEdges(s.rgb, s.soft, {8, 1e-4});
-    const double after = iou(snapped > 0.5f, s.truth);
+    const double after = maskIoU(snapped > 0.5f, s.truth);
     EXPECT_LT(before, 0.85);
     EXPECT_GT(after, 0.95);
     // The grey guided filter on luminance sees no edge here: it only smooths.
     cv::Mat grey;
     cv::cvtColor(s.rgb, grey, cv::COLOR_RGB2GRAY);
     grey.convertTo(grey, CV_32F, 1.0 / 255.0);
-    EXPECT_LT(iou(guidedFilter(grey, s.soft, 8, 1e-4) > 0.5f, s.truth), 0.9);
+    EXPECT_LT(maskIoU(guidedFilter(grey, s.soft, 8, 1e-4) > 0.5f, s.truth), 0.9);
     // The result is a soft mask still: clamped to [0, 1].
     double low = 0, high = 0;
     cv::minMaxLoc(snapped, &low, &high);

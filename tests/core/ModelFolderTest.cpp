@@ -41,10 +41,16 @@ cv::Mat sampleImage() {
     return rgb;
 }
 
-cv::Mat softMask(const fs::path& model) {
+// One CPU thread: the same masks on every machine.
+PipelineOptions cpuOptions() {
     PipelineOptions o;
     o.device = "cpu";
     o.threads = 1;
+    return o;
+}
+
+cv::Mat softMask(const fs::path& model) {
+    const PipelineOptions o = cpuOptions();
     return SegmentationPipeline::load(model.string(), o)->segment(sampleImage(), "the red square").soft;
 }
 
@@ -125,9 +131,7 @@ TEST(ModelFolder, TheCardSaysWhetherTheFlowWasTrainedOnlyAtTZero) {
 TEST(ModelFolder, ACalibratedThresholdMakesThePipelinesMask) {
     const auto root = test::makeTinyModelFolder("folder-threshold");
     std::ofstream(root / "rlfseg.json") << R"({"name": "tiny", "extra": 1})";
-    PipelineOptions o;
-    o.device = "cpu";
-    o.threads = 1;
+    PipelineOptions o = cpuOptions();
     const auto before = SegmentationPipeline::load(root.string(), o)->segment(sampleImage(), "the red square");
     EXPECT_DOUBLE_EQ(before.threshold, 0.5); // no calibration: METHOD.md's 0.5
 
@@ -166,9 +170,7 @@ TEST(ModelFolder, ACalibratedThresholdMakesThePipelinesMask) {
 TEST(ModelFolder, TheCardsEdgeSnapShapesThePipelinesSoftMask) {
     const auto root = test::makeTinyModelFolder("folder-edge-snap");
     std::ofstream(root / "rlfseg.json") << R"({"name": "tiny", "extra": 1})";
-    PipelineOptions o;
-    o.device = "cpu";
-    o.threads = 1;
+    PipelineOptions o = cpuOptions();
     const cv::Mat image = sampleImage();
     const auto modelSized = [&](const PipelineOptions& options) {
         return SegmentationPipeline::load(root.string(), options)->segment(image, "the red square", {}, SoftMaskSize::Model);

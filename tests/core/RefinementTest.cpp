@@ -12,12 +12,9 @@
 
 using namespace rlfseg::refine;
 
-namespace {
+using rlfseg::test::maskIoU;
 
-double iou(const cv::Mat& a, const cv::Mat& b) {
-    const double u = cv::countNonZero((a != 0) | (b != 0));
-    return u > 0 ? cv::countNonZero((a != 0) & (b != 0)) / u : 0.0;
-}
+namespace {
 
 int components(const cv::Mat& mask) {
     cv::Mat labels;
@@ -66,8 +63,8 @@ TEST(Refinement, SelectsACleanEdgeAlignedMaskAndKeepsRealHoles) {
     EXPECT_EQ(bestMask.at<uint8_t>(s.rgb.rows / 2, s.rgb.cols / 2), 0) << "the real hole survives";
     EXPECT_EQ(bestMask.at<uint8_t>(s.rgb.rows / 2, s.rgb.cols / 2 + s.rgb.cols / 4), 255) << "the pin-hole is filled";
     const cv::Mat plain = soft > 0.5f;
-    EXPECT_GT(iou(bestMask, s.truth), iou(plain, s.truth));
-    EXPECT_GT(iou(bestMask, s.truth), 0.95);
+    EXPECT_GT(maskIoU(bestMask, s.truth), maskIoU(plain, s.truth));
+    EXPECT_GT(maskIoU(bestMask, s.truth), 0.95);
     EXPECT_NE(r.reason.find(best.name), std::string::npos);
     for (const auto& c : r.candidates) {
         EXPECT_LE(c.score, best.score + 1e-6) << c.name;
@@ -99,7 +96,7 @@ TEST(Refinement, EdgesCountOnFlatBackgroundsToo) {
     double bestEdges = 0;
     for (const auto& c : r.candidates) bestEdges = std::max(bestEdges, c.edges);
     EXPECT_GT(bestEdges, 0.5);
-    EXPECT_GT(iou(r.mask(static_cast<size_t>(r.selected)), truth), iou(rough, truth));
+    EXPECT_GT(maskIoU(r.mask(static_cast<size_t>(r.selected)), truth), maskIoU(rough, truth));
 }
 
 TEST(Refinement, ReferenceAgreementEntersTheScore) {
@@ -108,7 +105,7 @@ TEST(Refinement, ReferenceAgreementEntersTheScore) {
     const auto withTruth = refineMask(s.rgb, soft, s.truth);
     for (size_t i = 0; i < withTruth.candidates.size(); ++i) {
         EXPECT_GE(withTruth.candidates[i].reference, 0.0);
-        EXPECT_NEAR(withTruth.candidates[i].reference, iou(withTruth.mask(i), s.truth), 1e-9);
+        EXPECT_NEAR(withTruth.candidates[i].reference, maskIoU(withTruth.mask(i), s.truth), 1e-9);
     }
     EXPECT_NE(withTruth.reason.find("reference IoU"), std::string::npos);
     // A binary input works too (an edited mask in the app).
@@ -183,7 +180,7 @@ TEST(Refinement, LabelRefinementOnlyWhereThePredictionAgrees) {
     const auto refined = refineLabel(s.rgb, soft, label, 0.5, 6);
     EXPECT_TRUE(refined.refined);
     EXPECT_GT(refined.agreement, 0.5);
-    EXPECT_GT(iou(refined.label, s.truth), iou(label, s.truth));
+    EXPECT_GT(maskIoU(refined.label, s.truth), maskIoU(label, s.truth));
     // Far from the label's boundary nothing changes.
     EXPECT_EQ(refined.label.at<uint8_t>(5, 5), 0);
     // A prediction that disagrees leaves the label as it is.

@@ -63,6 +63,11 @@ void writeBytes(const std::filesystem::path& path, const std::string& bytes) {
     ASSERT_TRUE(out.good()) << "could not write " << path;
 }
 
+double maskIoU(const cv::Mat& a, const cv::Mat& b) {
+    const double u = cv::countNonZero((a != 0) | (b != 0));
+    return u > 0 ? cv::countNonZero((a != 0) & (b != 0)) / u : 0.0;
+}
+
 std::string errorOf(const std::function<void()>& fn) {
     try {
         fn();

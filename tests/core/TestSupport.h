@@ -1,6 +1,8 @@
 #pragma once
 // Paths the core tests share. RLFSEG_FIXTURES_DIR and RLFSEG_TEST_DATA_DIR come from CMake.
 
+#include <opencv2/core.hpp>
+
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -29,5 +31,8 @@ std::string errorOf(const std::function<void()>& fn);
 // Asserts (GoogleTest) that `fn` throws rlfseg::Error whose message names `file` (its file name)
 // and contains `needle`.
 void expectError(const std::function<void()>& fn, const std::filesystem::path& file, const std::string& needle = "");
+
+// IoU of two masks (nonzero = object, same size); 0 when both are empty.
+double maskIoU(const cv::Mat& a, const cv::Mat& b);
 
 } // namespace rlfseg::test

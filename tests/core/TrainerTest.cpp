@@ -554,6 +554,18 @@ TEST_F(TrainerTest, KeepBestEndsTheStageWithItsBestValidatedWeightsAndResumesSo)
     for (const auto& [name, t] : start) changed += !torch::allclose(t, afterOne.at(name));
     EXPECT_GT(changed, 10);
 
+    // A best unchanged since the previous checkpoint is that checkpoint's file (a hard link), not a copy.
+    const auto checkpointDir = [&](int k) { return straight / "checkpoints" / ("step-0000000" + std::to_string(k)); };
+    const auto bestStepAt = [&](int k) {
+        json state;
+        std::ifstream(checkpointDir(k) / "training_state" / "state.json") >> state;
+        return state.at("best").at("step").get<int64_t>();
+    };
+    for (int k = 2; k <= 3; ++k) {
+        const auto file = [&](int at) { return checkpointDir(at) / "training_state" / "best.safetensors"; };
+        EXPECT_EQ(fs::equivalent(file(k - 1), file(k)), bestStepAt(k - 1) == bestStepAt(k)) << "step " << k;
+    }
+
     // Stopped mid-stage and resumed: the best so far comes back from the checkpoint, and so the same result.
     TrainOptions part;
     part.outDirectory = resumed.string();
