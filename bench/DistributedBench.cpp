@@ -4,7 +4,8 @@
 //    buckets and the overlap with backward are left out) for the default model's trainable parameters (UNet + text encoder) and for
 //    a Stable Diffusion 1.5 UNet's (859.5 M parameters), with 2 ranks (forked here);
 //  - training throughput: `rlfseg train` with 1 rank and `rlfseg launch --nproc 2 -- train` on the
-//    same recipe and global batch, samples per second from the run's log (median over the steps).
+//    same recipe and global batch, samples per second from the run's log (median over the steps),
+//    and 1 rank again in bfloat16 mixed precision (CPU autocast).
 // Writes JSON and a Markdown table.
 
 #include "core/io/RemoveTree.h"
@@ -158,11 +159,14 @@ int main(int argc, char* argv[])
         int ranks;
         const char* key;
         const char* environment;
+        const char* precision = "float32";
     };
     for (const Config& config : {Config{1, "train_samples_per_s_1_rank", ""}, Config{2, "train_samples_per_s_2_rank", ""},
-                                 Config{2, "train_samples_per_s_2_rank_no_overlap", "RLFSEG_DIST_BUCKET_MB=1024 "}}) {
+                                 Config{2, "train_samples_per_s_2_rank_no_overlap", "RLFSEG_DIST_BUCKET_MB=1024 "},
+                                 Config{1, "train_samples_per_s_1_rank_bfloat16", "", "bfloat16"}}) {
         const int ranks = config.ranks;
         const json recipe = {{"architecture", "tiny"}, {"data", "shapes"}, {"seed", 1}, {"device", "cpu"},
+                             {"precision", config.precision},
                              {"threads", ranks == 1 ? 0 : 1}, {"checkpoint_every", 1000}, {"log", "csv"},
                              {"stages", {{{"kind", "flow"}, {"steps", steps}, {"batch_size", 8}, {"eval_every", 0}, {"eval_samples", 1}}}}};
         std::ofstream(dir / "recipe.json") << recipe.dump();
@@ -192,7 +196,10 @@ int main(int argc, char* argv[])
            << "| the same, 2 ranks of 1 thread each | " << report["train_samples_per_s_2_rank"].get<double>()
            << " samples/s |\n"
            << "| the same, all gradients in one bucket, sent after the backward pass (no overlap) | "
-           << report["train_samples_per_s_2_rank_no_overlap"].get<double>() << " samples/s |\n";
+           << report["train_samples_per_s_2_rank_no_overlap"].get<double>() << " samples/s |\n"
+           << "| the same, 1 rank, bfloat16 mixed precision (CPU autocast; this CPU "
+           << (rlfseg::cpuVectorUnits().bf16 ? "has" : "lacks") << " AVX512-BF16) | "
+           << report["train_samples_per_s_1_rank_bfloat16"].get<double>() << " samples/s |\n";
     }
     return 0;
 }

@@ -45,7 +45,7 @@ private:
     torch::nn::Conv2d conv_in{nullptr}, conv_out{nullptr};
     torch::nn::ModuleList down_blocks;
     VaeMidBlock mid_block{nullptr};
-    torch::nn::GroupNorm conv_norm_out{nullptr};
+    AutocastGroupNorm conv_norm_out{nullptr};
 };
 TORCH_MODULE(VaeEncoder);
 
@@ -58,7 +58,7 @@ private:
     torch::nn::Conv2d conv_in{nullptr}, conv_out{nullptr};
     VaeMidBlock mid_block{nullptr};
     torch::nn::ModuleList up_blocks;
-    torch::nn::GroupNorm conv_norm_out{nullptr};
+    AutocastGroupNorm conv_norm_out{nullptr};
 };
 TORCH_MODULE(VaeDecoder);
 

@@ -9,9 +9,16 @@ namespace F = torch::nn::functional;
 nn::Conv2d makeConv(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding) {
     return nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding));
 }
-nn::GroupNorm makeGroupNorm(int64_t groups, int64_t channels, double eps) {
-    return nn::GroupNorm(nn::GroupNormOptions(groups, channels).eps(eps));
+torch::Tensor AutocastGroupNormImpl::forward(const torch::Tensor& x) {
+    return nn::GroupNormImpl::forward(x.scalar_type() == weight.scalar_type() ? x : x.to(weight.scalar_type()));
 }
+torch::Tensor AutocastLayerNormImpl::forward(const torch::Tensor& x) {
+    return nn::LayerNormImpl::forward(x.scalar_type() == weight.scalar_type() ? x : x.to(weight.scalar_type()));
+}
+AutocastGroupNorm makeGroupNorm(int64_t groups, int64_t channels, double eps) {
+    return AutocastGroupNorm(nn::GroupNormOptions(groups, channels).eps(eps));
+}
+AutocastLayerNorm makeLayerNorm(int64_t dim, double eps) { return AutocastLayerNorm(nn::LayerNormOptions({dim}).eps(eps)); }
 nn::Linear makeLinear(int64_t in, int64_t out, bool bias) { return nn::Linear(nn::LinearOptions(in, out).bias(bias)); }
 
 ResnetBlock2DImpl::ResnetBlock2DImpl(int64_t in, int64_t out, int64_t tembChannels, int64_t groups, double eps) {
@@ -119,7 +126,7 @@ torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x) { return mOut(mGe
 
 BasicTransformerBlockImpl::BasicTransformerBlockImpl(int64_t dim, int64_t heads, int64_t headDim, int64_t contextDim,
                                                      bool upcast) {
-    auto ln = [&] { return nn::LayerNorm(nn::LayerNormOptions({dim}).eps(1e-5)); };
+    auto ln = [&] { return makeLayerNorm(dim, 1e-5); };
     norm1 = register_module("norm1", ln());
     attn1 = register_module("attn1", CrossAttention(dim, 0, heads, headDim, upcast));
     norm2 = register_module("norm2", ln());

@@ -9,9 +9,27 @@
 
 namespace rlfseg {
 
+// Normalisations that run in their weights' dtype. LibTorch's CPU kernels take no mixed dtypes, and
+// CPU autocast (bfloat16 training) leaves these ops in the low precision where CUDA autocast casts
+// them up to float32: doing the same here keeps the two devices alike.
+class AutocastGroupNormImpl : public torch::nn::GroupNormImpl {
+public:
+    using torch::nn::GroupNormImpl::GroupNormImpl;
+    torch::Tensor forward(const torch::Tensor& x);
+};
+TORCH_MODULE(AutocastGroupNorm);
+
+class AutocastLayerNormImpl : public torch::nn::LayerNormImpl {
+public:
+    using torch::nn::LayerNormImpl::LayerNormImpl;
+    torch::Tensor forward(const torch::Tensor& x);
+};
+TORCH_MODULE(AutocastLayerNorm);
+
 // Layers as the reference constructs them, shared by every network.
 torch::nn::Conv2d makeConv(int64_t in, int64_t out, int64_t kernel, int64_t stride = 1, int64_t padding = 0);
-torch::nn::GroupNorm makeGroupNorm(int64_t groups, int64_t channels, double eps);
+AutocastGroupNorm makeGroupNorm(int64_t groups, int64_t channels, double eps);
+AutocastLayerNorm makeLayerNorm(int64_t dim, double eps);
 torch::nn::Linear makeLinear(int64_t in, int64_t out, bool bias = true);
 
 // Optional sink for intermediate outputs, keyed by module path; used by the parity tests to
@@ -29,7 +47,7 @@ public:
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& temb = {});
 
 private:
-    torch::nn::GroupNorm norm1{nullptr}, norm2{nullptr};
+    AutocastGroupNorm norm1{nullptr}, norm2{nullptr};
     torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, conv_shortcut{nullptr};
     torch::nn::Linear time_emb_proj{nullptr};
 };
@@ -67,7 +85,7 @@ public:
     torch::Tensor forward(const torch::Tensor& x);
 
 private:
-    torch::nn::GroupNorm group_norm{nullptr};
+    AutocastGroupNorm group_norm{nullptr};
     torch::nn::Linear to_q{nullptr}, to_k{nullptr}, to_v{nullptr};
     torch::nn::ModuleList to_out;
     torch::nn::Linear mOut{nullptr};
@@ -121,7 +139,7 @@ public:
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& context);
 
 private:
-    torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr}, norm3{nullptr};
+    AutocastLayerNorm norm1{nullptr}, norm2{nullptr}, norm3{nullptr};
     CrossAttention attn1{nullptr}, attn2{nullptr};
     FeedForward ff{nullptr};
 };
@@ -145,7 +163,7 @@ public:
 
 private:
     bool mLinear;
-    torch::nn::GroupNorm norm{nullptr};
+    AutocastGroupNorm norm{nullptr};
     torch::nn::AnyModule mProjIn, mProjOut; // Conv2d 1x1 or Linear
     torch::nn::ModuleList transformer_blocks;
 };

@@ -8,7 +8,7 @@ namespace nn = torch::nn;
 ClipEncoderLayerImpl::ClipEncoderLayerImpl(const ClipTextConfig& c)
     : mHeads(c.numAttentionHeads), mQuickGelu(c.hiddenAct == "quick_gelu") {
     const int64_t d = c.hiddenSize;
-    auto ln = [&] { return nn::LayerNorm(nn::LayerNormOptions({d}).eps(c.layerNormEps)); };
+    auto ln = [&] { return makeLayerNorm(d, c.layerNormEps); };
     // transformers nests the attention projections under `self_attn` and the MLP under `mlp`.
     auto selfAttn = std::make_shared<nn::Module>();
     q_proj = selfAttn->register_module("q_proj", nn::Linear(d, d));
@@ -46,7 +46,7 @@ ClipTextTransformerImpl::ClipTextTransformerImpl(const ClipTextConfig& c) : mCon
     encoder->register_module("layers", layers);
     register_module("encoder", encoder);
     final_layer_norm =
-        register_module("final_layer_norm", nn::LayerNorm(nn::LayerNormOptions({c.hiddenSize}).eps(c.layerNormEps)));
+        register_module("final_layer_norm", makeLayerNorm(c.hiddenSize, c.layerNormEps));
 }
 
 ClipTextOutput ClipTextTransformerImpl::forward(const torch::Tensor& ids, DebugTensors* debug) {

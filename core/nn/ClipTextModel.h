@@ -22,7 +22,7 @@ public:
 private:
     int64_t mHeads;
     bool mQuickGelu;
-    torch::nn::LayerNorm layer_norm1{nullptr}, layer_norm2{nullptr};
+    AutocastLayerNorm layer_norm1{nullptr}, layer_norm2{nullptr};
     torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, out_proj{nullptr};
     torch::nn::Linear fc1{nullptr}, fc2{nullptr};
 };
@@ -37,7 +37,7 @@ private:
     ClipTextConfig mConfig;
     torch::nn::Embedding token_embedding{nullptr}, position_embedding{nullptr};
     torch::nn::ModuleList layers;
-    torch::nn::LayerNorm final_layer_norm{nullptr};
+    AutocastLayerNorm final_layer_norm{nullptr};
 };
 TORCH_MODULE(ClipTextTransformer);
 

@@ -78,7 +78,7 @@ private:
     TimestepEmbedding time_embedding{nullptr};
     torch::nn::ModuleList down_blocks, up_blocks;
     UNetMidBlock mid_block{nullptr};
-    torch::nn::GroupNorm conv_norm_out{nullptr};
+    AutocastGroupNorm conv_norm_out{nullptr};
 };
 TORCH_MODULE(UNet2DConditionModel);
 

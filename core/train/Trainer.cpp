@@ -18,6 +18,7 @@
 #include "core/refine/Refinement.h"
 #include "core/train/EpochSamples.h"
 #include "core/train/Optimizer.h"
+#include "core/util/BlasKernels.h"
 #include "core/util/Error.h"
 #include "core/util/ParallelFor.h"
 #include "core/util/Paths.h"
@@ -106,26 +107,32 @@ std::string stepName(int64_t globalStep) {
     return s.str();
 }
 
-// RAII: CUDA autocast to bfloat16 while alive (mixed precision); nothing on the CPU.
+// RAII: autocast to bfloat16 on the training device while alive (mixed precision).
 struct AutocastScope {
-    bool on;
-    explicit AutocastScope(bool enable) : on(enable) {
-        if (on) setCudaAutocast(true);
+    bool on, cuda;
+    AutocastScope(bool enable, bool onCuda) : on(enable), cuda(onCuda) {
+        if (on) setAutocast(true);
     }
     ~AutocastScope() {
         if (on) {
-            setCudaAutocast(false);
+            setAutocast(false);
             at::autocast::clear_cache();
         }
     }
     // LibTorch 2.4 made autocast per device type; the older global calls are gone from later ones.
-    static void setCudaAutocast(bool enabled) {
+    void setAutocast(bool enabled) const {
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-        at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
-        at::autocast::set_autocast_enabled(at::kCUDA, enabled);
+        const auto type = cuda ? at::kCUDA : at::kCPU;
+        at::autocast::set_autocast_dtype(type, at::kBFloat16);
+        at::autocast::set_autocast_enabled(type, enabled);
 #else
-        at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
-        at::autocast::set_enabled(enabled);
+        if (cuda) {
+            at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+            at::autocast::set_enabled(enabled);
+        } else {
+            at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+            at::autocast::set_cpu_enabled(enabled);
+        }
 #endif
     }
 };
@@ -552,10 +559,7 @@ TrainSummary Run::execute() {
     configureRuntime(c.threads, LargeAllocations::KeepInHeap); // batched encodes (Runtime.h)
     const DeviceChoice device = chooseDevice(mRankDevice.empty() ? c.device : mRankDevice);
     mDevice = torch::Device(device.device);
-    if (c.precision == "bfloat16") {
-        if (!device.cuda) throw Error(c.path + ": precision bfloat16 (mixed precision) needs CUDA; use float32 on the CPU");
-        mAutocast = true;
-    }
+    mAutocast = c.precision == "bfloat16";
     std::string checkpoint = latestCheckpoint(out.string());
     if (!checkpoint.empty() && !o.resume)
         throw Error(out.string() + " already holds checkpoints; resume (the default) or choose an empty folder");
@@ -618,7 +622,12 @@ TrainSummary Run::execute() {
     }
     message("networks: UNet " + std::to_string(mNet.parameterCount(*mNet.unet)) + ", VAE " +
             std::to_string(mNet.parameterCount(*mNet.vae)) + ", text encoder " +
-            std::to_string(mNet.parameterCount(*mNet.textEncoder)) + " parameters; " + device.description);
+            std::to_string(mNet.parameterCount(*mNet.textEncoder)) + " parameters; " + device.description +
+            (mAutocast ? ", bfloat16 mixed precision" : ""));
+    // Without native bfloat16 products, oneDNN emulates them (or LibTorch falls back to its slow kernels).
+    if (mAutocast && !device.cuda && !cpuVectorUnits().bf16)
+        message("note: this CPU has no bfloat16 instructions (AVX512-BF16): \"precision\": \"bfloat16\" will "
+                "likely train slower than float32 here");
 
     for (; stageIndex < c.stages.size() && !mStopped; ++stageIndex) {
         if (stageStep < c.stages[stageIndex].steps) runStage(stageIndex, stageStep, checkpoint);
@@ -845,7 +854,7 @@ double Run::vaeStep(const StageConfig& stage, size_t stageIndex, int64_t step, i
     auto gen = at::detail::createCPUGenerator(mix(c.seed, stageIndex + 1, static_cast<uint64_t>(step), 1000 + micro));
     auto x = torch::stack(items).to(mDevice).contiguous(at::MemoryFormat::ChannelsLast);
     auto w = torch::tensor(weights).to(mDevice);
-    AutocastScope autocast(mAutocast);
+    AutocastScope autocast(mAutocast, mDevice.is_cuda());
     auto dist = mNet.vae->encode(x);
     auto globalShape = dist.mean.sizes().vec();
     globalShape[0] = stage.batchSize;
@@ -895,7 +904,7 @@ double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step
     auto ids = latents.tokenIds.index_select(0, idx).to(mDevice);
     const int64_t b = zImage.size(0);
 
-    AutocastScope autocast(mAutocast);
+    AutocastScope autocast(mAutocast, mDevice.is_cuda());
     torch::Tensor context;
     if (stage.trainTextEncoder) {
         context = mNet.textEncoder->forward(ids).lastHiddenState;
@@ -1019,7 +1028,7 @@ double Run::decoderStep(const StageConfig& stage, size_t stageIndex, int64_t ste
         items.push_back({isMask, sample, x, y});
         weights.push_back(static_cast<float>(isMask ? stage.maskWeight : 1.0));
     }
-    AutocastScope autocast(mAutocast);
+    AutocastScope autocast(mAutocast, mDevice.is_cuda());
     // The mask latents to decode: cached predictions, or (train_unet) made now with gradients.
     std::vector<int64_t> maskSamples;
     for (const auto& item : items)

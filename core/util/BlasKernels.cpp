@@ -18,6 +18,7 @@ CpuVectorUnits cpuVectorUnits() {
     cpu.avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
                  __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
                  __builtin_cpu_supports("avx512vl");
+    cpu.bf16 = cpu.avx512 && __builtin_cpu_supports("avx512bf16");
 #endif
     return cpu;
 }

@@ -12,6 +12,7 @@ namespace rlfseg {
 struct CpuVectorUnits {
     bool avx2 = false;   // with FMA: OpenBLAS's Haswell kernels
     bool avx512 = false; // F, CD, BW, DQ and VL: its SkylakeX kernels
+    bool bf16 = false;   // AVX512-BF16: native bfloat16 products (oneDNN's, for bfloat16 training)
 };
 CpuVectorUnits cpuVectorUnits();
 

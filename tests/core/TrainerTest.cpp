@@ -422,6 +422,34 @@ TEST_F(TrainerTest, FlowLossFallsOnATinyDataSet) {
     EXPECT_LT(late, 0.7 * early) << "early " << early << " late " << late;
 }
 
+// "precision": "bfloat16" is autocast on the CPU too: the networks compute in bfloat16 (so the
+// losses differ from float32's, by bfloat16's rounding only) and the weights stay float32.
+TEST_F(TrainerTest, BFloat16MixedPrecisionTrainsOnTheCpu) {
+    json j = baseConfig(sModel, sData);
+    j["checkpoint_every"] = 100;
+    const auto f32 = test::makeTempDir("train-f32"), bf16 = test::makeTempDir("train-bf16");
+    TrainOptions o;
+    o.outDirectory = f32.string();
+    train(configFrom(j), o);
+    j["precision"] = "bfloat16";
+    std::vector<std::string> messages;
+    o.outDirectory = bf16.string();
+    o.onMessage = [&](const std::string& m) { messages.push_back(m); };
+    EXPECT_TRUE(train(configFrom(j), o).finished);
+    const auto a = losses(f32), b = losses(bf16);
+    ASSERT_EQ(a.size(), 5u); // 2 VAE steps, 3 flow steps
+    ASSERT_EQ(b.size(), a.size());
+    EXPECT_NE(a, b) << "autocast did not change the arithmetic";
+    for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(b[i], a[i], 0.03 * a[i] + 1e-5) << "step " << i + 1;
+    EXPECT_TRUE(std::any_of(messages.begin(), messages.end(), [](const std::string& m) {
+        return m.find("bfloat16 mixed precision") != std::string::npos;
+    }));
+    for (const char* file : {"unet/diffusion_pytorch_model.safetensors", "vae/diffusion_pytorch_model.safetensors",
+                             "text_encoder/model.safetensors"})
+        for (const auto& [name, t] : weightsOf(bf16 / "model" / file))
+            EXPECT_EQ(t.scalar_type(), torch::kFloat) << file << ": " << name;
+}
+
 TEST_F(TrainerTest, ADecoderStageTrainsOnlyTheDecoderOnTheFlowsOneStepPredictions) {
     json j = baseConfig(sModel, sData);
     j["checkpoint_every"] = 3;
