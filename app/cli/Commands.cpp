@@ -123,7 +123,7 @@ std::optional<refine::EdgeSnap> parseEdgeSnap(const std::string& text) {
                     refine::isValid(snap);
     if (!ok)
         throw Error("--edge-snap " + text +
-                    ": expected off, RADIUS (1 to 4096 px) or RADIUS,EPSILON (EPSILON from 1e-6 to below 1)");
+                    ": expected off, RADIUS or RADIUS,EPSILON, with " + refine::validRanges());
     return snap;
 }
 

@@ -67,7 +67,7 @@ void addCalibrateCommand(CLI::App& app) {
                     "Edge snap radii to try besides off, in pixels of the model's input (default: 1/64 to 1/8 of "
                     "the model's resolution); each with epsilon 1e-4 and 1e-3")
         ->delimiter(',')
-        ->check(CLI::Range(0, 4096));
+        ->check(CLI::Range(0, refine::kMaxEdgeSnapRadius));
     cmd->add_option("--report", a->report,
                     "JSON report to write: the evaluation with the edge snap off, and every snap tried (snap_trials)");
     cmd->add_flag("--dry-run", a->dryRun, "Print the choice, leave the model as it is");

@@ -126,7 +126,8 @@ ModelCard readCard(const fs::path& root) {
         card.edgeSnap.epsilon = s.optionalNumber("epsilon", card.edgeSnap.epsilon);
         if (card.edgeSnap.radius < 0 || card.edgeSnap.radius > refine::kMaxEdgeSnapRadius)
             s.fail("radius", "must be between 0 and " + std::to_string(refine::kMaxEdgeSnapRadius));
-        if (!refine::isValid(card.edgeSnap)) s.fail("epsilon", "must be at least 1e-6 and below 1");
+        if (!refine::isValid(card.edgeSnap))
+            s.fail("epsilon", "out of range: the edge snap needs " + refine::validRanges());
         card.edgeSnapSource = f.optionalString("edge_snap_source", "");
     }
     card.flowTrainedOnlyAtTZero = trainedOnlyAtTZero(json);

@@ -75,7 +75,7 @@ void setCalibration(const std::string& directory, double threshold, const std::s
     card["mask_threshold_source"] = thresholdSource;
     if (edgeSnap && edgeSnap->enabled()) {
         if (!refine::isValid(*edgeSnap))
-            throw Error("the edge snap needs a radius up to 4096 px and an epsilon from 1e-6 to below 1");
+            throw Error("the edge snap needs " + refine::validRanges());
         card["edge_snap"] = {{"radius", edgeSnap->radius}, {"epsilon", edgeSnap->epsilon}};
         card["edge_snap_source"] = edgeSnapSource;
     } else if (edgeSnap) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <sstream>
 
 namespace rlfseg::refine {
@@ -16,6 +17,13 @@ bool isValid(const EdgeSnap& snap) {
     if (snap.radius == 0) return true;
     return snap.radius > 0 && snap.radius <= kMaxEdgeSnapRadius && snap.epsilon >= kMinEdgeSnapEpsilon &&
            snap.epsilon < 1;
+}
+
+std::string validRanges() {
+    std::ostringstream s;
+    s << "a radius from 1 to " << kMaxEdgeSnapRadius << " px and an epsilon from 1e"
+      << std::lround(std::log10(kMinEdgeSnapEpsilon)) << " to below 1"; // "1e-6", as users type it
+    return s.str();
 }
 
 std::string describe(const EdgeSnap& snap) {
@@ -31,7 +39,7 @@ cv::Mat colourGuidedFilter(const cv::Mat& guide, const cv::Mat& p, int radius, d
     if (p.type() != CV_32FC1 || p.size() != guide.size() || p.empty())
         throw Error("colourGuidedFilter: the mask must be a non-empty CV_32FC1 of the guide's size");
     if (radius < 1 || !(epsilon >= kMinEdgeSnapEpsilon))
-        throw Error("colourGuidedFilter: needs radius >= 1 and epsilon >= 1e-6");
+        throw Error("colourGuidedFilter: needs " + validRanges());
     // Beyond the image's larger side a wider window only adds copies of the border pixels: the cap
     // bounds the cost (and changes the result slightly against an uncapped radius).
     const int r = std::min(radius, std::max(guide.rows, guide.cols));

@@ -27,6 +27,8 @@ std::string describe(const EdgeSnap& snap); // "off" or "radius 24 px, epsilon 0
 constexpr int kMaxEdgeSnapRadius = 4096;
 constexpr double kMinEdgeSnapEpsilon = 1e-6;
 bool isValid(const EdgeSnap& snap); // radius 0 (off) or within the ranges above
+// The ranges above in words, for messages: "a radius from 1 to 4096 px and an epsilon from 1e-6 to below 1".
+std::string validRanges();
 
 // The colour guided filter: q = mean_a . I + mean_b with a = (Sigma + epsilon U)^-1 cov(I, p) per
 // window. guide: CV_8UC3 (scaled to [0, 1]) or CV_32FC3; p: CV_32FC1, the guide's size, not empty;
