@@ -14,4 +14,5 @@ set(RLFSEG_FORMATS_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/io/JsonPath.cpp
     ${CMAKE_CURRENT_LIST_DIR}/io/Pickle.cpp
     ${CMAKE_CURRENT_LIST_DIR}/io/RemoveTree.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/util/MaskBox.cpp
 )

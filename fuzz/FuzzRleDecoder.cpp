@@ -4,6 +4,7 @@
 
 #include "core/coco/Rle.h"
 #include "core/util/Error.h"
+#include "core/util/MaskBox.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -38,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const bool canonical = std::find(rle.counts.begin() + std::min<size_t>(1, rle.counts.size()), rle.counts.end(), 0u) ==
                            rle.counts.end();
     if (canonical && coco::area(rle) > 0) {
-        const cv::Rect expected = cv::boundingRect(mask);
+        const cv::Rect expected = maskBox(mask);
         if (box[0] != expected.x || box[1] != expected.y || box[2] != expected.width || box[3] != expected.height)
             std::abort();
     }

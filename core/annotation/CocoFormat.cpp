@@ -5,6 +5,7 @@
 #include "core/io/JsonFields.h"
 #include "core/io/JsonPath.h"
 #include "core/util/Error.h"
+#include "core/util/MaskBox.h"
 #include "core/util/ParallelFor.h"
 
 #include <rlfseg/BuildInfo.h>
@@ -50,7 +51,7 @@ Segmentation asPolygons(std::vector<coco::Polygon> polygons, const cv::Mat& rast
         for (size_t k = 0; k + 1 < p.size(); k += 2)
             p[k] = std::clamp(p[k] + region.x, 0.0, double(rle.width)),
             p[k + 1] = std::clamp(p[k + 1] + region.y, 0.0, double(rle.height));
-    const cv::Rect box = cv::boundingRect(raster);
+    const cv::Rect box = maskBox(raster);
     return {json(polygons), static_cast<uint64_t>(cv::countNonZero(raster)),
             {double(box.x + region.x), double(box.y + region.y), double(box.width), double(box.height)}};
 }

@@ -4,6 +4,7 @@
 #include "core/io/AtomicFile.h"
 #include "core/io/ImageFile.h"
 #include "core/util/Error.h"
+#include "core/util/MaskBox.h"
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -89,7 +90,7 @@ ExportSummary exportLabelme(const Project& project, const std::string& outDirect
             const auto outline = coco::outlineForExport(mask, outlineOptions).outline;
             if (outline.polygons.empty()) continue;
             if (outline.hasHoles) {
-                const cv::Rect box = cv::boundingRect(mask);
+                const cv::Rect box = maskBox(mask);
                 shapes.push_back({{"label", label},
                                   {"points", {{box.x, box.y}, {box.x + box.width - 1, box.y + box.height - 1}}},
                                   {"group_id", a->id},

@@ -3,6 +3,7 @@
 #include "core/coco/Rle.h"
 #include "core/io/AtomicFile.h"
 #include "core/util/Error.h"
+#include "core/util/MaskBox.h"
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -1213,7 +1214,7 @@ GeneratedImage generateImage(const ShapesOptions& opt, const ImagePlan& plan, co
             so.scale = g.spec.scale;
             so.cx = m.m10 / m.m00;
             so.cy = m.m01 / m.m00;
-            so.box = cv::Rect2d(cv::boundingRect(g.mask));
+            so.box = cv::Rect2d(maskBox(g.mask));
             out.scene.objects.push_back(so);
             out.objects.push_back(std::move(g));
         }

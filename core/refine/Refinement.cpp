@@ -3,6 +3,7 @@
 #include "core/refine/RefinementPlan.h"
 
 #include "core/util/Error.h"
+#include "core/util/MaskBox.h"
 #include "core/util/ParallelFor.h"
 
 #include <nlohmann/json.hpp>
@@ -269,7 +270,7 @@ RefinementPlan planRefinement(const cv::Mat& rgb, const cv::Mat& softIn, const c
     // The object's region: everything that any candidate or the reference could contain, grown.
     cv::Mat support = plan.soft > lowest;
     if (!reference.empty()) support |= reference != 0;
-    const cv::Rect box = cv::boundingRect(support);
+    const cv::Rect box = maskBox(support);
     if (box.area() == 0) {
         result.region = cv::Rect(0, 0, 0, 0);
         result.reason = "no object: the mask is empty at every threshold";

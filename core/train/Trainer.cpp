@@ -20,6 +20,7 @@
 #include "core/train/Optimizer.h"
 #include "core/util/BlasKernels.h"
 #include "core/util/Error.h"
+#include "core/util/MaskBox.h"
 #include "core/util/ParallelFor.h"
 #include "core/util/Paths.h"
 #include "core/util/Runtime.h"
@@ -832,12 +833,12 @@ double Run::vaeStep(const StageConfig& stage, size_t stageIndex, int64_t step, i
         const int range = mResolution - crop;
         if (!mine) { // the same random numbers as loading it would take
             const cv::Mat extent = isMask ? loadSquareMask(sample, c.cleanLabels) : cv::Mat();
-            const cv::Rect b = isMask ? cv::boundingRect(extent) : cv::Rect();
+            const cv::Rect b = isMask ? maskBox(extent) : cv::Rect();
             if (isMask && b.area() > 0) rng(), rng(), rng(), rng();
             else if (mResolution - crop > 0) rng(), rng();
             continue;
         }
-        cv::Rect box = isMask ? cv::boundingRect(source) : cv::Rect();
+        cv::Rect box = isMask ? maskBox(source) : cv::Rect();
         if (isMask && box.area() > 0) {
             const int cx = box.x + static_cast<int>(rng() % std::max(1, box.width));
             const int cy = box.y + static_cast<int>(rng() % std::max(1, box.height));
@@ -1017,7 +1018,7 @@ double Run::decoderStep(const StageConfig& stage, size_t stageIndex, int64_t ste
         const auto& s = mTrain[static_cast<size_t>(sample)];
         const cv::Mat source = isMask ? loadSquareMask(s, c.cleanLabels) : loadSquareImage(s);
         // Mask crops are centred near the object (most of a mask is background).
-        const cv::Rect box = isMask ? cv::boundingRect(source) : cv::Rect(0, 0, mResolution, mResolution);
+        const cv::Rect box = isMask ? maskBox(source) : cv::Rect(0, 0, mResolution, mResolution);
         const int jitter = crop / 4;
         const int cx = box.x + static_cast<int>(u[0] * box.width) + static_cast<int>((2 * u[2] - 1) * jitter);
         const int cy = box.y + static_cast<int>(u[1] * box.height) + static_cast<int>((2 * u[3] - 1) * jitter);

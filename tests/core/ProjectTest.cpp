@@ -12,6 +12,7 @@
 #include "core/io/JsonFields.h"
 #include "core/io/JsonPath.h"
 #include "core/util/Error.h"
+#include "core/util/MaskBox.h"
 
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
@@ -236,7 +237,7 @@ TEST(Coco, ExportIsWhatPycocotoolsExpects) {
     for (const auto& poly : star["segmentation"]) polygons.push_back(poly.get<coco::Polygon>());
     EXPECT_EQ(cv::countNonZero(coco::rasterizePolygons(polygons, 64, 48) != starMask(64, 48, 5)), 0);
     EXPECT_DOUBLE_EQ(star["score"].get<double>(), 0.875);
-    const cv::Rect box = cv::boundingRect(starMask(64, 48, 5));
+    const cv::Rect box = maskBox(starMask(64, 48, 5));
     EXPECT_EQ(star["bbox"], json({box.x, box.y, box.width, box.height}));
     // The crowd region: RLE and iscrowd 1.
     EXPECT_EQ(coco["annotations"][2]["iscrowd"], 1);
@@ -289,7 +290,7 @@ TEST(Coco, LargeOutlinesAreSimplifiedWithinTheTolerance) {
     EXPECT_EQ(cv::countNonZero((back != disc) & ~(outer & ~inner)), 0);
     // area and bbox describe what the polygons decode to.
     EXPECT_EQ(written["area"].get<double>(), static_cast<double>(cv::countNonZero(back)));
-    const cv::Rect box = cv::boundingRect(back);
+    const cv::Rect box = maskBox(back);
     EXPECT_EQ(written["bbox"], json({box.x, box.y, box.width, box.height}));
 
     // The round trip still gives the same file: the imported polygons go out again unchanged.

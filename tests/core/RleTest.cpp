@@ -2,6 +2,7 @@
 
 #include "core/coco/Rle.h"
 #include "core/util/Error.h"
+#include "core/util/MaskBox.h"
 
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
@@ -176,7 +177,7 @@ TEST(Rle, RandomRoundTrips) {
         for (char c : s) ASSERT_TRUE(c >= '0' && c <= 'o') << s;
         EXPECT_EQ(fromCompressedString(s, h, w).counts, r.counts) << "iteration " << it;
         EXPECT_EQ(area(r), uint64_t(cv::countNonZero(binary)));
-        const cv::Rect box = cv::boundingRect(binary);
+        const cv::Rect box = rlfseg::maskBox(binary);
         const auto bb = boundingBox(r);
         EXPECT_EQ(bb, (std::array<double, 4>{double(box.x), double(box.y), double(box.width), double(box.height)}))
             << "iteration " << it;

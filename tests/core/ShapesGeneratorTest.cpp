@@ -4,6 +4,7 @@
 #include "core/data/ShapesGenerator.h"
 #include "core/io/AtomicFile.h"
 #include "core/util/Error.h"
+#include "core/util/MaskBox.h"
 
 #include "TestSupport.h"
 
@@ -105,7 +106,7 @@ Scene sceneOf(const Loaded& d, int imageId) {
         o.scale = a["scale"].get<double>();
         o.cx = m.m10 / m.m00;
         o.cy = m.m01 / m.m00;
-        o.box = cv::Rect2d(cv::boundingRect(mask));
+        o.box = cv::Rect2d(rlfseg::maskBox(mask));
         s.objects.push_back(o);
     }
     return s;
@@ -434,7 +435,7 @@ TEST_F(ShapesDataset, MasksAreNonEmptyInsideAndConsistent) {
         const int n = cv::countNonZero(mask);
         EXPECT_GT(n, 0) << "annotation " << id;
         EXPECT_EQ(a["area"].get<int>(), n);
-        const cv::Rect box = cv::boundingRect(mask);
+        const cv::Rect box = rlfseg::maskBox(mask);
         EXPECT_EQ(a["bbox"], json::array({double(box.x), double(box.y), double(box.width), double(box.height)}));
         EXPECT_GE(box.x, 0);
         EXPECT_GE(box.y, 0);

@@ -7,6 +7,7 @@
 #include "core/coco/Rle.h"
 #include "ui/MainWindow.h"
 #include "ui/canvas/ImageCanvas.h"
+#include "ui/canvas/MaskLayer.h"
 #include "ui/session/AnnotationSession.h"
 
 #include "ui/common/LongTask.h"
@@ -85,6 +86,7 @@ private slots:
     void longTasksLetTheEventLoopRunAndPassOnErrors();
     void largeMasksAreCleanedUpOffTheUiThreadOneAtATime();
     void bulkImportIsOneEditThatUndoesRedoesAndSurvivesACrash();
+    void theCanvasTintsEveryPixelOfAMask();
 };
 
 void EditingTest::everyEditIsOneUndoStep()
@@ -581,6 +583,23 @@ void EditingTest::bulkImportIsOneEditThatUndoesRedoesAndSurvivesACrash()
         QCOMPARE(other.project()->annotations().size(), size_t(603));
         QCOMPARE(other.annotationsOf(images[0]).size(), 20);
     }
+}
+
+void EditingTest::theCanvasTintsEveryPixelOfAMask()
+{
+    // Masks whose last row starts with three set pixels: OpenCV 4.6's cv::boundingRect boxes many
+    // of them one pixel wide (opencv#24217), which drew two of the three pixels untinted.
+    for (int w = 3; w < 20; ++w)
+        for (int h = 1; h < 15; ++h) {
+            cv::Mat mask = cv::Mat::zeros(h, w, CV_8UC1);
+            mask.row(h - 1).colRange(0, 3).setTo(255);
+            const MaskLayer layer = makeMaskLayer(mask, Qt::red);
+            const QString where = QStringLiteral("%1 x %2").arg(w).arg(h);
+            QVERIFY2(!layer.isEmpty(), qPrintable(where));
+            QCOMPARE(layer.offset, QPoint(0, h - 1));
+            QVERIFY2(layer.tint.size() == QSize(3, 1), qPrintable(where));
+            for (int x = 0; x < 3; ++x) QVERIFY2(qAlpha(layer.tint.pixel(x, 0)) > 0, qPrintable(where));
+        }
 }
 
 QTEST_MAIN(EditingTest)

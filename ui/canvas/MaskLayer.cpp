@@ -1,5 +1,7 @@
 #include "ui/canvas/MaskLayer.h"
 
+#include "core/util/MaskBox.h"
+
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
@@ -13,7 +15,7 @@ MaskLayer makeMaskLayer(const cv::Mat& mask, const QColor& color, qint64 id, dou
     layer.id = id;
     layer.color = color;
     if (mask.empty() || mask.type() != CV_8UC1) return layer;
-    const cv::Rect box = cv::boundingRect(mask);
+    const cv::Rect box = maskBox(mask);
     if (box.empty()) return layer;
     const cv::Mat region = mask(box);
 
