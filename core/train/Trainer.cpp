@@ -680,14 +680,15 @@ void Run::runStage(size_t index, int64_t startStep, const std::string& checkpoin
         const bool ownData = mDataPath != c.data || mImagesPath != c.images;
         try {
             latents = encodeLatents(mTrain, c.cleanLabels, ownData ? ownDataCacheName(mDataPath, mImagesPath) : "train");
+            if (mGroup && isMain()) mGroup->barrier();
+            // After the barrier: the ranks predict together, each its share.
             if (stage.kind == "decoder" && !stage.trainUnet) predictedMaskLatents = predictMaskLatents(index, latents);
             trainableParameters(stage); // encoding and predicting set the networks to evaluation
-        } catch (const EncodingStopped&) {
+        } catch (const EncodingStopped&) { // one process only: ranks stop together, at a step
             mStopped = true;
             message("stopped while encoding the latents; run again to go on from where it stopped");
             return;
         }
-        if (mGroup && isMain()) mGroup->barrier();
         mEpochSamples = epochSamplesOf(stage);
         if (!stage.repeatKinds.empty())
             message("repeat_kinds: an epoch visits " + std::to_string(mEpochSamples.size()) + " samples of " +
@@ -946,38 +947,51 @@ double Run::latentStep(const StageConfig& stage, size_t stageIndex, int64_t step
 
 // The flow's one-step mask latents (z_img + v(z_img, 0, c)) of every training sample, made once per
 // decoder stage with the weights it starts from (which it does not train) and cached, so a resumed
-// stage reads them back. Data parallel: every rank predicts them all.
+// stage reads them back. Data parallel: each rank predicts its share, and the shares are summed.
 torch::Tensor Run::predictMaskLatents(size_t stageIndex, const LatentSet& latents) {
     const fs::path cache = out / "cache" / ("predicted-stage-" + std::to_string(stageIndex) + ".safetensors");
     // Valid for the networks that predicted them, on these latents.
     const std::string tag = weightsFingerprint(*mNet.unet) + "/" + weightsFingerprint(*mNet.textEncoder) + "/" +
                             vaeFingerprint(mNet.vae) + "/" + mLatentData + "/" + std::to_string(mResolution);
+    torch::Tensor cached;
     if (fs::exists(cache)) {
         try {
             const auto file = SafeTensorsFile::open(cache.string());
             const auto it = file.metadata().find("predicted");
-            if (it != file.metadata().end() && it->second == tag) {
-                message("one-step predictions read from " + cache.string());
-                return readTensor(file, "mask_latents");
-            }
-            message("not using " + cache.string() + ": it was predicted by other networks or for other data");
+            if (it != file.metadata().end() && it->second == tag) cached = readTensor(file, "mask_latents");
+            else message("not using " + cache.string() + ": it was predicted by other networks or for other data");
         } catch (const Error& e) {
             message("ignoring " + cache.string() + ": " + e.what());
         }
     }
+    // Ranks decide together: all read the cache, or all take part in the prediction below.
+    if (mGroup && mGroup->anyTrue(!cached.defined())) cached = torch::Tensor();
+    if (cached.defined()) {
+        message("one-step predictions read from " + cache.string());
+        return cached;
+    }
     const int64_t n = latents.tokenIds.size(0), batch = 32;
-    message("decoder stage: predicting the one-step mask latents of " + std::to_string(n) + " training samples");
+    message("decoder stage: predicting the one-step mask latents of " + std::to_string(n) + " training samples" +
+            (mGroup ? " over " + std::to_string(worldSize()) + " ranks" : ""));
     const auto t0 = std::chrono::steady_clock::now();
     torch::NoGradGuard noGrad;
     mNet.setEval();
-    auto predicted = torch::empty(latents.maskLatents.sizes(), torch::kHalf);
-    for (int64_t first = 0; first < n; first += batch) {
-        if (o.stopRequested && o.stopRequested->load()) throw EncodingStopped{};
+    // Rank r predicts the batches r, r + N, ...; zero elsewhere, so the sum over the ranks is the whole.
+    auto predicted = mGroup ? torch::zeros(latents.maskLatents.sizes(), torch::kFloat)
+                            : torch::empty(latents.maskLatents.sizes(), torch::kHalf);
+    int64_t done = 0;
+    for (int64_t first = batch * rank(); first < n; first += batch * worldSize()) {
+        if (!mGroup && o.stopRequested && o.stopRequested->load()) throw EncodingStopped{};
         const int64_t b = std::min(batch, n - first);
         auto idx = torch::arange(first, first + b, torch::kLong);
         auto z = oneStep(imageLatentsOf(latents, idx), contextOf(latents, idx));
-        predicted.narrow(0, first, b).copy_(z.to(torch::kCPU, torch::kHalf));
-        if ((first / batch + 1) % 50 == 0) message("predicting " + std::to_string(first + b) + "/" + std::to_string(n));
+        predicted.narrow(0, first, b).copy_(z.to(torch::kCPU, torch::kHalf)); // rounded alike on every path
+        done += b;
+        if ((first / batch + 1) % 50 == 0) message("predicting " + std::to_string(done * worldSize()) + "/" + std::to_string(n));
+    }
+    if (mGroup) {
+        mGroup->startAllReduceSum(predicted)->wait();
+        predicted = predicted.to(torch::kHalf);
     }
     if (isMain()) saveTensors({{"mask_latents", predicted}}, cache.string(), torch::kHalf, {{"predicted", tag}});
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -575,6 +575,35 @@ TEST_F(Cli, TwoRanksRefineLabelsLikeOneProcess) {
     EXPECT_GT(change, 10 * relative) << "refined " << change << ", between the runs " << relative;
 }
 
+// A decoder stage over 2 ranks: each predicts half of the flow's one-step mask latents, and the
+// cache they make together is the one a single process makes.
+TEST_F(Cli, TwoRanksPredictADecoderStagesLatentsLikeOneProcess) {
+    const fs::path dir = sDir / "parallel-decoder";
+    fs::create_directories(dir);
+    auto r = makeShapes(dir / "shapes", 16, 6, "0.125", "0.125");
+    ASSERT_EQ(r.status, 0) << r.output;
+    std::ofstream(dir / "recipe.json") << nlohmann::json{
+        {"architecture", "tiny"}, {"data", "shapes"}, {"seed", 3}, {"device", "cpu"}, {"threads", 1},
+        {"checkpoint_every", 100}, {"keep_checkpoints", 1}, {"log", "jsonl"},
+        {"stages", {{{"kind", "decoder"}, {"steps", 1}, {"batch_size", 2}, {"crop", 16}, {"eval_samples", 1}}}}}.dump();
+    const std::string train = "train --config " + quote(dir / "recipe.json") + " --init " + quote(sModel) + " --out ";
+    r = run(train + quote(dir / "one") + " --quiet");
+    ASSERT_EQ(r.status, 0) << r.output;
+    r = run("launch --nproc 2 -- " + train + quote(dir / "two"));
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("training samples over 2 ranks"), std::string::npos) << r.output;
+
+    const auto a = rlfseg::loadTensors((dir / "one" / "cache" / "predicted-stage-0.safetensors").string());
+    const auto b = rlfseg::loadTensors((dir / "two" / "cache" / "predicted-stage-0.safetensors").string());
+    const auto x = a.at("mask_latents").to(torch::kFloat), y = b.at("mask_latents").to(torch::kFloat);
+    ASSERT_EQ(x.sizes(), y.sizes());
+    ASSERT_GT(x.size(0), 32); // more than one batch of 32: rank 1 predicted samples 32 on
+    // Rank 1's share is there (not the zeros it starts from) and both shares match one process's.
+    EXPECT_GT(y.narrow(0, 32, x.size(0) - 32).abs().sum().item<double>(), 0);
+    const double relative = std::sqrt((x - y).pow(2).sum().item<double>() / x.pow(2).sum().item<double>());
+    EXPECT_LT(relative, 1e-3);
+}
+
 TEST_F(Cli, ADeadRankStopsTheOthersWithAMessageNotAHang) {
     const fs::path dir = sDir / "parallel-fault";
     fs::create_directories(dir);
