@@ -83,7 +83,7 @@ constexpr int kThumbnailSide = 48;
 // Thumbnails load in slices of this many milliseconds, so the list stays responsive.
 constexpr int kThumbnailSliceMs = 30;
 
-// Every edit is journaled at once; the autosave only folds the journal into the project file.
+// Every edit is journaled at once; the periodic save only folds the journal into the project file.
 constexpr int kAutosaveIntervalMs = 120'000;
 
 
@@ -139,7 +139,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     createToolActions();
     mAutosaveTimer = new QTimer(this);
     mAutosaveTimer->setInterval(kAutosaveIntervalMs);
-    connect(mAutosaveTimer, &QTimer::timeout, this, &MainWindow::autosave);
+    connect(mAutosaveTimer, &QTimer::timeout, this, &MainWindow::periodicSave);
     mAutosaveTimer->start();
 
     mInference = new InferenceService(this);
@@ -850,6 +850,14 @@ void MainWindow::autosave()
     if (!mSession->modified()) return;
     QString error;
     if (!mSession->save(&error)) fail(error); // the journal still holds every edit
+}
+
+// The timer's save. It skips a large project until its journal has grown (Document::foldIsDue):
+// rewriting a file of 20,000 annotations stops the window for most of a second, and the journal
+// already holds every edit. Closing the window or changing folders still folds (autosave()).
+void MainWindow::periodicSave()
+{
+    if (mSession->periodicSaveIsDue()) autosave();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

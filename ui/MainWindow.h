@@ -173,6 +173,7 @@ private:
     void refreshOverlays();
     void openSessionFor(const QString& imagePath);
     void autosave();
+    void periodicSave();
     void chooseAutoAnnotate();
     void onBatchResult(quint64 id, const SegmentOutcome* outcome, const QString& error);
     void finishBatch();

@@ -61,6 +61,8 @@ Document& Document::operator=(Document&& other) noexcept {
         mJournalFd = other.mJournalFd;
         other.mJournalFd = -1;
         mUnsynced = std::exchange(other.mUnsynced, false);
+        mProjectFileBytes = other.mProjectFileBytes;
+        mJournalBytes = other.mJournalBytes;
     }
     return *this;
 }
@@ -73,10 +75,14 @@ Document Document::open(const std::string& projectPath) {
     Document d;
     d.mPath = projectPath;
     d.mProject = Project::load(projectPath);
+    std::error_code ec;
+    d.mProjectFileBytes = fs::file_size(projectPath, ec);
     if (fs::exists(d.journalPath())) {
         auto lines = readJournal(d.journalPath());
-        if (!lines.empty() && lines.front().value("base", std::string("?")) == d.mProject.modified)
+        if (!lines.empty() && lines.front().value("base", std::string("?")) == d.mProject.modified) {
             d.mRecoverable.assign(lines.begin() + 1, lines.end());
+            d.mJournalBytes = fs::file_size(d.journalPath(), ec); // kept, and appended to, once recovered
+        }
     }
     return d;
 }
@@ -104,6 +110,7 @@ void Document::recover() {
 
 void Document::discardRecovery() {
     mRecoverable.clear();
+    mJournalBytes = 0;
     if (mJournalFd >= 0) ::close(mJournalFd), mJournalFd = -1;
     std::error_code ec;
     fs::remove(journalPath(), ec);
@@ -118,6 +125,7 @@ void Document::startJournal() {
         const std::string header = journalHeader(mProject).dump() + "\n";
         if (::write(mJournalFd, header.data(), header.size()) != static_cast<ssize_t>(header.size()))
             throw Error(journalPath() + ": cannot write the journal: " + std::strerror(errno));
+        mJournalBytes = header.size();
     }
 }
 
@@ -133,6 +141,7 @@ void Document::record(const json& edit) {
         if (n < 0) throw Error(journalPath() + ": cannot write the journal: " + std::strerror(errno));
         written += static_cast<size_t>(n);
     }
+    mJournalBytes += line.size();
     // The edit is on disk before the call returns (in a batch: before the batch ends).
     if (mBatchDepth > 0) mUnsynced = true;
     else ::fdatasync(mJournalFd);
@@ -240,12 +249,19 @@ void Document::save() {
 
     j["created"] = mProject.created;
     j["modified"] = mProject.modified;
-    writeFileAtomically(mPath, j.dump(1) + "\n");
+    const std::string text = j.dump(1) + "\n";
+    writeFileAtomically(mPath, text);
+    mProjectFileBytes = text.size();
     // The project on disk now holds every edit: start an empty journal for the new base.
     if (mJournalFd >= 0) ::close(mJournalFd), mJournalFd = -1;
     std::error_code ec;
     fs::remove(journalPath(), ec);
+    mJournalBytes = 0;
     mModified = false;
+}
+
+bool Document::foldIsDue() const {
+    return mModified && (mProjectFileBytes < kSmallProjectBytes || mJournalBytes * 4 >= mProjectFileBytes);
 }
 
 } // namespace rlfseg::annotation

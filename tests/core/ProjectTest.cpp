@@ -500,6 +500,54 @@ TEST(Document, EveryEditSurvivesACrashAndRecoveryReplaysIt) {
     EXPECT_EQ(saved.project().annotations().size(), 1u);
 }
 
+TEST(Document, ALargeProjectFoldsItsJournalOnlyOnceTheJournalHasGrown) {
+    const fs::path dir = test::makeTempDir("document-fold");
+    const std::string file = (dir / "p.json").string();
+    auto d = Document::create(file);
+    EXPECT_FALSE(d.foldIsDue()); // nothing to fold
+    const int64_t image = d.addImage("a.png", 640, 480);
+    const int blob = d.addCategory("blob");
+    EXPECT_TRUE(d.foldIsDue()); // a small project: always worth saving
+    // Imported outlines of 60,000 points (about 1.3 MB of JSON each) make the file large.
+    Annotation big;
+    big.imageId = image, big.categoryId = blob, big.mask = coco::encode(ringMask(640, 480));
+    coco::Polygon outline;
+    for (int k = 0; k < 60'000; ++k) outline.push_back(100 + k * 1e-3), outline.push_back(200.123456 + k % 7);
+    big.polygons = {outline};
+    for (int i = 0; i < 4; ++i) d.addAnnotation(big);
+    d.save();
+    EXPECT_EQ(d.projectFileBytes(), fs::file_size(file));
+    ASSERT_GT(d.projectFileBytes(), Document::kSmallProjectBytes);
+    EXPECT_EQ(d.journalBytes(), 0u);
+    // Small edits: journaled (on disk, recoverable), but not worth rewriting the whole file for.
+    d.setState(image, ReviewState::Reviewed);
+    d.addPrompt(image, {"the blob", "t", 90, 0.5, 100, "default"});
+    EXPECT_TRUE(d.modified());
+    EXPECT_GT(d.journalBytes(), 0u);
+    EXPECT_EQ(d.journalBytes(), fs::file_size(d.journalPath()));
+    EXPECT_FALSE(d.foldIsDue());
+    // Once the journal reaches a quarter of the file, folding is due (the file is indented; the
+    // journal's lines are not).
+    d.addAnnotation(big);
+    d.addAnnotation(big);
+    EXPECT_EQ(d.journalBytes(), fs::file_size(d.journalPath()));
+    EXPECT_GE(d.journalBytes() * 4, d.projectFileBytes());
+    EXPECT_TRUE(d.foldIsDue());
+    // A session that ends without folding: the reopened project counts the journal it recovers.
+    const uint64_t journal = d.journalBytes(), project = d.projectFileBytes();
+    d = Document::open(file); // the old one is closed, unsaved, as after a crash
+    EXPECT_EQ(d.projectFileBytes(), project);
+    ASSERT_TRUE(d.hasRecoverableWork());
+    EXPECT_FALSE(d.foldIsDue()); // nothing applied yet
+    d.recover();
+    EXPECT_EQ(d.journalBytes(), journal);
+    EXPECT_TRUE(d.foldIsDue());
+    d.save();
+    EXPECT_FALSE(d.foldIsDue());
+    EXPECT_EQ(d.project().annotations().size(), 6u);
+    EXPECT_EQ(d.journalBytes(), 0u);
+}
+
 TEST(Document, EditsOfABatchAreJournaledLikeSingleOnes) {
     const fs::path dir = test::makeTempDir("document-batch");
     const std::string file = (dir / "p.json").string();

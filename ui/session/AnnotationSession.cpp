@@ -248,6 +248,8 @@ void AnnotationSession::close()
 
 bool AnnotationSession::modified() const { return mDocument && mDocument->modified(); }
 
+bool AnnotationSession::periodicSaveIsDue() const { return mDocument && mDocument->foldIsDue(); }
+
 const annotation::Project* AnnotationSession::project() const { return mDocument ? &mDocument->project() : nullptr; }
 
 QString AnnotationSession::relativePath(const QString& imagePath) const

@@ -123,6 +123,9 @@ public:
 
     // Writes the project file atomically and empties the journal.
     bool save(QString* error);
+    // Whether a periodic save is worth its cost now (core's Document::foldIsDue): every edit is
+    // journaled already, and a large project's file is only rewritten once its journal has grown.
+    bool periodicSaveIsDue() const;
 
 signals:
     void annotationsChanged(const QString& imagePath); // empty: annotations of several images changed
