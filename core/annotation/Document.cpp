@@ -26,9 +26,11 @@ namespace {
 // (empty for a project never saved).
 json journalHeader(const Project& project) { return {{"journal", "rlfseg-project"}, {"base", project.modified}}; }
 
-// Complete lines of the journal; a last line cut off by a crash is dropped.
-std::vector<json> readJournal(const std::string& path) {
+// Complete lines of the journal; a last line cut off by a crash is dropped. `goodBytes`: the length
+// of the lines kept, where new edits must follow (not after the torn tail).
+std::vector<json> readJournal(const std::string& path, uint64_t& goodBytes) {
     std::vector<json> lines;
+    goodBytes = 0;
     std::ifstream in(path, std::ios::binary);
     std::string line;
     while (std::getline(in, line)) {
@@ -38,6 +40,7 @@ std::vector<json> readJournal(const std::string& path) {
         } catch (const Error&) {
             break; // garbage from a torn write: nothing after it can be trusted
         }
+        goodBytes += line.size() + 1;
     }
     return lines;
 }
@@ -76,12 +79,14 @@ Document Document::open(const std::string& projectPath) {
     d.mPath = projectPath;
     d.mProject = Project::load(projectPath);
     std::error_code ec;
-    d.mProjectFileBytes = fs::file_size(projectPath, ec);
+    const auto bytes = fs::file_size(projectPath, ec);
+    d.mProjectFileBytes = ec ? 0 : bytes;
     if (fs::exists(d.journalPath())) {
-        auto lines = readJournal(d.journalPath());
+        uint64_t goodBytes = 0;
+        auto lines = readJournal(d.journalPath(), goodBytes);
         if (!lines.empty() && lines.front().value("base", std::string("?")) == d.mProject.modified) {
             d.mRecoverable.assign(lines.begin() + 1, lines.end());
-            d.mJournalBytes = fs::file_size(d.journalPath(), ec); // kept, and appended to, once recovered
+            d.mJournalBytes = goodBytes; // kept, and appended to, once recovered
         }
     }
     return d;
@@ -121,6 +126,10 @@ void Document::startJournal() {
     const bool continuing = fs::exists(journalPath()) && mModified;
     mJournalFd = ::open(journalPath().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (continuing ? 0 : O_TRUNC), 0644);
     if (mJournalFd < 0) throw Error(journalPath() + ": cannot write the journal: " + std::strerror(errno));
+    // A tail torn by the crash goes first: an edit appended to it would be unreadable, and with it
+    // every edit after it.
+    if (continuing && ::ftruncate(mJournalFd, static_cast<off_t>(mJournalBytes)) != 0)
+        throw Error(journalPath() + ": cannot write the journal: " + std::strerror(errno));
     if (!continuing) {
         const std::string header = journalHeader(mProject).dump() + "\n";
         if (::write(mJournalFd, header.data(), header.size()) != static_cast<ssize_t>(header.size()))

@@ -55,7 +55,7 @@ public:
     void save();
 
     // Whether an autosave should fold the journal into the project file now. Saving rewrites the
-    // whole file (0.75 s for 20,000 imported annotations here), while the journal already keeps
+    // whole file (about 0.7 s for 20,000 imported annotations here), while the journal already keeps
     // every edit; so a periodic save of a large project waits until its journal has grown to a
     // quarter of the file. Small projects (under kSmallProjectBytes) are always worth folding.
     bool foldIsDue() const;

@@ -977,22 +977,23 @@ torch::Tensor Run::predictMaskLatents(size_t stageIndex, const LatentSet& latent
     torch::NoGradGuard noGrad;
     mNet.setEval();
     // Rank r predicts the batches r, r + N, ...; zero elsewhere, so the sum over the ranks is the whole.
-    auto predicted = mGroup ? torch::zeros(latents.maskLatents.sizes(), torch::kFloat)
+    // The sum runs on the training device (NCCL takes GPU tensors only).
+    auto predicted = mGroup ? torch::zeros(latents.maskLatents.sizes(), torch::TensorOptions().device(mDevice))
                             : torch::empty(latents.maskLatents.sizes(), torch::kHalf);
-    int64_t done = 0;
+    int64_t batches = 0;
     for (int64_t first = batch * rank(); first < n; first += batch * worldSize()) {
         if (!mGroup && o.stopRequested && o.stopRequested->load()) throw EncodingStopped{};
         const int64_t b = std::min(batch, n - first);
         auto idx = torch::arange(first, first + b, torch::kLong);
         auto z = oneStep(imageLatentsOf(latents, idx), contextOf(latents, idx));
-        predicted.narrow(0, first, b).copy_(z.to(torch::kCPU, torch::kHalf)); // rounded alike on every path
-        done += b;
-        if ((first / batch + 1) % 50 == 0) message("predicting " + std::to_string(done * worldSize()) + "/" + std::to_string(n));
+        predicted.narrow(0, first, b).copy_(z.to(torch::kHalf)); // rounded alike on every path
+        if (++batches % 50 == 0) {
+            const int64_t soFar = std::min(n, batches * batch * worldSize());
+            message("predicting " + std::to_string(soFar) + "/" + std::to_string(n));
+        }
     }
-    if (mGroup) {
-        mGroup->startAllReduceSum(predicted)->wait();
-        predicted = predicted.to(torch::kHalf);
-    }
+    if (mGroup) mGroup->startAllReduceSum(predicted)->wait();
+    predicted = predicted.to(torch::kCPU, torch::kHalf);
     if (isMain()) saveTensors({{"mask_latents", predicted}}, cache.string(), torch::kHalf, {{"predicted", tag}});
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     message("decoder stage: " + std::to_string(n) + " predictions in " + std::to_string(static_cast<int>(seconds)) + " s");
@@ -1157,12 +1158,13 @@ void Run::refineLabels(size_t stageIndex, int64_t epoch, LatentSet& latents, con
     if (ema) ema->swapInto(params);
     trainableParameters(stage);
     if (mGroup) {
-        // Each sample was predicted by one rank: its latent, zero on the others, summed over the ranks.
-        auto mine = torch::zeros(original.sizes(), torch::kFloat);
+        // Each sample was predicted by one rank: its latent, zero on the others, summed over the ranks
+        // on the training device (NCCL takes GPU tensors only).
+        auto mine = torch::zeros(original.sizes(), torch::TensorOptions().device(mDevice));
         forEachBatchOfThisRank(
             [&](int64_t first, int64_t b) { mine.narrow(0, first, b).copy_(maskLatents.narrow(0, first, b)); });
         mGroup->startAllReduceSum(mine)->wait();
-        maskLatents = mine.to(original.scalar_type());
+        maskLatents = mine.to(torch::kCPU, original.scalar_type());
         refined = std::llround(mGroup->allReduceMean(static_cast<double>(refined)) * worldSize());
         agreementSum = mGroup->allReduceMean(agreementSum) * worldSize();
     }

@@ -575,12 +575,12 @@ TEST_F(Cli, TwoRanksRefineLabelsLikeOneProcess) {
     EXPECT_GT(change, 10 * relative) << "refined " << change << ", between the runs " << relative;
 }
 
-// A decoder stage over 2 ranks: each predicts half of the flow's one-step mask latents, and the
-// cache they make together is the one a single process makes.
+// A decoder stage over 2 ranks: each predicts its share of the flow's one-step mask latents (batches
+// of 32, dealt round-robin), and the cache they make together is the one a single process makes.
 TEST_F(Cli, TwoRanksPredictADecoderStagesLatentsLikeOneProcess) {
     const fs::path dir = sDir / "parallel-decoder";
     fs::create_directories(dir);
-    auto r = makeShapes(dir / "shapes", 16, 6, "0.125", "0.125");
+    auto r = makeShapes(dir / "shapes", 24, 6, "0.125", "0.125");
     ASSERT_EQ(r.status, 0) << r.output;
     std::ofstream(dir / "recipe.json") << nlohmann::json{
         {"architecture", "tiny"}, {"data", "shapes"}, {"seed", 3}, {"device", "cpu"}, {"threads", 1},
@@ -602,6 +602,14 @@ TEST_F(Cli, TwoRanksPredictADecoderStagesLatentsLikeOneProcess) {
     EXPECT_GT(y.narrow(0, 32, x.size(0) - 32).abs().sum().item<double>(), 0);
     const double relative = std::sqrt((x - y).pow(2).sum().item<double>() / x.pow(2).sum().item<double>());
     EXPECT_LT(relative, 1e-3);
+
+    // A new run that finds those predictions cached: every rank reads them, none predicts.
+    fs::create_directories(dir / "three");
+    fs::copy(dir / "one" / "cache", dir / "three" / "cache", fs::copy_options::recursive);
+    r = run("launch --nproc 2 -- " + train + quote(dir / "three"));
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("one-step predictions read from"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("predicting the one-step mask latents"), std::string::npos) << r.output;
 }
 
 TEST_F(Cli, ADeadRankStopsTheOthersWithAMessageNotAHang) {

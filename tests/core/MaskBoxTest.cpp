@@ -37,7 +37,7 @@ TEST(MaskBox, RowsThatOpenCvBoxesTooNarrow) {
     EXPECT_EQ(maskBox(bottom), cv::Rect(0, 1, 2, 1));
 }
 
-TEST(MaskBox, AgreesWithEveryPixelOnRandomMasksOfEveryDepth) {
+TEST(MaskBox, AgreesWithEveryPixelOnRandomMasksOfSeveralDepths) {
     cv::RNG rng(11);
     for (int it = 0; it < 3000; ++it) {
         const int w = rng.uniform(1, 70), h = rng.uniform(1, 70);
@@ -48,13 +48,16 @@ TEST(MaskBox, AgreesWithEveryPixelOnRandomMasksOfEveryDepth) {
             cv::circle(m, {rng.uniform(0, w), rng.uniform(0, h)}, rng.uniform(0, 10), 1, cv::FILLED);
         const cv::Rect expected = boxOfPoints(m);
         ASSERT_EQ(maskBox(m), expected) << "iteration " << it << ", " << w << " x " << h;
-        // Float and signed masks: nonzero is set, negative values included.
+        // Float, signed and 16-bit masks: nonzero is set, negative values included.
         cv::Mat f;
         m.convertTo(f, CV_32F, -1.0);
         ASSERT_EQ(maskBox(f), expected) << "float, iteration " << it;
         cv::Mat s;
         m.convertTo(s, CV_8S, -0.5);
         ASSERT_EQ(maskBox(s), boxOfPoints(s)) << "int8, iteration " << it;
+        cv::Mat u16;
+        m.convertTo(u16, CV_16U, 256.0);
+        ASSERT_EQ(maskBox(u16), expected) << "uint16, iteration " << it;
     }
 }
 

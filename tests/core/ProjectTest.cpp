@@ -533,10 +533,15 @@ TEST(Document, ALargeProjectFoldsItsJournalOnlyOnceTheJournalHasGrown) {
     EXPECT_EQ(d.journalBytes(), fs::file_size(d.journalPath()));
     EXPECT_GE(d.journalBytes() * 4, d.projectFileBytes());
     EXPECT_TRUE(d.foldIsDue());
-    // A session that ends without folding: the reopened project counts the journal it recovers.
+    // A session that ends without folding (the document closed unsaved, as after a crash): the
+    // reopened project, moved into a document that counted other sizes, counts the journal it recovers.
     const uint64_t journal = d.journalBytes(), project = d.projectFileBytes();
-    d = Document::open(file); // the old one is closed, unsaved, as after a crash
+    d = Document::create((dir / "other.json").string());
+    d.addCategory("other");
+    ASSERT_NE(d.projectFileBytes(), project);
+    d = Document::open(file);
     EXPECT_EQ(d.projectFileBytes(), project);
+    EXPECT_EQ(d.projectFileBytes(), fs::file_size(file));
     ASSERT_TRUE(d.hasRecoverableWork());
     EXPECT_FALSE(d.foldIsDue()); // nothing applied yet
     d.recover();
@@ -546,6 +551,19 @@ TEST(Document, ALargeProjectFoldsItsJournalOnlyOnceTheJournalHasGrown) {
     EXPECT_FALSE(d.foldIsDue());
     EXPECT_EQ(d.project().annotations().size(), 6u);
     EXPECT_EQ(d.journalBytes(), 0u);
+    // Discarding recovered work empties the count; a journal of another save starts afresh.
+    d.setState(image, ReviewState::New);
+    d = Document::open(file);
+    ASSERT_TRUE(d.hasRecoverableWork());
+    EXPECT_GT(d.journalBytes(), 0u);
+    d.discardRecovery();
+    EXPECT_EQ(d.journalBytes(), 0u);
+    test::writeBytes(d.journalPath(), "{\"journal\": \"rlfseg-project\", \"base\": \"2001-01-01T00:00:00.000Z\"}\n");
+    d = Document::open(file);
+    EXPECT_FALSE(d.hasRecoverableWork());
+    EXPECT_EQ(d.journalBytes(), 0u);
+    d.setState(image, ReviewState::AutoAnnotated);
+    EXPECT_EQ(d.journalBytes(), fs::file_size(d.journalPath()));
 }
 
 TEST(Document, EditsOfABatchAreJournaledLikeSingleOnes) {
@@ -609,10 +627,20 @@ TEST(Document, TornJournalsAndStaleJournals) {
     {
         std::ofstream(file + ".journal", std::ios::app) << R"({"op": "add_category", "na)";
     }
+    const uint64_t tornBytes = fs::file_size(file + ".journal");
     auto d = Document::open(file);
     EXPECT_EQ(d.recoverableEdits(), 2u);
+    EXPECT_LT(d.journalBytes(), tornBytes); // the complete lines only
     d.recover();
     EXPECT_EQ(d.project().categories().size(), 1u);
+    // An edit after recovering follows the complete lines, not the torn tail: a second crash
+    // loses nothing either.
+    d.addCategory("z");
+    EXPECT_EQ(d.journalBytes(), fs::file_size(file + ".journal"));
+    d = Document::open(file);
+    EXPECT_EQ(d.recoverableEdits(), 3u);
+    d.recover();
+    EXPECT_NE(d.project().categoryByName("z"), nullptr);
     d.save();
     // A journal whose base is another save of the project is not replayed.
     test::writeBytes(file + ".journal", "{\"journal\": \"rlfseg-project\", \"base\": \"2001-01-01T00:00:00.000Z\"}\n"
