@@ -530,6 +530,15 @@ TEST_F(Cli, TwoRanksTrainLikeOneProcessOnTheSameGlobalBatch) {
     }
 }
 
+// A one-stage recipe on the data set `shapes` beside it, for the multi-rank tests: one thread per rank.
+namespace {
+void writeOneStageRecipe(const fs::path& path, const nlohmann::json& stage) {
+    std::ofstream(path) << nlohmann::json{
+        {"architecture", "tiny"}, {"data", "shapes"}, {"seed", 3}, {"device", "cpu"}, {"threads", 1},
+        {"checkpoint_every", 100}, {"keep_checkpoints", 1}, {"log", "jsonl"}, {"stages", {stage}}}.dump();
+}
+} // namespace
+
 // Label refinement over 2 ranks: each predicts half of the training samples, and every rank ends
 // with the labels one process refines (refinement at epoch 0, before any step: the same weights).
 TEST_F(Cli, TwoRanksRefineLabelsLikeOneProcess) {
@@ -537,12 +546,8 @@ TEST_F(Cli, TwoRanksRefineLabelsLikeOneProcess) {
     fs::create_directories(dir);
     auto r = makeShapes(dir / "shapes", 16, 6, "0.125", "0.125");
     ASSERT_EQ(r.status, 0) << r.output;
-    std::ofstream(dir / "recipe.json") << nlohmann::json{
-        {"architecture", "tiny"}, {"data", "shapes"}, {"seed", 3}, {"device", "cpu"}, {"threads", 1},
-        {"checkpoint_every", 100}, {"keep_checkpoints", 1}, {"log", "jsonl"},
-        {"stages",
-         {{{"kind", "flow"}, {"steps", 2}, {"batch_size", 4}, {"eval_samples", 1},
-           {"label_refinement", {{"from_epoch", 0}, {"agreement", 0.0}, {"band", 3}}}}}}}.dump();
+    writeOneStageRecipe(dir / "recipe.json", {{"kind", "flow"}, {"steps", 2}, {"batch_size", 4}, {"eval_samples", 1},
+                                              {"label_refinement", {{"from_epoch", 0}, {"agreement", 0.0}, {"band", 3}}}});
     const std::string train = "train --config " + quote(dir / "recipe.json") + " --init " + quote(sModel) + " --out ";
     r = run(train + quote(dir / "one") + " --quiet");
     ASSERT_EQ(r.status, 0) << r.output;
@@ -582,10 +587,8 @@ TEST_F(Cli, TwoRanksPredictADecoderStagesLatentsLikeOneProcess) {
     fs::create_directories(dir);
     auto r = makeShapes(dir / "shapes", 24, 6, "0.125", "0.125");
     ASSERT_EQ(r.status, 0) << r.output;
-    std::ofstream(dir / "recipe.json") << nlohmann::json{
-        {"architecture", "tiny"}, {"data", "shapes"}, {"seed", 3}, {"device", "cpu"}, {"threads", 1},
-        {"checkpoint_every", 100}, {"keep_checkpoints", 1}, {"log", "jsonl"},
-        {"stages", {{{"kind", "decoder"}, {"steps", 1}, {"batch_size", 2}, {"crop", 16}, {"eval_samples", 1}}}}}.dump();
+    writeOneStageRecipe(dir / "recipe.json",
+                        {{"kind", "decoder"}, {"steps", 1}, {"batch_size", 2}, {"crop", 16}, {"eval_samples", 1}});
     const std::string train = "train --config " + quote(dir / "recipe.json") + " --init " + quote(sModel) + " --out ";
     r = run(train + quote(dir / "one") + " --quiet");
     ASSERT_EQ(r.status, 0) << r.output;
