@@ -163,6 +163,14 @@ std::unique_ptr<ProcessGroup::Pending> ProcessGroup::startAllReduceSum(const at:
     return std::make_unique<PendingWork>(d->rank, d->size, std::move(tensors), std::move(work));
 }
 
+at::Tensor ProcessGroup::allReduceSum(const at::Tensor& tensor)
+{
+    const bool copy = true; // a tensor already on the group's device is summed in a copy, not in place
+    std::vector<at::Tensor> t{tensor.to(d->device, tensor.scalar_type(), /*non_blocking=*/false, copy).contiguous()};
+    d->run("all-reduce", [&] { return d->group->allreduce(t); });
+    return t[0].to(tensor.device());
+}
+
 bool ProcessGroup::anyTrue(bool value) { return allReduceMean(value ? 1.0 : 0.0) > 0; }
 
 void ProcessGroup::broadcast(const std::vector<at::Tensor>& tensors)

@@ -56,6 +56,9 @@ public:
         virtual void wait() = 0;
     };
     std::unique_ptr<Pending> startAllReduceSum(const at::Tensor& flat);
+    // The element-wise sum of `tensor` over the ranks, returned on the tensor's device (the input is
+    // left as it is). It travels through the group's device, as NCCL takes GPU tensors only.
+    at::Tensor allReduceSum(const at::Tensor& tensor);
     // Rank 0's values to every rank, in place.
     void broadcast(const std::vector<at::Tensor>& tensors);
     void barrier();

@@ -345,6 +345,15 @@ private:
     bool isMain() const { return !mGroup || mGroup->isMain(); }
     int rank() const { return mGroup ? mGroup->rank() : 0; }
     int worldSize() const { return mGroup ? mGroup->size() : 1; }
+    // Data parallel: of `n` samples in batches of `batch` (the batches one process forms), this rank
+    // handles the batches rank, rank + N, ...; f(first, size) for each.
+    void forEachBatchOfThisRank(int64_t n, int64_t batch, const std::function<void(int64_t, int64_t)>& f) const {
+        for (int64_t first = batch * rank(); first < n; first += batch * worldSize())
+            f(first, std::min(batch, n - first));
+    }
+    // Rows filled by this rank (zero elsewhere), summed over the ranks: every row from the rank that
+    // filled it, exactly (x + 0 = x).
+    torch::Tensor sumOfShares(const torch::Tensor& mine) const { return mGroup ? mGroup->allReduceSum(mine) : mine; }
     // This rank's share of a global batch of `global` samples: [first, first + count).
     std::pair<int, int> shareOf(int global) const {
         const int count = global / worldSize();
@@ -976,24 +985,19 @@ torch::Tensor Run::predictMaskLatents(size_t stageIndex, const LatentSet& latent
     const auto t0 = std::chrono::steady_clock::now();
     torch::NoGradGuard noGrad;
     mNet.setEval();
-    // Rank r predicts the batches r, r + N, ...; zero elsewhere, so the sum over the ranks is the whole.
-    // The sum runs on the training device (NCCL takes GPU tensors only).
-    auto predicted = mGroup ? torch::zeros(latents.maskLatents.sizes(), torch::TensorOptions().device(mDevice))
-                            : torch::empty(latents.maskLatents.sizes(), torch::kHalf);
+    auto predicted = torch::zeros(latents.maskLatents.sizes(), torch::kHalf);
     int64_t batches = 0;
-    for (int64_t first = batch * rank(); first < n; first += batch * worldSize()) {
+    forEachBatchOfThisRank(n, batch, [&](int64_t first, int64_t b) {
         if (!mGroup && o.stopRequested && o.stopRequested->load()) throw EncodingStopped{};
-        const int64_t b = std::min(batch, n - first);
         auto idx = torch::arange(first, first + b, torch::kLong);
         auto z = oneStep(imageLatentsOf(latents, idx), contextOf(latents, idx));
-        predicted.narrow(0, first, b).copy_(z.to(torch::kHalf)); // rounded alike on every path
+        predicted.narrow(0, first, b).copy_(z.to(torch::kCPU, torch::kHalf));
         if (++batches % 50 == 0) {
             const int64_t soFar = std::min(n, batches * batch * worldSize());
             message("predicting " + std::to_string(soFar) + "/" + std::to_string(n));
         }
-    }
-    if (mGroup) mGroup->startAllReduceSum(predicted)->wait();
-    predicted = predicted.to(torch::kCPU, torch::kHalf);
+    });
+    predicted = sumOfShares(predicted);
     if (isMain()) saveTensors({{"mask_latents", predicted}}, cache.string(), torch::kHalf, {{"predicted", tag}});
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     message("decoder stage: " + std::to_string(n) + " predictions in " + std::to_string(static_cast<int>(seconds)) + " s");
@@ -1128,11 +1132,7 @@ void Run::refineLabels(size_t stageIndex, int64_t epoch, LatentSet& latents, con
     const int64_t n = original.size(0), batch = 16;
     refine::RefineOptions refineOptions;
     refineOptions.referenceWeight = stage.refineReferenceWeight;
-    // Data parallel: rank r predicts the batches r, r + N, ... (the same batches one process forms).
-    const auto forEachBatchOfThisRank = [&](const std::function<void(int64_t first, int64_t size)>& f) {
-        for (int64_t first = batch * rank(); first < n; first += batch * worldSize()) f(first, std::min(batch, n - first));
-    };
-    forEachBatchOfThisRank([&](int64_t first, int64_t b) {
+    forEachBatchOfThisRank(n, batch, [&](int64_t first, int64_t b) {
         auto idx = torch::arange(first, first + b, torch::kLong);
         auto soft = conventions::softMaskFromDecoded(mNet.decodeLatent(oneStep(imageLatentsOf(latents, idx), contextOf(latents, idx))))
                         .to(torch::kCPU, torch::kFloat)
@@ -1158,13 +1158,12 @@ void Run::refineLabels(size_t stageIndex, int64_t epoch, LatentSet& latents, con
     if (ema) ema->swapInto(params);
     trainableParameters(stage);
     if (mGroup) {
-        // Each sample was predicted by one rank: its latent, zero on the others, summed over the ranks
-        // on the training device (NCCL takes GPU tensors only).
-        auto mine = torch::zeros(original.sizes(), torch::TensorOptions().device(mDevice));
-        forEachBatchOfThisRank(
-            [&](int64_t first, int64_t b) { mine.narrow(0, first, b).copy_(maskLatents.narrow(0, first, b)); });
-        mGroup->startAllReduceSum(mine)->wait();
-        maskLatents = mine.to(torch::kCPU, original.scalar_type());
+        // Each sample was predicted by one rank: its latent, zero on the others.
+        auto mine = torch::zeros_like(maskLatents);
+        forEachBatchOfThisRank(n, batch, [&](int64_t first, int64_t b) {
+            mine.narrow(0, first, b).copy_(maskLatents.narrow(0, first, b));
+        });
+        maskLatents = sumOfShares(mine);
         refined = std::llround(mGroup->allReduceMean(static_cast<double>(refined)) * worldSize());
         agreementSum = mGroup->allReduceMean(agreementSum) * worldSize();
     }
