@@ -138,11 +138,13 @@ void Document::startJournal() {
     }
 }
 
-void Document::record(const json& edit) {
+void Document::record(const json& edit) { recordLine(edit.dump()); }
+
+void Document::recordLine(std::string line) {
     if (!mRecoverable.empty())
         throw Error(journalPath() + " holds unsaved work from an earlier session: recover or discard it first");
     if (mJournalFd < 0) startJournal();
-    const std::string line = edit.dump() + "\n";
+    line += '\n';
     size_t written = 0;
     while (written < line.size()) {
         const ssize_t n = ::write(mJournalFd, line.data() + written, line.size() - written);
@@ -172,7 +174,8 @@ void Document::apply(Project& project, const json& edit) {
     } else if (op == "add_category") {
         project.addCategory(where.requireString(edit, "", "name"), edit.value("supercategory", ""));
     } else if (op == "add_annotation") {
-        const Annotation a = annotationFromJson(where.require(edit, "", "annotation"), "journal", "annotation");
+        Annotation a = annotationFromJson(where.require(edit, "", "annotation"), "journal", "annotation");
+        if (JsonPath::has(edit, "id")) a.id = where.requireInt64(edit, "", "id"); // a prepared annotation's line
         const int64_t id = project.addAnnotation(a);
         if (id != a.id) throw Error("journal: the annotation was " + std::to_string(a.id) + ", replayed as " + std::to_string(id));
     } else if (op == "replace_mask") {
@@ -214,9 +217,19 @@ int Document::addCategory(const std::string& name, const std::string& supercateg
     return id;
 }
 
-int64_t Document::addAnnotation(const Annotation& annotation) {
-    const int64_t id = mProject.addAnnotation(annotation);
-    record({{"op", "add_annotation"}, {"annotation", annotationToJson(*mProject.annotation(id))}});
+int64_t Document::addAnnotation(const Annotation& annotation) { return addAnnotation(prepare(annotation)); }
+
+Document::PreparedAnnotation Document::prepare(Annotation annotation) {
+    if (annotation.created.empty()) annotation.created = nowIso8601();
+    annotation.id = 0; // the project gives the id; the journal line names it beside this text
+    std::string text = annotationToJson(annotation).dump();
+    return {std::move(annotation), std::move(text)};
+}
+
+int64_t Document::addAnnotation(const PreparedAnnotation& prepared) {
+    const int64_t id = mProject.addAnnotation(prepared.annotation);
+    recordLine(R"({"op":"add_annotation","id":)" + std::to_string(id) + R"(,"annotation":)" + prepared.journalText +
+               "}");
     return id;
 }
 

@@ -45,6 +45,15 @@ public:
     int64_t addImage(const std::string& path, int width, int height, const std::string& hash = "");
     int addCategory(const std::string& name, const std::string& supercategory = "");
     int64_t addAnnotation(const Annotation& annotation);
+    // An annotation with its journal text made beforehand, on any thread: adding a large import
+    // then costs the caller's thread the insert and the file write, not the JSON (about 330 ms for
+    // 20,000 imported polygons). prepare() reads nothing of a document; it fills `created` if empty.
+    struct PreparedAnnotation {
+        Annotation annotation;
+        std::string journalText; // the annotation as JSON, its id left to the journal line
+    };
+    static PreparedAnnotation prepare(Annotation annotation);
+    int64_t addAnnotation(const PreparedAnnotation& prepared);
     void replaceMask(int64_t annotationId, const coco::Rle& mask);
     void setCategory(int64_t annotationId, int categoryId);
     void removeAnnotation(int64_t annotationId);
@@ -84,6 +93,7 @@ public:
 private:
     Document() = default;
     void record(const nlohmann::json& edit);
+    void recordLine(std::string line); // one journal line, without its newline
     void startJournal();
     void endBatch();
 

@@ -20,6 +20,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 using namespace rlfseg;
 using namespace rlfseg::annotation;
@@ -564,6 +565,54 @@ TEST(Document, ALargeProjectFoldsItsJournalOnlyOnceTheJournalHasGrown) {
     EXPECT_EQ(d.journalBytes(), 0u);
     d.setState(image, ReviewState::AutoAnnotated);
     EXPECT_EQ(d.journalBytes(), fs::file_size(d.journalPath()));
+}
+
+TEST(Document, PreparedAnnotationsReplayAsStoredAndOlderJournalLinesStillDo) {
+    const fs::path dir = test::makeTempDir("document-prepared");
+    const std::string file = (dir / "p.json").string();
+    Annotation stored;
+    {
+        auto d = Document::create(file);
+        Annotation a;
+        a.imageId = d.addImage("a.png", 64, 48), a.categoryId = d.addCategory("dog");
+        a.mask = coco::encode(ringMask(64, 48));
+        a.source = Source::Imported, a.score = 0.75, a.prompt = "the ring";
+        a.polygons = {{2, 2, 40, 2, 40, 30, 2, 30}};
+        Document::PreparedAnnotation prepared;
+        std::thread([&] { prepared = Document::prepare(a); }).join(); // made away from the document
+        EXPECT_FALSE(prepared.annotation.created.empty());
+        const int64_t first = d.addAnnotation(prepared);
+        EXPECT_EQ(d.addAnnotation(prepared), first + 1); // added again, as a redo does: a new id
+        stored = *d.project().annotation(first + 1);
+        EXPECT_EQ(stored.created, prepared.annotation.created);
+    } // "a crash"
+    {
+        auto d = Document::open(file);
+        ASSERT_EQ(d.recoverableEdits(), 4u);
+        d.recover();
+        ASSERT_EQ(d.project().annotations().size(), 2u);
+        ASSERT_NE(d.project().annotation(stored.id), nullptr);
+        EXPECT_EQ(annotationToJson(*d.project().annotation(stored.id)), annotationToJson(stored));
+    }
+    // A journal written before annotations were prepared (the id inside the annotation) replays too.
+    const std::string older = (dir / "older.json").string();
+    std::string base;
+    {
+        auto d = Document::create(older);
+        d.addImage("a.png", 64, 48), d.addCategory("dog");
+        d.save();
+        base = d.project().modified;
+    }
+    Annotation a = stored;
+    a.id = 1, a.imageId = 1, a.categoryId = 1;
+    test::writeBytes(older + ".journal", json({{"journal", "rlfseg-project"}, {"base", base}}).dump() + "\n" +
+                                             json({{"op", "add_annotation"}, {"annotation", annotationToJson(a)}}).dump() +
+                                             "\n");
+    auto d = Document::open(older);
+    ASSERT_EQ(d.recoverableEdits(), 1u);
+    d.recover();
+    ASSERT_NE(d.project().annotation(1), nullptr);
+    EXPECT_EQ(annotationToJson(*d.project().annotation(1)), annotationToJson(a));
 }
 
 TEST(Document, EditsOfABatchAreJournaledLikeSingleOnes) {

@@ -84,12 +84,14 @@ private:
 };
 
 // Many new annotations as one edit (an import): journaled as one batch (one disk sync, not one
-// per annotation), and the views told once. The first application is all or nothing: when the
+// per annotation), and the views told once. Their journal text is made beforehand, off the UI
+// thread (Document::prepare), and kept for a redo. The first application is all or nothing: when the
 // project or the journal refuses one, those added before it are taken out again and the error
 // goes to the caller.
 class AnnotationSession::AddManyCommand : public Command {
 public:
-    AddManyCommand(AnnotationSession& s, std::vector<annotation::Annotation> list, const QString& text)
+    AddManyCommand(AnnotationSession& s, std::vector<annotation::Document::PreparedAnnotation> list,
+                   const QString& text)
         : Command(s, text), mAnnotations(std::move(list)) {}
     size_t size() const { return mAnnotations.size(); }
 
@@ -133,7 +135,7 @@ private:
         mHandles.clear();
     }
 
-    std::vector<annotation::Annotation> mAnnotations;
+    std::vector<annotation::Document::PreparedAnnotation> mAnnotations;
     std::vector<std::shared_ptr<qint64>> mHandles;
 };
 
@@ -715,38 +717,56 @@ bool AnnotationSession::importCoco(const QString& path, QString* report, QString
         const std::string file = path.toStdString();
         mRunLong(tr("Reading COCO…"), [&] { summary = annotation::importCocoFile(incoming, file); });
         auto& document = *mDocument;
-        const annotation::Document::Batch oneSync(document); // one fdatasync for the whole import
         int images = 0, refused = 0;
         QString firstRefusal;
-        std::vector<annotation::Annotation> annotations;
-        annotations.reserve(incoming.annotations().size());
-        for (const auto& [id, a] : incoming.annotations()) {
-            const auto* image = incoming.image(a.imageId);
-            const auto* category = incoming.category(a.categoryId);
-            const auto* existing = document.project().imageByPath(image->path);
-            if (existing && (existing->width != image->width || existing->height != image->height)) {
-                if (refused++ == 0)
-                    firstRefusal = tr("“%1” is %2 x %3 pixels in the file but %4 x %5 in the project.")
-                                       .arg(QString::fromStdString(image->path))
-                                       .arg(image->width)
-                                       .arg(image->height)
-                                       .arg(existing->width)
-                                       .arg(existing->height);
-                continue;
+        struct Placed {
+            const annotation::Annotation* source;
+            int64_t imageId;
+            int categoryId;
+        };
+        std::vector<Placed> placed; // the file's annotations as they will be in the project
+        placed.reserve(incoming.annotations().size());
+        {
+            const annotation::Document::Batch oneSync(document); // the new images and categories
+            for (const auto& [id, a] : incoming.annotations()) {
+                const auto* image = incoming.image(a.imageId);
+                const auto* category = incoming.category(a.categoryId);
+                const auto* existing = document.project().imageByPath(image->path);
+                if (existing && (existing->width != image->width || existing->height != image->height)) {
+                    if (refused++ == 0)
+                        firstRefusal = tr("“%1” is %2 x %3 pixels in the file but %4 x %5 in the project.")
+                                           .arg(QString::fromStdString(image->path))
+                                           .arg(image->width)
+                                           .arg(image->height)
+                                           .arg(existing->width)
+                                           .arg(existing->height);
+                    continue;
+                }
+                int64_t imageId = existing ? existing->id : 0;
+                if (!existing) imageId = document.addImage(image->path, image->width, image->height), ++images;
+                const auto* known = document.project().categoryByName(category->name);
+                const int categoryId =
+                    known ? known->id : document.addCategory(category->name, category->supercategory);
+                placed.push_back({&a, imageId, categoryId});
             }
-            int64_t imageId = existing ? existing->id : 0;
-            if (!existing) imageId = document.addImage(image->path, image->width, image->height), ++images;
-            const auto* known = document.project().categoryByName(category->name);
-            annotation::Annotation copy = a;
-            copy.id = 0;
-            copy.imageId = imageId;
-            copy.categoryId = known ? known->id : document.addCategory(category->name, category->supercategory);
-            annotations.push_back(std::move(copy));
         }
-        const size_t added = annotations.size();
+        // Copying the masks and polygons, their journal JSON and freeing the file's copy took the UI
+        // thread about 0.4 s at 20,000 annotations: done on the long task's thread, on locals only.
+        std::vector<annotation::Document::PreparedAnnotation> prepared(placed.size());
+        mRunLong(tr("Importing…"), [&] {
+            for (size_t i = 0; i < placed.size(); ++i) {
+                annotation::Annotation copy = *placed[i].source;
+                copy.imageId = placed[i].imageId;
+                copy.categoryId = placed[i].categoryId;
+                prepared[i] = annotation::Document::prepare(std::move(copy));
+            }
+            placed.clear();
+            incoming = annotation::Project();
+        });
+        const size_t added = prepared.size();
         if (added > 0) {
             QString why;
-            if (!push(new AddManyCommand(*this, std::move(annotations), tr("Import COCO")), &why)) {
+            if (!push(new AddManyCommand(*this, std::move(prepared), tr("Import COCO")), &why)) {
                 if (error)
                     *error = tr("Cannot import “%1”: %2").arg(QDir::toNativeSeparators(path), why);
                 return false;
