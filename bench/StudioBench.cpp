@@ -99,6 +99,13 @@ template <typename Action> std::pair<double, double> timeWithEventLoopGaps(Actio
     return {static_cast<double>(clock.nsecsElapsed()) / 1e6, static_cast<double>(worstGap)};
 }
 
+void runEventLoopFor(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
 json stats(std::vector<double> v)
 {
     std::sort(v.begin(), v.end());
@@ -177,11 +184,24 @@ int main(int argc, char* argv[])
             for (int x = 3000; x < 5000; ++x) big.setPixelColor(x, y, QColor(220, 40, 40));
         big.save(QDir(bigFolder).filePath(QStringLiteral("big.png")));
     }
-    if (!window.openFolder(bigFolder) || !window.openImage(QDir(bigFolder).filePath(QStringLiteral("big.png")))) {
-        std::cerr << "cannot open the big folder: " << window.lastError().toStdString() << "\n";
+    // The folder opens on its first image, big.png (natural order), and its thumbnails come in
+    // meanwhile: the longest the event loop goes unanswered over both.
+    double openFolderMs = -1;
+    const auto [openAndThumbnailsMs, openFolderGap] = timeWithEventLoopGaps([&] {
+        QElapsedTimer opening;
+        opening.start();
+        if (!window.openFolder(bigFolder) || !window.currentImagePath().endsWith(QStringLiteral("big.png")))
+            return false;
+        openFolderMs = double(opening.nsecsElapsed()) / 1e6;
+        runEventLoopFor(1000);
+        return true;
+    });
+    if (openAndThumbnailsMs < 0) {
+        std::cerr << "cannot open the big folder on big.png: " << window.lastError().toStdString() << "\n";
         return 1;
     }
-    QCoreApplication::processEvents();
+    report["open_folder_1000_images_8000x6000_first_ms"] = openFolderMs;
+    report["open_folder_and_thumbnails_longest_event_loop_gap_ms"] = openFolderGap;
     const double bigLatency = promptToScreenMs(window, QStringLiteral("the red square"));
     report["latency_ms_8000x6000_first_prompt"] = bigLatency;
     const double rssBig = residentMiB();
@@ -227,6 +247,7 @@ int main(int argc, char* argv[])
         annotation::writeCoco(project, scratch.filePath(QStringLiteral("import.json")).toStdString());
     }
     if (!window.openFolder(bigFolder) || !window.openImage(QDir(bigFolder).filePath(QStringLiteral("img0000.png")))) return 1;
+    runEventLoopFor(1000); // the listed thumbnails read again, off the UI thread: not during the import
     const auto [importMs, importGap] =
         timeWithEventLoopGaps([&] { return window.importCoco(scratch.filePath(QStringLiteral("import.json"))); });
     const auto [exportMs, exportGap] =
@@ -264,6 +285,9 @@ int main(int argc, char* argv[])
            << ") | under 150 ms |\n"
            << "| first prompt on an image (latent computed), median | " << f(report["latency_ms_first_prompt"]["median"])
            << " ms | |\n"
+           << "| opening a folder of 1,000 images on its 8000 x 6000 PNG | " << f(openFolderMs)
+           << " ms (event loop unanswered at most " << f(openFolderGap)
+           << " ms, the thumbnails' first second included) | |\n"
            << "| first prompt on an 8000 x 6000 image | " << f(bigLatency) << " ms | |\n"
            << "| resident memory: model, 1,000 images listed, 8000 x 6000 open | " << f(rssBig) << " MiB | under 1.5 GB |\n"
            << "| resident memory after 100 prompts / after " << prompts << " | " << f(rss100) << " / " << f(rssEnd)

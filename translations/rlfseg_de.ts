@@ -159,6 +159,10 @@
         <source>%1 annotations were left out: %2</source>
         <translation>%1 Annotationen wurden ausgelassen: %2</translation>
     </message>
+    <message>
+        <source>Importing…</source>
+        <translation>Wird importiert…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>
@@ -995,6 +999,10 @@ star: every star</translation>
     <message>
         <source>&lt;p&gt;Edge snap: %1 (%2)&lt;/p&gt;</source>
         <translation>&lt;p&gt;Kantenausrichtung: %1 (%2)&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Opening “%1”…</source>
+        <translation>„%1“ wird geöffnet…</translation>
     </message>
 </context>
 <context>

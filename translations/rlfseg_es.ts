@@ -159,6 +159,10 @@
         <source>%1 annotations were left out: %2</source>
         <translation>Se omitieron %1 anotaciones: %2</translation>
     </message>
+    <message>
+        <source>Importing…</source>
+        <translation>Importando…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>
@@ -995,6 +999,10 @@ star: every star</translation>
     <message>
         <source>&lt;p&gt;Edge snap: %1 (%2)&lt;/p&gt;</source>
         <translation>&lt;p&gt;Ajuste a bordes: %1 (%2)&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Opening “%1”…</source>
+        <translation>Abriendo «%1»…</translation>
     </message>
 </context>
 <context>

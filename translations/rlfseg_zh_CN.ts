@@ -159,6 +159,10 @@
         <source>%1 annotations were left out: %2</source>
         <translation>有 %1 个标注未导入：%2</translation>
     </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>
@@ -989,6 +993,10 @@ star: every star</translation>
     <message>
         <source>&lt;p&gt;Edge snap: %1 (%2)&lt;/p&gt;</source>
         <translation>&lt;p&gt;边缘吸附：%1（%2）&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Opening “%1”…</source>
+        <translation>正在打开“%1”…</translation>
     </message>
 </context>
 <context>

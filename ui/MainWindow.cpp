@@ -7,6 +7,7 @@
 #include "core/refine/Refinement.h"
 #include "ui/canvas/ImageCanvas.h"
 #include "ui/common/LongTask.h"
+#include "ui/common/ThumbnailLoader.h"
 #include "ui/canvas/PolygonEditing.h"
 #include "ui/explore/PromptHistoryPanel.h"
 #include "ui/explore/PromptPlots.h"
@@ -80,8 +81,7 @@ constexpr qint64 kMaxPixels = 200'000'000;
 constexpr int kAllocationLimitMiB = int(kMaxPixels * 8 / (1024 * 1024)) + 1;
 
 constexpr int kThumbnailSide = 48;
-// Thumbnails load in slices of this many milliseconds, so the list stays responsive.
-constexpr int kThumbnailSliceMs = 30;
+constexpr qint64 kReadInPlaceMaxPixels = 4'000'000;
 
 // Every edit is journaled at once; the periodic save only folds the journal into the project file.
 constexpr int kAutosaveIntervalMs = 120'000;
@@ -163,6 +163,7 @@ MainWindow::~MainWindow()
     mImageListDock->disconnect(this);
     mCanvas->disconnect(this);
     mThumbnailTimer->stop();
+    mThumbnails->disconnect(this);
     mInference->disconnect(this);
     mSession->disconnect(this);
 }
@@ -392,7 +393,9 @@ void MainWindow::createImageListDock()
     mThumbnailTimer = new QTimer(this);
     mThumbnailTimer->setSingleShot(true);
     mThumbnailTimer->setInterval(0);
-    connect(mThumbnailTimer, &QTimer::timeout, this, &MainWindow::loadVisibleThumbnails);
+    connect(mThumbnailTimer, &QTimer::timeout, this, &MainWindow::requestVisibleThumbnails);
+    mThumbnails = new ThumbnailLoader(&MainWindow::readImage, this);
+    connect(mThumbnails, &ThumbnailLoader::loaded, this, &MainWindow::showThumbnail);
 }
 
 QStringList MainWindow::imageNameFilters()
@@ -459,7 +462,14 @@ bool MainWindow::fail(const QString& message)
 bool MainWindow::openImage(const QString& path)
 {
     QString error;
-    const QImage image = readImage(path, &error);
+    QImage image;
+    // An 8000 x 6000 PNG takes about half a second to decode here: on a long task's thread, so the
+    // window keeps painting and answering. Small images are read at once (no event loop in between).
+    const QSize size = QImageReader(path).size(); // the header only; invalid when unreadable
+    if (qint64(size.width()) * size.height() > kReadInPlaceMaxPixels)
+        runLongTask(this, tr("Opening “%1”…").arg(displayName(path)), [&] { image = readImage(path, &error); });
+    else
+        image = readImage(path, &error);
     if (image.isNull())
         return fail(error);
 
@@ -550,6 +560,8 @@ void MainWindow::setImageList(const QStringList& paths)
 {
     const QSignalBlocker blocker(mImageList);
     mImageList->clear();
+    mListedItems.clear();
+    mThumbnails->want({}, {}); // the old list's thumbnails are not wanted any more
 
     // A transparent placeholder keeps the names aligned until the thumbnails arrive.
     QPixmap placeholder(kThumbnailSide, kThumbnailSide);
@@ -562,6 +574,7 @@ void MainWindow::setImageList(const QStringList& paths)
         item->setData(kThumbnailLoadedRole, false);
         item->setToolTip(QDir::toNativeSeparators(path));
         mImageList->addItem(item);
+        mListedItems.insert(path, item);
     }
     mImageListDock->setVisible(!paths.isEmpty());
     scheduleThumbnails();
@@ -595,50 +608,47 @@ void MainWindow::scheduleThumbnails()
         mThumbnailTimer->start();
 }
 
-void MainWindow::loadVisibleThumbnails()
+void MainWindow::requestVisibleThumbnails()
 {
     if (!mImageList->isVisible())
         return;
-
-    QElapsedTimer slice;
-    slice.start();
     const QRect viewport = mImageList->viewport()->rect();
     const QModelIndex first = mImageList->indexAt(viewport.topLeft());
-    const qreal ratio = mImageList->devicePixelRatioF();
-    const QSize bounds = QSize(kThumbnailSide, kThumbnailSide) * ratio;
-
+    QStringList wanted;
     for (int row = first.isValid() ? first.row() : 0; row < mImageList->count(); ++row) {
-        QListWidgetItem* item = mImageList->item(row);
+        const QListWidgetItem* item = mImageList->item(row);
         const QRect itemRect = mImageList->visualItemRect(item);
         if (itemRect.top() > viewport.bottom())
             break;
-        if (!itemRect.intersects(viewport) || item->data(kThumbnailLoadedRole).toBool())
-            continue;
-
-        QString error;
-        const QImage thumbnail = readImage(item->data(kPathRole).toString(), &error, bounds);
-        if (thumbnail.isNull()) {
-            item->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
-            item->setToolTip(error);
-        } else {
-            // Centred on a square, so every row has the same height whatever the aspect ratio
-            // (the list sizes all rows like one, and names stay aligned).
-            QPixmap pixmap(bounds);
-            pixmap.fill(Qt::transparent);
-            QPainter painter(&pixmap);
-            painter.drawImage((bounds.width() - thumbnail.width()) / 2,
-                              (bounds.height() - thumbnail.height()) / 2, thumbnail);
-            painter.end();
-            pixmap.setDevicePixelRatio(ratio);
-            item->setIcon(QIcon(pixmap));
-        }
-        item->setData(kThumbnailLoadedRole, true);
-
-        if (slice.elapsed() > kThumbnailSliceMs) {
-            mThumbnailTimer->start(); // the rest after pending events
-            return;
-        }
+        if (itemRect.intersects(viewport) && !item->data(kThumbnailLoadedRole).toBool())
+            wanted.append(item->data(kPathRole).toString());
     }
+    mThumbnails->want(wanted, QSize(kThumbnailSide, kThumbnailSide) * mImageList->devicePixelRatioF());
+}
+
+void MainWindow::showThumbnail(const QString& path, const QImage& thumbnail, const QString& error)
+{
+    QListWidgetItem* item = mListedItems.value(path);
+    if (!item) // the list changed meanwhile
+        return;
+    if (thumbnail.isNull()) {
+        item->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
+        item->setToolTip(error);
+    } else {
+        // Centred on a square, so every row has the same height whatever the aspect ratio
+        // (the list sizes all rows like one, and names stay aligned).
+        const qreal ratio = mImageList->devicePixelRatioF();
+        const QSize bounds = QSize(kThumbnailSide, kThumbnailSide) * ratio;
+        QPixmap pixmap(bounds);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        painter.drawImage((bounds.width() - thumbnail.width()) / 2, (bounds.height() - thumbnail.height()) / 2,
+                          thumbnail);
+        painter.end();
+        pixmap.setDevicePixelRatio(ratio);
+        item->setIcon(QIcon(pixmap));
+    }
+    item->setData(kThumbnailLoadedRole, true);
 }
 
 bool MainWindow::eventFilter(QObject* watched, QEvent* event)

@@ -24,6 +24,7 @@ class QAction;
 class QDockWidget;
 class QLabel;
 class QListWidget;
+class QListWidgetItem;
 class QMenu;
 class QProgressBar;
 class QProgressDialog;
@@ -41,6 +42,7 @@ class InferenceService;
 class PromptHistoryPanel;
 class PromptPlots;
 class PromptBar;
+class ThumbnailLoader;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -194,7 +196,8 @@ private:
     void selectListedImage(const QString& path);
     void onImageListRowChanged(int row);
     void scheduleThumbnails();
-    void loadVisibleThumbnails();
+    void requestVisibleThumbnails();
+    void showThumbnail(const QString& path, const QImage& thumbnail, const QString& error);
     void updateStatusBar();
     void updateWindowTitle();
     void updateActions();
@@ -205,6 +208,8 @@ private:
     QDockWidget* mImageListDock = nullptr;
     QListWidget* mImageList = nullptr;
     QTimer* mThumbnailTimer = nullptr;
+    ThumbnailLoader* mThumbnails = nullptr;        // reads them off the UI thread
+    QHash<QString, QListWidgetItem*> mListedItems; // the image list's items by path
     QMenu* mViewMenu = nullptr;
 
     QLabel* mFileNameLabel = nullptr;

@@ -16,6 +16,7 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTranslator>
 #include <QUrl>
 #include <QWheelEvent>
@@ -227,7 +228,15 @@ void MainWindowTest::opensLargeImage()
 
     MainWindow* window = newWindow();
     QVERIFY(window);
+    // Its decode (half a second or more) runs off the UI thread: the event loop keeps turning.
+    int turns = 0;
+    QTimer turning;
+    turning.setInterval(0);
+    connect(&turning, &QTimer::timeout, this, [&turns] { ++turns; });
+    turning.start();
     QVERIFY2(window->openImage(path), qPrintable(window->lastError()));
+    turning.stop();
+    QVERIFY(turns > 0);
     QCOMPARE(window->canvas()->image().size(), QSize(8000, 6000));
     QVERIFY(window->canvas()->zoom() < 0.2); // fitted
     window->canvas()->grab(); // paints from the pyramid without complaint
@@ -250,6 +259,19 @@ void MainWindowTest::rejectsHugeImage()
     QVERIFY(window);
     QVERIFY(!window->openImage(path));
     QVERIFY2(window->lastError().contains(QStringLiteral("20000")), qPrintable(window->lastError()));
+    QVERIFY(!window->canvas()->hasImage());
+
+    // A header of 3000 x 2000 (read on a long task's thread, being large) over broken data: the
+    // thread's failure comes back as a message.
+    const QString broken = mDir.filePath(QStringLiteral("broken-large.png"));
+    QFile brokenFile(broken);
+    QVERIFY(brokenFile.open(QIODevice::WriteOnly));
+    brokenFile.write(pngHeader(3000, 2000));
+    brokenFile.write(pngChunk("IDAT", QByteArray(64, 'x')));
+    brokenFile.write(pngChunk("IEND", {}));
+    brokenFile.close();
+    QVERIFY(!window->openImage(broken));
+    QVERIFY2(window->lastError().contains(QStringLiteral("broken-large.png")), qPrintable(window->lastError()));
     QVERIFY(!window->canvas()->hasImage());
 }
 
