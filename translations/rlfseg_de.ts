@@ -163,6 +163,14 @@
         <source>Importing…</source>
         <translation>Wird importiert…</translation>
     </message>
+    <message>
+        <source>Opening the project…</source>
+        <translation>Projekt wird geöffnet…</translation>
+    </message>
+    <message>
+        <source>Recovering unsaved work…</source>
+        <translation>Ungesicherte Arbeit wird wiederhergestellt…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>

@@ -163,6 +163,14 @@
         <source>Importing…</source>
         <translation>Importing…</translation>
     </message>
+    <message>
+        <source>Opening the project…</source>
+        <translation>Opening the project…</translation>
+    </message>
+    <message>
+        <source>Recovering unsaved work…</source>
+        <translation>Recovering unsaved work…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>

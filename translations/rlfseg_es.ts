@@ -163,6 +163,14 @@
         <source>Importing…</source>
         <translation>Importando…</translation>
     </message>
+    <message>
+        <source>Opening the project…</source>
+        <translation>Abriendo el proyecto…</translation>
+    </message>
+    <message>
+        <source>Recovering unsaved work…</source>
+        <translation>Recuperando el trabajo sin guardar…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>

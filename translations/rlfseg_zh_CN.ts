@@ -163,6 +163,14 @@
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
+    <message>
+        <source>Opening the project…</source>
+        <translation>正在打开项目…</translation>
+    </message>
+    <message>
+        <source>Recovering unsaved work…</source>
+        <translation>正在恢复未保存的工作…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>

@@ -134,6 +134,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         if (mSelectedAnnotation == from) mSelectedAnnotation = to;
     });
     connect(mSession, &AnnotationSession::editFailed, this, [this](const QString& message) { fail(message); });
+    connect(mSession, &AnnotationSession::backgroundSaveFailed, this,
+            [this](const QString& message) { fail(message); });
     createAnnotationDock();
     createExploreDock();
     createToolActions();
@@ -862,12 +864,13 @@ void MainWindow::autosave()
     if (!mSession->save(&error)) fail(error); // the journal still holds every edit
 }
 
-// The timer's save. It skips a large project until its journal has grown (Document::foldIsDue):
-// rewriting a file of 20,000 annotations stops the window for most of a second, and the journal
-// already holds every edit. Closing the window or changing folders still folds (autosave()).
+// The timer's save, written on a thread of its own while work goes on. It skips a large project
+// until its journal has grown (Document::foldIsDue): the journal already holds every edit, and
+// rewriting a file of 20,000 annotations costs most of a second of CPU. Closing the window or
+// changing folders still folds (autosave()), after waiting for a save under way.
 void MainWindow::periodicSave()
 {
-    if (mSession->periodicSaveIsDue()) autosave();
+    if (mSession->periodicSaveIsDue()) mSession->saveInBackground();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

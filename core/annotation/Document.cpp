@@ -45,6 +45,27 @@ std::vector<json> readJournal(const std::string& path, uint64_t& goodBytes) {
     return lines;
 }
 
+constexpr const char* kSaveMark = "save_begun";
+
+// The edits of a journal that continue the project file of base `fileBase`: all of them when the
+// journal starts from that file; those after the mark of the save that wrote it when the journal
+// is older than the file (a crash before the save's end); none for a stale journal. Marks are not
+// edits.
+std::vector<json> editsContinuing(const std::vector<json>& lines, const std::string& fileBase) {
+    if (lines.empty()) return {};
+    auto from = lines.end();
+    if (lines.front().value("base", std::string("?")) == fileBase) {
+        from = lines.begin() + 1;
+    } else {
+        for (auto it = lines.begin() + 1; it != lines.end(); ++it)
+            if (it->value("op", "") == kSaveMark && it->value("base", "") == fileBase) from = it + 1;
+    }
+    std::vector<json> edits;
+    for (auto it = from; it != lines.end(); ++it)
+        if (it->value("op", "") != kSaveMark) edits.push_back(*it);
+    return edits;
+}
+
 } // namespace
 
 Document::Document(Document&& other) noexcept { *this = std::move(other); }
@@ -53,6 +74,7 @@ Document& Document::operator=(Document&& other) noexcept {
     if (this != &other) {
         // Moving a document with an open Batch would leave the Batch counting on the wrong one.
         assert(mBatchDepth == 0 && other.mBatchDepth == 0);
+        assert(!mSavePending);
         if (mJournalFd >= 0) {
             if (mUnsynced) ::fdatasync(mJournalFd);
             ::close(mJournalFd);
@@ -64,6 +86,8 @@ Document& Document::operator=(Document&& other) noexcept {
         mJournalFd = other.mJournalFd;
         other.mJournalFd = -1;
         mUnsynced = std::exchange(other.mUnsynced, false);
+        mSavePending = std::exchange(other.mSavePending, false);
+        mSinceMark = std::move(other.mSinceMark);
         mProjectFileBytes = other.mProjectFileBytes;
         mJournalBytes = other.mJournalBytes;
     }
@@ -84,10 +108,8 @@ Document Document::open(const std::string& projectPath) {
     if (fs::exists(d.journalPath())) {
         uint64_t goodBytes = 0;
         auto lines = readJournal(d.journalPath(), goodBytes);
-        if (!lines.empty() && lines.front().value("base", std::string("?")) == d.mProject.modified) {
-            d.mRecoverable.assign(lines.begin() + 1, lines.end());
-            d.mJournalBytes = goodBytes; // kept, and appended to, once recovered
-        }
+        d.mRecoverable = editsContinuing(lines, d.mProject.modified);
+        if (!d.mRecoverable.empty()) d.mJournalBytes = goodBytes; // kept, and appended to, once recovered
     }
     return d;
 }
@@ -153,6 +175,7 @@ void Document::recordLine(std::string line) {
         written += static_cast<size_t>(n);
     }
     mJournalBytes += line.size();
+    if (mSavePending) mSinceMark += line;
     // The edit is on disk before the call returns (in a batch: before the batch ends).
     if (mBatchDepth > 0) mUnsynced = true;
     else ::fdatasync(mJournalFd);
@@ -262,24 +285,75 @@ void Document::addPrompt(int64_t imageId, const PromptRecord& r) {
 }
 
 void Document::save() {
+    PendingSave pending = beginSave();
+    try {
+        writeFile(pending);
+    } catch (...) {
+        abandonSave();
+        throw;
+    }
+    finishSave(pending);
+}
+
+Document::PendingSave Document::beginSave() {
     if (!mRecoverable.empty())
         throw Error(journalPath() + " holds unsaved work from an earlier session: recover or discard it before saving");
-    json j = mProject.toJson();
-    const std::string now = nowIso8601();
-    if (mProject.created.empty()) mProject.created = now;
-    mProject.modified = now; // millisecond precision: the journal's base names this save
+    if (mSavePending) throw Error(mPath + ": a save is under way already");
+    PendingSave pending{mProject, mPath};
+    std::string now = nowIso8601();
+    while (now == mProject.modified) now = nowIso8601(); // the new base must name this save alone
+    if (pending.snapshot.created.empty()) pending.snapshot.created = now;
+    pending.snapshot.modified = now; // millisecond precision: the journal's base names this save
+    // The mark: a crash after the new file is in place replays the journal from here.
+    const std::string mark = json({{"op", kSaveMark}, {"base", now}}).dump();
+    const bool modified = mModified;
+    recordLine(mark);
+    mModified = modified; // a mark is not an edit
+    mSavePending = true;
+    mSinceMark.clear();
+    return pending;
+}
 
-    j["created"] = mProject.created;
-    j["modified"] = mProject.modified;
+void Document::writeFile(PendingSave& pending) {
+    json j = pending.snapshot.toJson();
+    j["created"] = pending.snapshot.created;
+    j["modified"] = pending.snapshot.modified;
     const std::string text = j.dump(1) + "\n";
-    writeFileAtomically(mPath, text);
-    mProjectFileBytes = text.size();
-    // The project on disk now holds every edit: start an empty journal for the new base.
-    if (mJournalFd >= 0) ::close(mJournalFd), mJournalFd = -1;
-    std::error_code ec;
-    fs::remove(journalPath(), ec);
-    mJournalBytes = 0;
-    mModified = false;
+    writeFileAtomically(pending.path, text);
+    pending.bytes = text.size();
+}
+
+void Document::finishSave(const PendingSave& pending) {
+    assert(mSavePending);
+    mSavePending = false;
+    // The file now holds every edit up to the mark: it is the journal's new base.
+    mProject.created = pending.snapshot.created;
+    mProject.modified = pending.snapshot.modified;
+    mProjectFileBytes = pending.bytes;
+    if (mJournalFd >= 0) {
+        if (mUnsynced) ::fdatasync(mJournalFd), mUnsynced = false;
+        ::close(mJournalFd);
+        mJournalFd = -1;
+    }
+    const std::string since = std::exchange(mSinceMark, {});
+    if (since.empty()) {
+        std::error_code ec;
+        fs::remove(journalPath(), ec);
+        mJournalBytes = 0;
+        mModified = false;
+        return;
+    }
+    // Edits made while the file was written: a journal of them alone, on the new base, replaces the
+    // old one in one rename (until then, the old journal's mark covers them).
+    const std::string text = journalHeader(mProject).dump() + "\n" + since;
+    writeFileAtomically(journalPath(), text);
+    mJournalBytes = text.size();
+    mModified = true;
+}
+
+void Document::abandonSave() {
+    mSavePending = false;
+    mSinceMark.clear();
 }
 
 bool Document::foldIsDue() const {

@@ -615,6 +615,107 @@ TEST(Document, PreparedAnnotationsReplayAsStoredAndOlderJournalLinesStillDo) {
     EXPECT_EQ(annotationToJson(*d.project().annotation(1)), annotationToJson(a));
 }
 
+// A save in three steps (the file written on another thread while editing goes on), stopped by a
+// "crash" (the document destroyed) after each step: reopening loses no edit and repeats none.
+TEST(Document, ASaveInThreeStepsLosesNothingWhereverItStops) {
+    int run = 0;
+    // A saved project with one annotation, then one more edit (journaled): a fresh one per case.
+    const auto start = [&run](std::string& file) {
+        file = (test::makeTempDir("document-three-steps-" + std::to_string(run++)) / "p.json").string();
+        auto d = Document::create(file);
+        Annotation a;
+        a.imageId = d.addImage("a.png", 64, 48), a.categoryId = d.addCategory("dog");
+        a.mask = coco::encode(ringMask(64, 48));
+        d.addAnnotation(a);
+        d.save();
+        d.addAnnotation(a);
+        return d;
+    };
+    const auto another = [] {
+        Annotation a;
+        a.imageId = 1, a.categoryId = 1, a.mask = coco::encode(starMask(64, 48, 1));
+        return a;
+    };
+    const auto writeOnAThread = [](Document::PendingSave& pending) {
+        std::thread([&pending] { Document::writeFile(pending); }).join();
+    };
+    const auto reopened = [](const std::string& file, size_t inFile, size_t edits) {
+        auto d = Document::open(file);
+        EXPECT_EQ(d.project().annotations().size(), inFile);
+        EXPECT_EQ(d.recoverableEdits(), edits);
+        d.recover();
+        return d;
+    };
+    std::string file;
+    {
+        SCOPED_TRACE("a crash before the file is written");
+        {
+            auto d = start(file);
+            auto pending = d.beginSave();
+            d.addAnnotation(another());
+        }
+        EXPECT_EQ(reopened(file, 1, 2).project().annotations().size(), 3u); // the mark is not an edit
+    }
+    {
+        SCOPED_TRACE("a crash after the file is written, before the journal is trimmed");
+        {
+            auto d = start(file);
+            auto pending = d.beginSave();
+            d.addAnnotation(another()); // while the file is written
+            writeOnAThread(pending);
+            d.setState(1, ReviewState::Reviewed);
+        }
+        auto d = reopened(file, 2, 2); // the file holds the snapshot; the journal the two edits after it
+        EXPECT_EQ(d.project().annotations().size(), 3u);
+        EXPECT_EQ(d.project().image(1)->state, ReviewState::Reviewed);
+        // Recovered and edited again, then another crash: the journal still replays from its mark.
+        d.removeAnnotation(1);
+        auto again = reopened(file, 2, 3);
+        EXPECT_EQ(again.project().annotations().size(), 2u);
+    }
+    {
+        SCOPED_TRACE("a complete save with edits made while it wrote");
+        {
+            auto d = start(file);
+            auto pending = d.beginSave();
+            EXPECT_THROW(d.beginSave(), Error); // one at a time
+            d.addAnnotation(another());
+            writeOnAThread(pending);
+            d.finishSave(pending);
+            EXPECT_TRUE(d.modified());
+            EXPECT_EQ(d.projectFileBytes(), fs::file_size(file));
+            EXPECT_EQ(d.journalBytes(), fs::file_size(d.journalPath()));
+            d.addAnnotation(another()); // appended to the trimmed journal
+        }
+        auto d = reopened(file, 2, 2);
+        EXPECT_EQ(d.project().annotations().size(), 4u);
+    }
+    {
+        SCOPED_TRACE("a complete save with no edit meanwhile");
+        auto d = start(file);
+        auto pending = d.beginSave();
+        writeOnAThread(pending);
+        d.finishSave(pending);
+        EXPECT_FALSE(d.modified());
+        EXPECT_FALSE(fs::exists(d.journalPath()));
+        EXPECT_EQ(Document::open(file).project().annotations().size(), 2u);
+    }
+    {
+        SCOPED_TRACE("a write that fails, abandoned");
+        {
+            auto d = start(file);
+            auto pending = d.beginSave();
+            pending.path = (fs::path(file).parent_path() / "no-such-folder" / "p.json").string();
+            EXPECT_THROW(Document::writeFile(pending), Error);
+            d.abandonSave();
+            d.addAnnotation(another());
+            d.save(); // the next save works
+            d.addAnnotation(another());
+        }
+        EXPECT_EQ(reopened(file, 3, 1).project().annotations().size(), 4u);
+    }
+}
+
 TEST(Document, EditsOfABatchAreJournaledLikeSingleOnes) {
     const fs::path dir = test::makeTempDir("document-batch");
     const std::string file = (dir / "p.json").string();

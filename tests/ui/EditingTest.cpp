@@ -80,6 +80,7 @@ class EditingTest : public QObject {
 private slots:
     void everyEditIsOneUndoStep();
     void lookingAtAFolderWritesNothing();
+    void aSaveInTheBackgroundKeepsEditsMadeWhileItWrites();
     void cleanUpRemovesSpecksKeepsTheObjectAndUndoes();
     void brushEraserAndFillAreOneUndoStepEach();
     void polygonVerticesMoveInsertAndDeleteWithUndoAndRedo();
@@ -165,6 +166,50 @@ void EditingTest::lookingAtAFolderWritesNothing()
     QVERIFY(!QFile::exists(AnnotationSession::projectFileFor(dir.path())));
     QVERIFY(window.saveProject()); // nothing to save is not an error
     QVERIFY(!QFile::exists(AnnotationSession::projectFileFor(dir.path())));
+}
+
+void EditingTest::aSaveInTheBackgroundKeepsEditsMadeWhileItWrites()
+{
+    QTemporaryDir dir;
+    const QString image = writeDiscImage(dir);
+    const QString projectFile = AnnotationSession::projectFileFor(dir.path());
+    const auto annotationsOnDisk = [&] {
+        return rlfseg::annotation::Project::load(projectFile.toStdString()).annotations().size();
+    };
+    AnnotationSession session;
+    QString error;
+    QVERIFY(session.openFolder(dir.path(), &error));
+    const auto addDisc = [&](int radius) {
+        return session.addManualMask(image, QStringLiteral("disc"), discMask(radius), &error) > 0;
+    };
+    QVERIFY(addDisc(10) && addDisc(20));
+    QSignalSpy failures(&session, &AnnotationSession::backgroundSaveFailed);
+
+    session.saveInBackground();
+    QVERIFY(session.backgroundSaveUnderWay());
+    session.saveInBackground(); // one at a time: nothing happens
+    QVERIFY(addDisc(30)); // while the file is written
+    QTRY_VERIFY(!session.backgroundSaveUnderWay()); // ended on this thread, by the event loop
+    QCOMPARE(annotationsOnDisk(), size_t(2));
+    QVERIFY(session.modified()); // the third disc is in the journal only
+    {
+        AnnotationSession afterACrash; // what the next session would find
+        QVERIFY(afterACrash.openFolder(dir.path(), &error));
+        QCOMPARE(afterACrash.recoveredEdits(), 1);
+        QCOMPARE(afterACrash.project()->annotations().size(), size_t(3));
+        afterACrash.close(); // folds nothing: it did not save, so the journal stays for the next one
+    }
+
+    // A save asked for while one runs waits for it, then folds the rest.
+    QVERIFY(addDisc(35));
+    session.saveInBackground();
+    QVERIFY(addDisc(38));
+    QVERIFY2(session.save(&error), qPrintable(error));
+    QVERIFY(!session.backgroundSaveUnderWay());
+    QVERIFY(!session.modified());
+    QCOMPARE(annotationsOnDisk(), size_t(5));
+    QVERIFY(!QFile::exists(projectFile + QStringLiteral(".journal")));
+    QCOMPARE(failures.size(), 0);
 }
 
 void EditingTest::cleanUpRemovesSpecksKeepsTheObjectAndUndoes()

@@ -10,11 +10,14 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QImageReader>
+#include <QMetaObject>
+#include <QScopeGuard>
 #include <QUndoCommand>
 
 #include <opencv2/core.hpp>
 
 #include <algorithm>
+#include <future>
 
 namespace rlfseg::ui {
 
@@ -201,7 +204,13 @@ AnnotationSession::AnnotationSession(QObject* parent) : QObject(parent), mUndo(n
     mUndo->setUndoLimit(kUndoLimit);
 }
 
-AnnotationSession::~AnnotationSession() = default;
+// The file being written on its own thread; `written` holds what the thread threw.
+struct AnnotationSession::BackgroundSave {
+    annotation::Document::PendingSave pending;
+    std::future<void> written;
+};
+
+AnnotationSession::~AnnotationSession() { finishBackgroundSave(nullptr); }
 
 QString AnnotationSession::projectFileFor(const QString& folder)
 {
@@ -215,11 +224,16 @@ bool AnnotationSession::openFolder(const QString& folder, QString* error, const 
     int recovered = 0;
     if (QFileInfo::exists(path)) {
         try {
-            document = std::make_unique<annotation::Document>(annotation::Document::open(path.toStdString()));
+            // A project of 20,000 annotations takes most of a second to read, and its journal as
+            // long to replay: on the long task's thread, into a document no one else sees yet.
+            const std::string file = path.toStdString();
+            mRunLong(tr("Opening the project…"), [&] {
+                document = std::make_unique<annotation::Document>(annotation::Document::open(file));
+            });
             if (document->hasRecoverableWork()) {
                 const int edits = static_cast<int>(document->recoverableEdits());
                 if (!recover || recover(edits)) {
-                    document->recover();
+                    mRunLong(tr("Recovering unsaved work…"), [&] { document->recover(); });
                     recovered = edits;
                 } else {
                     document->discardRecovery();
@@ -240,6 +254,7 @@ bool AnnotationSession::openFolder(const QString& folder, QString* error, const 
 
 void AnnotationSession::close()
 {
+    finishBackgroundSave(nullptr); // a failure is reported; its edits are in the journal
     mUndo->clear(); // its commands refer to this project
     mHandles.clear();
     mDocument.reset(); // its journal keeps every edit that was not saved
@@ -816,11 +831,50 @@ bool AnnotationSession::exportOther(ExportFormat format, const QString& director
 bool AnnotationSession::save(QString* error)
 {
     if (!mDocument) return true; // nothing was edited
+    if (!finishBackgroundSave(error)) return false;
+    if (!mDocument->modified()) return true;
     try {
         mDocument->save();
         return true;
     } catch (const std::exception& e) {
         if (error) *error = tr("Cannot save the project: %1").arg(QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+void AnnotationSession::saveInBackground()
+{
+    if (!mDocument || mBackgroundSave || !mDocument->modified()) return;
+    auto job = std::make_unique<BackgroundSave>();
+    try {
+        job->pending = mDocument->beginSave();
+    } catch (const std::exception& e) {
+        emit backgroundSaveFailed(tr("Cannot save the project: %1").arg(QString::fromStdString(e.what())));
+        return;
+    }
+    annotation::Document::PendingSave* pending = &job->pending; // lives until the thread is joined
+    job->written = std::async(std::launch::async, [this, pending] {
+        const auto whenWritten = qScopeGuard([this] {
+            QMetaObject::invokeMethod(this, [this] { finishBackgroundSave(nullptr); }, Qt::QueuedConnection);
+        });
+        annotation::Document::writeFile(*pending);
+    });
+    mBackgroundSave = std::move(job);
+}
+
+bool AnnotationSession::finishBackgroundSave(QString* error)
+{
+    if (!mBackgroundSave) return true; // none, or ended already (the queued call comes after a wait)
+    const std::unique_ptr<BackgroundSave> job = std::move(mBackgroundSave);
+    try {
+        job->written.get(); // waits; rethrows the thread's failure
+        mDocument->finishSave(job->pending);
+        return true;
+    } catch (const std::exception& e) {
+        if (mDocument->savePending()) mDocument->abandonSave();
+        const QString message = tr("Cannot save the project: %1").arg(QString::fromStdString(e.what()));
+        if (error) *error = message;
+        else emit backgroundSaveFailed(message);
         return false;
     }
 }

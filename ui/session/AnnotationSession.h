@@ -40,6 +40,7 @@ class AnnotationSession : public QObject {
     class RemoveCommand;
     class CategoryCommand;
     class MaskCommand;
+    struct BackgroundSave;
 
     Q_OBJECT
 
@@ -121,8 +122,14 @@ public:
     enum class ExportFormat { Labelme, Yolo, PngMasks };
     bool exportOther(ExportFormat format, const QString& directory, QString* report, QString* error) const;
 
-    // Writes the project file atomically and empties the journal.
+    // Writes the project file atomically and empties the journal (after waiting for a save in the
+    // background to end).
     bool save(QString* error);
+    // The periodic save: the project file written on a thread of its own while editing goes on
+    // (core's Document::beginSave ... finishSave), finished on this thread when the file is written;
+    // a failure comes as backgroundSaveFailed(). Nothing happens while one is under way already.
+    void saveInBackground();
+    bool backgroundSaveUnderWay() const { return mBackgroundSave != nullptr; }
     // Whether a periodic save is worth its cost now (core's Document::foldIsDue): every edit is
     // journaled already, and a large project's file is only rewritten once its journal has grown.
     bool periodicSaveIsDue() const;
@@ -131,6 +138,7 @@ signals:
     void annotationsChanged(const QString& imagePath); // empty: annotations of several images changed
     void idChanged(qint64 oldId, qint64 newId);
     void editFailed(const QString& message); // an undo or redo the project refused
+    void backgroundSaveFailed(const QString& message); // every edit is still in the journal
 
 private:
     QString relativePath(const QString& imagePath) const;
@@ -147,6 +155,8 @@ private:
     void follow(qint64 oldId, qint64 newId);
     std::shared_ptr<qint64> handleOf(qint64 id);
     bool push(Command* command, QString* error);
+    // Waits for the save in the background, if any, and ends it; false with `error` when it failed.
+    bool finishBackgroundSave(QString* error);
 
     QString mProjectPath;
     QDir mRoot;
@@ -158,6 +168,7 @@ private:
     // annotation re-created by undo (with a new id) is still found by the later commands.
     QHash<qint64, std::shared_ptr<qint64>> mHandles;
     LongTaskRunner mRunLong = [](const QString&, const std::function<void()>& work) { work(); };
+    std::unique_ptr<BackgroundSave> mBackgroundSave;
 };
 
 } // namespace rlfseg::ui
