@@ -40,12 +40,22 @@ std::vector<json> readJournal(const std::string& path, uint64_t& goodBytes) {
         } catch (const Error&) {
             break; // garbage from a torn write: nothing after it can be trusted
         }
+        if (!lines.back().is_object()) { // no line this program writes
+            lines.pop_back();
+            break;
+        }
         goodBytes += line.size() + 1;
     }
     return lines;
 }
 
 constexpr const char* kSaveMark = "save_begun";
+
+// A journal line's text field; empty when missing or not text (lines are objects: readJournal).
+std::string textOf(const json& line, const char* key) {
+    const auto it = line.find(key);
+    return it != line.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
 
 // The edits of a journal that continue the project file of base `fileBase`: all of them when the
 // journal starts from that file; those after the mark of the save that wrote it when the journal
@@ -54,15 +64,16 @@ constexpr const char* kSaveMark = "save_begun";
 std::vector<json> editsContinuing(const std::vector<json>& lines, const std::string& fileBase) {
     if (lines.empty()) return {};
     auto from = lines.end();
-    if (lines.front().value("base", std::string("?")) == fileBase) {
+    const auto isMark = [](const json& line) { return textOf(line, "op") == kSaveMark; };
+    if (lines.front().contains("base") && textOf(lines.front(), "base") == fileBase) {
         from = lines.begin() + 1;
     } else {
         for (auto it = lines.begin() + 1; it != lines.end(); ++it)
-            if (it->value("op", "") == kSaveMark && it->value("base", "") == fileBase) from = it + 1;
+            if (isMark(*it) && textOf(*it, "base") == fileBase) from = it + 1;
     }
     std::vector<json> edits;
     for (auto it = from; it != lines.end(); ++it)
-        if (it->value("op", "") != kSaveMark) edits.push_back(*it);
+        if (!isMark(*it)) edits.push_back(*it);
     return edits;
 }
 

@@ -797,6 +797,16 @@ TEST(Document, TornJournalsAndStaleJournals) {
                                         "{\"op\": \"add_category\", \"name\": \"y\"}\n");
     auto stale = Document::open(file);
     EXPECT_FALSE(stale.hasRecoverableWork());
+    // Lines no version writes (not objects, or fields of the wrong type) end the journal, as torn
+    // lines do; opening never fails on them.
+    const std::string base = stale.project().modified;
+    for (const std::string bad : {"[1, 2]", "{\"op\": 5, \"base\": 7}", "\"save_begun\"", "{\"base\": null}"}) {
+        test::writeBytes(file + ".journal", json({{"journal", "rlfseg-project"}, {"base", base}}).dump() + "\n" +
+                                                "{\"op\": \"add_category\", \"name\": \"w\"}\n" + bad + "\n");
+        auto odd = Document::open(file);
+        EXPECT_GE(odd.recoverableEdits(), 1u) << bad;
+        EXPECT_NO_THROW(test::writeBytes(file + ".journal", bad + "\n"); Document::open(file)) << bad;
+    }
     // Bad edits in a journal: a clear error naming it.
     auto replay = [](const json& edit) {
         Project p;
