@@ -76,7 +76,8 @@ bench: build
 # $(FUZZ_BUILD_DIR) (crash-*, leak-*, timeout-*); replay it with `$(FUZZ_BUILD_DIR)/fuzz/fuzz-NAME FILE`.
 FUZZ_BUILD_DIR ?= build-fuzz
 FUZZ_SECONDS   ?= 60
-FUZZ_TARGETS   := coco-reader:tests/data/coco rle-decoder:fuzz/seeds/rle pickle-reader:tests/data/pickle
+FUZZ_TARGETS   := coco-reader:tests/data/coco rle-decoder:fuzz/seeds/rle pickle-reader:tests/data/pickle \
+                  journal:fuzz/seeds/journal
 fuzz:
 	$(call install-missing,deps/debian-packages-fuzz.txt)
 	cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRLFSEG_FUZZ=ON

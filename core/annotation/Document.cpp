@@ -77,6 +77,14 @@ std::vector<json> editsContinuing(const std::vector<json>& lines, const std::str
     return edits;
 }
 
+// An edit's optional fields: empty or 0 when absent; an error naming them when of another type.
+std::string optionalText(const JsonPath& where, const json& object, const std::string& path, const char* k) {
+    return JsonPath::has(object, k) ? where.requireString(object, path, k) : std::string();
+}
+double optionalNumber(const JsonPath& where, const json& object, const std::string& path, const char* k) {
+    return JsonPath::has(object, k) ? where.toNumber(object.at(k), JsonPath::key(path, k)) : 0.0;
+}
+
 } // namespace
 
 Document::Document(Document&& other) noexcept { *this = std::move(other); }
@@ -204,9 +212,9 @@ void Document::apply(Project& project, const json& edit) {
     const std::string op = where.requireString(edit, "", "op");
     if (op == "add_image") {
         project.addImage(where.requireString(edit, "", "path"), where.requireInt(edit, "", "width"),
-                         where.requireInt(edit, "", "height"), edit.value("hash", ""));
+                         where.requireInt(edit, "", "height"), optionalText(where, edit, "", "hash"));
     } else if (op == "add_category") {
-        project.addCategory(where.requireString(edit, "", "name"), edit.value("supercategory", ""));
+        project.addCategory(where.requireString(edit, "", "name"), optionalText(where, edit, "", "supercategory"));
     } else if (op == "add_annotation") {
         Annotation a = annotationFromJson(where.require(edit, "", "annotation"), "journal", "annotation");
         if (JsonPath::has(edit, "id")) a.id = where.requireInt64(edit, "", "id"); // a prepared annotation's line
@@ -226,11 +234,11 @@ void Document::apply(Project& project, const json& edit) {
         const json& r = where.require(edit, "", "record");
         PromptRecord record;
         record.prompt = where.requireString(r, "record", "prompt");
-        record.time = r.value("time", "");
-        record.latencyMs = r.value("latency_ms", 0.0);
-        record.score = r.value("score", 0.0);
-        record.area = r.value("area", int64_t{0});
-        record.model = r.value("model", "");
+        record.time = optionalText(where, r, "record", "time");
+        record.latencyMs = optionalNumber(where, r, "record", "latency_ms");
+        record.score = optionalNumber(where, r, "record", "score");
+        record.area = JsonPath::has(r, "area") ? where.requireInt64(r, "record", "area") : 0;
+        record.model = optionalText(where, r, "record", "model");
         project.addPrompt(where.requireInt64(edit, "", "image_id"), record);
     } else {
         where.fail("op", "unknown edit \"" + op + "\"");

@@ -275,7 +275,7 @@ json Project::toJson() const {
 
 json Project::migrate(json j, const std::string& source) {
     const JsonPath where{source};
-    if (!j.is_object() || j.value("format", "") != kFormat)
+    if (!j.is_object() || optionalString(j, "format") != kFormat)
         where.fail("format", "not an RLFSeg project (expected \"format\": \"rlfseg-project\")");
     const int version = where.requireInt(j, "", "version");
     if (version > kVersion)

@@ -188,6 +188,7 @@ TEST(Project, BadFilesAreClearErrorsWithTheJsonPath) {
         return errorOf([&] { Project::fromJson(j, "p.json"); });
     };
     EXPECT_NE(errorFor([](json& j) { j["format"] = "other"; }).find("not an RLFSeg project"), std::string::npos);
+    EXPECT_NE(errorFor([](json& j) { j["format"] = 5; }).find("not an RLFSeg project"), std::string::npos);
     EXPECT_NE(errorFor([](json& j) { j["version"] = 99; }).find("newer RLFSeg"), std::string::npos);
     EXPECT_NE(errorFor([](json& j) { j["annotations"][0]["image_id"] = 42; }).find("annotations[0].image_id: unknown image id 42"),
               std::string::npos);
@@ -813,6 +814,12 @@ TEST(Document, TornJournalsAndStaleJournals) {
         return errorOf([&] { Document::apply(p, edit); });
     };
     EXPECT_NE(replay({{"op", "fly"}}).find("unknown edit"), std::string::npos);
+    // Optional fields of the wrong type (found by fuzz/FuzzJournal.cpp): an error naming the field.
+    EXPECT_NE(replay({{"op", "add_image"}, {"path", "a.png"}, {"width", 4}, {"height", 4}, {"hash", 2}}).find("hash"),
+              std::string::npos);
+    EXPECT_NE(replay({{"op", "add_prompt"}, {"image_id", 1}, {"record", {{"prompt", "p"}, {"score", "high"}}}})
+                  .find("record.score"),
+              std::string::npos);
     EXPECT_NE(replay({{"op", "set_category"}, {"id", 5}, {"category_id", 1}}).find("unknown annotation"), std::string::npos);
     EXPECT_NE(errorOf([&] { Document::create(file); }).find("exists already"), std::string::npos);
 }
