@@ -134,7 +134,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         if (mSelectedAnnotation == from) mSelectedAnnotation = to;
     });
     connect(mSession, &AnnotationSession::editFailed, this, [this](const QString& message) { fail(message); });
-    connect(mSession, &AnnotationSession::backgroundSaveFailed, this,
+    connect(mSession, &AnnotationSession::saveFailed, this,
             [this](const QString& message) { fail(message); });
     createAnnotationDock();
     createExploreDock();
@@ -427,8 +427,10 @@ QImage MainWindow::readImage(const QString& path, QString* error, const QSize& b
     if (!info.isFile())
         return failWith(tr("“%1” is not a file.").arg(path));
 
+    // A process-wide setting in Qt 6: written once, before the first read on any thread.
+    static const bool allocationLimitSet = (QImageReader::setAllocationLimit(kAllocationLimitMiB), true);
+    Q_UNUSED(allocationLimitSet);
     QImageReader reader(path);
-    reader.setAllocationLimit(kAllocationLimitMiB);
     // Same orientation as the core's OpenCV reader, so masks line up with what the user sees.
     reader.setAutoTransform(true);
     if (!reader.canRead()) {

@@ -328,6 +328,8 @@ Document::PendingSave Document::beginSave() {
     const bool modified = mModified;
     recordLine(mark);
     mModified = modified; // a mark is not an edit
+    // On disk before the new file can be: inside a Batch, recordLine() leaves the sync to its end.
+    if (mUnsynced) ::fdatasync(mJournalFd), mUnsynced = false;
     mSavePending = true;
     mSinceMark.clear();
     return pending;
@@ -365,7 +367,12 @@ void Document::finishSave(const PendingSave& pending) {
     // Edits made while the file was written: a journal of them alone, on the new base, replaces the
     // old one in one rename (until then, the old journal's mark covers them).
     const std::string text = journalHeader(mProject).dump() + "\n" + since;
-    writeFileAtomically(journalPath(), text);
+    try {
+        writeFileAtomically(journalPath(), text);
+    } catch (const Error& e) { // the old journal, whose mark covers these edits, stays in use
+        throw Error(std::string("the project file is saved, but its journal could not be trimmed (no edit is lost): ") +
+                    e.what());
+    }
     mJournalBytes = text.size();
     mModified = true;
 }

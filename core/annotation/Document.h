@@ -4,10 +4,11 @@
 //
 // Every edit goes through Document, which applies it and appends it to `<project>.journal` (one
 // JSON line, flushed and fdatasync-ed). save() writes the project atomically and then empties the
-// journal. Opening a project that has a non-empty journal whose base matches the project file means
-// the last session ended without saving: hasRecoverableWork() says so, recover() replays the
-// edits (the same ids come back), discardRecovery() drops them. A journal cut off mid-line by a
-// crash is read up to its last complete line. A save marks the journal before it writes the file
+// journal of what it wrote (a save in three steps lets edits go on while the file is written).
+// Opening a project that has a non-empty journal whose base matches the project file means the
+// last session ended without saving: hasRecoverableWork() says so, recover() replays the edits
+// (the same ids come back), discardRecovery() drops them. A journal cut off mid-line by a crash is
+// read up to its last complete line. A save marks the journal before it writes the file
 // (beginSave()), so a journal that outlived the file it continued is replayed from that mark.
 
 #include "core/annotation/Project.h"

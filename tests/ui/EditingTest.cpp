@@ -81,6 +81,7 @@ private slots:
     void everyEditIsOneUndoStep();
     void lookingAtAFolderWritesNothing();
     void aSaveInTheBackgroundKeepsEditsMadeWhileItWrites();
+    void editsArrivingWhileAnotherFolderOpensAreSavedWithTheirOwn();
     void cleanUpRemovesSpecksKeepsTheObjectAndUndoes();
     void brushEraserAndFillAreOneUndoStepEach();
     void polygonVerticesMoveInsertAndDeleteWithUndoAndRedo();
@@ -183,7 +184,7 @@ void EditingTest::aSaveInTheBackgroundKeepsEditsMadeWhileItWrites()
         return session.addManualMask(image, QStringLiteral("disc"), discMask(radius), &error) > 0;
     };
     QVERIFY(addDisc(10) && addDisc(20));
-    QSignalSpy failures(&session, &AnnotationSession::backgroundSaveFailed);
+    QSignalSpy failures(&session, &AnnotationSession::saveFailed);
 
     session.saveInBackground();
     QVERIFY(session.backgroundSaveUnderWay());
@@ -210,6 +211,57 @@ void EditingTest::aSaveInTheBackgroundKeepsEditsMadeWhileItWrites()
     QCOMPARE(annotationsOnDisk(), size_t(5));
     QVERIFY(!QFile::exists(projectFile + QStringLiteral(".journal")));
     QCOMPARE(failures.size(), 0);
+
+    // A save in the background that fails (the project file's place taken by a folder): reported
+    // once, every edit still journaled, and the next save tries again.
+    QVERIFY(addDisc(12));
+    QVERIFY(QFile::remove(projectFile));
+    QVERIFY(QDir().mkpath(projectFile + QStringLiteral("/blocker")));
+    session.saveInBackground();
+    QTRY_VERIFY(!session.backgroundSaveUnderWay());
+    QCOMPARE(failures.size(), 1);
+    QVERIFY2(failures.first().first().toString().contains(QStringLiteral("Cannot save the project")),
+             qPrintable(failures.first().first().toString()));
+    QVERIFY(session.modified());
+    QVERIFY(addDisc(14)); // edits go on, into the journal
+    QVERIFY(QDir(projectFile).removeRecursively());
+    QVERIFY2(session.save(&error), qPrintable(error));
+    QCOMPARE(annotationsOnDisk(), size_t(7));
+    QCOMPARE(failures.size(), 1);
+}
+
+void EditingTest::editsArrivingWhileAnotherFolderOpensAreSavedWithTheirOwn()
+{
+    QTemporaryDir first, second;
+    const QString firstImage = writeDiscImage(first), secondImage = writeDiscImage(second);
+    QString error;
+    {
+        AnnotationSession other; // the second folder has a project, so opening it reads one
+        QVERIFY(other.openFolder(second.path(), &error));
+        QVERIFY(other.addManualMask(secondImage, QStringLiteral("disc"), discMask(15), &error) > 0);
+        QVERIFY(other.save(&error));
+    }
+    AnnotationSession session;
+    QVERIFY(session.openFolder(first.path(), &error));
+    QVERIFY(session.addManualMask(firstImage, QStringLiteral("disc"), discMask(10), &error) > 0);
+    QVERIFY(session.save(&error));
+    // The project is read while the event loop runs: a result still in flight for the first folder
+    // lands meanwhile, and the periodic save's timer fires.
+    bool arrived = false;
+    session.setLongTaskRunner([&](const QString&, const std::function<void()>& work) {
+        if (!arrived) {
+            arrived = session.addManualMask(firstImage, QStringLiteral("disc"), discMask(20), &error) > 0;
+            session.saveInBackground();
+            QVERIFY(!session.backgroundSaveUnderWay()); // not while folders change
+        }
+        work();
+    });
+    QVERIFY2(session.openFolder(second.path(), &error), qPrintable(error));
+    QVERIFY(arrived);
+    QCOMPARE(session.project()->annotations().size(), size_t(1));
+    const QString firstProject = AnnotationSession::projectFileFor(first.path());
+    QCOMPARE(rlfseg::annotation::Project::load(firstProject.toStdString()).annotations().size(), size_t(2));
+    QVERIFY(!QFile::exists(firstProject + QStringLiteral(".journal"))); // nothing left to recover
 }
 
 void EditingTest::cleanUpRemovesSpecksKeepsTheObjectAndUndoes()

@@ -31,7 +31,7 @@ public:
     void want(const QStringList& paths, const QSize& bounds);
 
 signals:
-    // Delivered on the loader's own thread (the UI thread), one per image read.
+    // Delivered on the thread this object lives in (the UI thread), one per image read.
     void loaded(const QString& path, const QImage& image, const QString& error);
 
 private:

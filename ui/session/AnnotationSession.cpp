@@ -12,6 +12,7 @@
 #include <QImageReader>
 #include <QMetaObject>
 #include <QScopeGuard>
+#include <QScopedValueRollback>
 #include <QUndoCommand>
 
 #include <opencv2/core.hpp>
@@ -23,8 +24,9 @@ namespace rlfseg::ui {
 
 namespace {
 constexpr auto kProjectFileName = "rlfseg-project.json";
-// Steps kept for undo: each holds at most two RLE masks, except an import, which holds the masks
-// it added (as much again as they take in the project) while it is in the history.
+// Steps kept for undo: each holds at most two RLE masks, except an import, which holds the
+// annotations it added (as much again as they take in the project) and their journal text (for
+// imported polygons several times that) while it is in the history.
 constexpr int kUndoLimit = 500;
 
 std::string nowIso()
@@ -206,6 +208,7 @@ AnnotationSession::AnnotationSession(QObject* parent) : QObject(parent), mUndo(n
 
 // The file being written on its own thread; `written` holds what the thread threw.
 struct AnnotationSession::BackgroundSave {
+    quint64 id = 0; // so that a late "written" call cannot end a later save
     annotation::Document::PendingSave pending;
     std::future<void> written;
 };
@@ -220,6 +223,15 @@ QString AnnotationSession::projectFileFor(const QString& folder)
 bool AnnotationSession::openFolder(const QString& folder, QString* error, const std::function<bool(int edits)>& recover)
 {
     const QString path = projectFileFor(folder);
+    // The project file and journal must have one writer: a save under way ends first, none starts
+    // while the new project is read (the event loop runs meanwhile), and the same folder reopened
+    // is closed before it is read again.
+    const QScopedValueRollback switching(mSwitchingFolders, true);
+    finishBackgroundSave(nullptr);
+    if (path == mProjectPath) {
+        foldBeforeClosing();
+        close();
+    }
     std::unique_ptr<annotation::Document> document;
     int recovered = 0;
     if (QFileInfo::exists(path)) {
@@ -244,6 +256,10 @@ bool AnnotationSession::openFolder(const QString& folder, QString* error, const 
             return false;
         }
     }
+    // Edits that reached the old project while the new one was read (results in flight) are folded
+    // into its file, as the window folded the rest before: its journal would otherwise hold them
+    // for a recovery prompt the next time that folder is opened.
+    foldBeforeClosing();
     close();
     mProjectPath = path;
     mRoot = QDir(QFileInfo(path).absolutePath());
@@ -831,40 +847,57 @@ bool AnnotationSession::exportOther(ExportFormat format, const QString& director
 bool AnnotationSession::save(QString* error)
 {
     if (!mDocument) return true; // nothing was edited
-    if (!finishBackgroundSave(error)) return false;
+    QString backgroundError;
+    finishBackgroundSave(&backgroundError); // failed or not, what it left is folded now
     if (!mDocument->modified()) return true;
     try {
         mDocument->save();
         return true;
     } catch (const std::exception& e) {
-        if (error) *error = tr("Cannot save the project: %1").arg(QString::fromStdString(e.what()));
+        if (error) *error = saveFailure(e);
         return false;
     }
 }
 
+void AnnotationSession::foldBeforeClosing()
+{
+    QString error;
+    if (mDocument && mDocument->modified() && !save(&error)) emit saveFailed(error);
+}
+
+QString AnnotationSession::saveFailure(const std::exception& e)
+{
+    return tr("Cannot save the project: %1").arg(QString::fromStdString(e.what()));
+}
+
 void AnnotationSession::saveInBackground()
 {
-    if (!mDocument || mBackgroundSave || !mDocument->modified()) return;
+    if (!mDocument || mBackgroundSave || mSwitchingFolders || !mDocument->modified()) return;
     auto job = std::make_unique<BackgroundSave>();
+    job->id = ++mBackgroundSaves;
     try {
         job->pending = mDocument->beginSave();
-    } catch (const std::exception& e) {
-        emit backgroundSaveFailed(tr("Cannot save the project: %1").arg(QString::fromStdString(e.what())));
+        annotation::Document::PendingSave* pending = &job->pending; // lives until the thread is joined
+        job->written = std::async(std::launch::async, [this, pending, id = job->id] {
+            const auto whenWritten = qScopeGuard([this, id] {
+                const auto finishThisOne = [this, id] {
+                    if (mBackgroundSave && mBackgroundSave->id == id) finishBackgroundSave(nullptr);
+                };
+                QMetaObject::invokeMethod(this, finishThisOne, Qt::QueuedConnection);
+            });
+            annotation::Document::writeFile(*pending);
+        });
+    } catch (const std::exception& e) { // no thread to be had: the journal still holds every edit
+        if (mDocument->savePending()) mDocument->abandonSave();
+        emit saveFailed(saveFailure(e));
         return;
     }
-    annotation::Document::PendingSave* pending = &job->pending; // lives until the thread is joined
-    job->written = std::async(std::launch::async, [this, pending] {
-        const auto whenWritten = qScopeGuard([this] {
-            QMetaObject::invokeMethod(this, [this] { finishBackgroundSave(nullptr); }, Qt::QueuedConnection);
-        });
-        annotation::Document::writeFile(*pending);
-    });
     mBackgroundSave = std::move(job);
 }
 
 bool AnnotationSession::finishBackgroundSave(QString* error)
 {
-    if (!mBackgroundSave) return true; // none, or ended already (the queued call comes after a wait)
+    if (!mBackgroundSave) return true;
     const std::unique_ptr<BackgroundSave> job = std::move(mBackgroundSave);
     try {
         job->written.get(); // waits; rethrows the thread's failure
@@ -872,9 +905,8 @@ bool AnnotationSession::finishBackgroundSave(QString* error)
         return true;
     } catch (const std::exception& e) {
         if (mDocument->savePending()) mDocument->abandonSave();
-        const QString message = tr("Cannot save the project: %1").arg(QString::fromStdString(e.what()));
-        if (error) *error = message;
-        else emit backgroundSaveFailed(message);
+        if (error) *error = saveFailure(e);
+        else emit saveFailed(saveFailure(e));
         return false;
     }
 }

@@ -22,6 +22,7 @@
 #include <QUndoStack>
 #include <QVector>
 
+#include <exception>
 #include <functional>
 #include <memory>
 
@@ -123,11 +124,11 @@ public:
     bool exportOther(ExportFormat format, const QString& directory, QString* report, QString* error) const;
 
     // Writes the project file atomically and empties the journal (after waiting for a save in the
-    // background to end).
+    // background to end; when that one failed, this one tries again).
     bool save(QString* error);
     // The periodic save: the project file written on a thread of its own while editing goes on
     // (core's Document::beginSave ... finishSave), finished on this thread when the file is written;
-    // a failure comes as backgroundSaveFailed(). Nothing happens while one is under way already.
+    // a failure comes as saveFailed(). Nothing happens while one is under way already.
     void saveInBackground();
     bool backgroundSaveUnderWay() const { return mBackgroundSave != nullptr; }
     // Whether a periodic save is worth its cost now (core's Document::foldIsDue): every edit is
@@ -138,7 +139,7 @@ signals:
     void annotationsChanged(const QString& imagePath); // empty: annotations of several images changed
     void idChanged(qint64 oldId, qint64 newId);
     void editFailed(const QString& message); // an undo or redo the project refused
-    void backgroundSaveFailed(const QString& message); // every edit is still in the journal
+    void saveFailed(const QString& message); // a save of its own accord; every edit is still in the journal
 
 private:
     QString relativePath(const QString& imagePath) const;
@@ -155,8 +156,11 @@ private:
     void follow(qint64 oldId, qint64 newId);
     std::shared_ptr<qint64> handleOf(qint64 id);
     bool push(Command* command, QString* error);
-    // Waits for the save in the background, if any, and ends it; false with `error` when it failed.
+    // Waits for the save in the background, if any, and ends it; false when it failed, with
+    // `error` set, or saveFailed() emitted when `error` is null.
     bool finishBackgroundSave(QString* error);
+    static QString saveFailure(const std::exception& e);
+    void foldBeforeClosing(); // a failure is reported by saveFailed(): the journal keeps the edits
 
     QString mProjectPath;
     QDir mRoot;
@@ -169,6 +173,8 @@ private:
     QHash<qint64, std::shared_ptr<qint64>> mHandles;
     LongTaskRunner mRunLong = [](const QString&, const std::function<void()>& work) { work(); };
     std::unique_ptr<BackgroundSave> mBackgroundSave;
+    quint64 mBackgroundSaves = 0;
+    bool mSwitchingFolders = false;
 };
 
 } // namespace rlfseg::ui
