@@ -121,6 +121,7 @@ private slots:
     void rejectsHugeImage();
     void opensFolder();
     void rejectsEmptyFolder();
+    void thumbnailsFollowTheListShown();
     void opensDroppedImage();
 
     void zoomSteps();
@@ -314,6 +315,40 @@ void MainWindowTest::opensFolder()
     const QString elsewhere = writeImage(mDir, QStringLiteral("elsewhere.png"), QSize(5, 5));
     QVERIFY(window->openImage(elsewhere));
     QCOMPARE(list->count(), 0);
+}
+
+void MainWindowTest::thumbnailsFollowTheListShown()
+{
+    // Thumbnails are read on a thread of their own: a list replaced while they are read shows only
+    // its own, and a window closed meanwhile waits for the one being read.
+    QTemporaryDir many, few;
+    for (int i = 0; i < 40; ++i)
+        QVERIFY(!writeImage(many, QStringLiteral("m%1.png").arg(i), QSize(600, 400)).isEmpty());
+    QVERIFY(!writeImage(few, QStringLiteral("a.png"), QSize(30, 20)).isEmpty());
+    const QString broken = few.filePath(QStringLiteral("b.png"));
+    QFile brokenFile(broken);
+    QVERIFY(brokenFile.open(QIODevice::WriteOnly));
+    brokenFile.write("not a PNG at all");
+    brokenFile.close();
+
+    MainWindow* window = newWindow();
+    QVERIFY(window);
+    QVERIFY(window->openFolder(many.path()));
+    QVERIFY(window->openFolder(few.path())); // at once: the first list's thumbnails are still coming
+    QListWidget* list = window->imageList();
+    QCOMPARE(list->count(), 2);
+    const auto shown = [list] {
+        return list->item(0)->icon().pixmap(QSize(48, 48)).toImage().pixelColor(24, 24).alpha() == 255;
+    };
+    QTRY_VERIFY(shown());
+    QTRY_VERIFY(list->item(1)->toolTip().startsWith(QStringLiteral("Cannot"))); // the reason, in words
+    QVERIFY2(list->item(1)->toolTip().contains(QStringLiteral("b.png")), qPrintable(list->item(1)->toolTip()));
+    QTest::qWait(100); // late results of the first list change nothing
+    QCOMPARE(list->count(), 2);
+    QVERIFY(shown());
+
+    QVERIFY(window->openFolder(many.path()));
+    mWindow.reset(); // while thumbnails are read
 }
 
 void MainWindowTest::rejectsEmptyFolder()
