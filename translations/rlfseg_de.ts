@@ -1012,6 +1012,10 @@ star: every star</translation>
         <source>Opening “%1”…</source>
         <translation>„%1“ wird geöffnet…</translation>
     </message>
+    <message>
+        <source>Saving the project…</source>
+        <translation>Projekt wird gespeichert…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>

@@ -1012,6 +1012,10 @@ star: every star</translation>
         <source>Opening “%1”…</source>
         <translation>Opening “%1”…</translation>
     </message>
+    <message>
+        <source>Saving the project…</source>
+        <translation>Saving the project…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>

@@ -1012,6 +1012,10 @@ star: every star</translation>
         <source>Opening “%1”…</source>
         <translation>Abriendo «%1»…</translation>
     </message>
+    <message>
+        <source>Saving the project…</source>
+        <translation>Guardando el proyecto…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>

@@ -1006,6 +1006,10 @@ star: every star</translation>
         <source>Opening “%1”…</source>
         <translation>正在打开“%1”…</translation>
     </message>
+    <message>
+        <source>Saving the project…</source>
+        <translation>正在保存项目…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::PromptBar</name>

@@ -134,8 +134,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         if (mSelectedAnnotation == from) mSelectedAnnotation = to;
     });
     connect(mSession, &AnnotationSession::editFailed, this, [this](const QString& message) { fail(message); });
-    connect(mSession, &AnnotationSession::saveFailed, this,
-            [this](const QString& message) { fail(message); });
+    connect(mSession, &AnnotationSession::saveFailed, this, [this](const QString& message) {
+        mSaveRequested = false;
+        fail(message);
+    });
+    connect(mSession, &AnnotationSession::savedInBackground, this, &MainWindow::onSavedInBackground);
     createAnnotationDock();
     createExploreDock();
     createToolActions();
@@ -205,7 +208,7 @@ void MainWindow::createActions()
     mSaveAction = new QAction(tr("&Save Project"), this);
     mSaveAction->setShortcut(QKeySequence::Save);
     mSaveAction->setToolTip(tr("Write the project file now (every edit is already kept in its journal)"));
-    connect(mSaveAction, &QAction::triggered, this, &MainWindow::saveProject);
+    connect(mSaveAction, &QAction::triggered, this, &MainWindow::requestSave);
 
     mExportCocoAction = new QAction(tr("&Export COCO…"), this);
     mExportCocoAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
@@ -809,6 +812,28 @@ void MainWindow::openSessionFor(const QString& imagePath)
         statusBar()->showMessage(tr("Recovered %n unsaved edit(s) from the last session.", nullptr,
                                     mSession->recoveredEdits()),
                                  kInfoMessageTimeoutMs);
+}
+
+void MainWindow::requestSave()
+{
+    mSaveRequested = true;
+    if (!mSession->modified()) {
+        onSavedInBackground(); // nothing to write, or the last save under way writes it all
+        return;
+    }
+    statusBar()->showMessage(tr("Saving the project…"));
+    mSession->saveInBackground(); // nothing new while one is under way: its end starts the next
+}
+
+void MainWindow::onSavedInBackground()
+{
+    if (!mSaveRequested || mSession->backgroundSaveUnderWay()) return;
+    if (mSession->modified()) { // edits made while it was written: they go into the file too
+        mSession->saveInBackground();
+        return;
+    }
+    mSaveRequested = false;
+    if (mSession->project()) statusBar()->showMessage(tr("Project saved."), kInfoMessageTimeoutMs);
 }
 
 bool MainWindow::saveProject()

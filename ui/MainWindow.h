@@ -74,6 +74,9 @@ public:
     bool runPrompt(const QString& prompt, const QString& category = {});
     // Saves the project of the open folder (atomically). False with lastError() on failure.
     bool saveProject();
+    // Save Project (Ctrl+S): every edit is journaled already, so the file is written in the
+    // background while work goes on, and the status bar says when it is done.
+    void requestSave();
     // Exports the folder's project as COCO JSON and validates it; the report goes to lastReport().
     bool exportCoco(const QString& path);
     QString lastReport() const { return mLastReport; }
@@ -176,6 +179,7 @@ private:
     void openSessionFor(const QString& imagePath);
     void autosave();
     void periodicSave();
+    void onSavedInBackground();
     void chooseAutoAnnotate();
     void onBatchResult(quint64 id, const SegmentOutcome* outcome, const QString& error);
     void finishBatch();
@@ -285,6 +289,7 @@ private:
     QAction* mAboutAction = nullptr;
     QAction* mAboutQtAction = nullptr;
     QAction* mSaveAction = nullptr;
+    bool mSaveRequested = false; // by requestSave(), until the file is written
     QAction* mExportCocoAction = nullptr;
     QAction* mLoadModelAction = nullptr;
     QAction* mDefaultModelAction = nullptr;

@@ -23,6 +23,7 @@
 #include <QListWidgetItem>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QStatusBar>
 #include <QTest>
 #include <QThread>
 #include <QTimer>
@@ -82,6 +83,7 @@ private slots:
     void lookingAtAFolderWritesNothing();
     void aSaveInTheBackgroundKeepsEditsMadeWhileItWrites();
     void editsArrivingWhileAnotherFolderOpensAreSavedWithTheirOwn();
+    void saveProjectWritesInTheBackgroundAndTakesLaterEditsToo();
     void cleanUpRemovesSpecksKeepsTheObjectAndUndoes();
     void brushEraserAndFillAreOneUndoStepEach();
     void polygonVerticesMoveInsertAndDeleteWithUndoAndRedo();
@@ -262,6 +264,24 @@ void EditingTest::editsArrivingWhileAnotherFolderOpensAreSavedWithTheirOwn()
     const QString firstProject = AnnotationSession::projectFileFor(first.path());
     QCOMPARE(rlfseg::annotation::Project::load(firstProject.toStdString()).annotations().size(), size_t(2));
     QVERIFY(!QFile::exists(firstProject + QStringLiteral(".journal"))); // nothing left to recover
+}
+
+void EditingTest::saveProjectWritesInTheBackgroundAndTakesLaterEditsToo()
+{
+    QTemporaryDir dir;
+    const QString image = writeDiscImage(dir);
+    MainWindow window;
+    QVERIFY(window.openFolder(dir.path()));
+    QString error;
+    QVERIFY(window.session()->addManualMask(image, QStringLiteral("disc"), discMask(10), &error) > 0);
+    window.requestSave(); // Ctrl+S
+    QVERIFY(window.session()->backgroundSaveUnderWay()); // returned at once; the file is being written
+    QVERIFY(window.session()->addManualMask(image, QStringLiteral("disc"), discMask(20), &error) > 0);
+    QTRY_COMPARE(window.statusBar()->currentMessage(), QStringLiteral("Project saved."));
+    const QString projectFile = AnnotationSession::projectFileFor(dir.path());
+    QCOMPARE(rlfseg::annotation::Project::load(projectFile.toStdString()).annotations().size(), size_t(2));
+    QVERIFY(!window.session()->modified());
+    QVERIFY(!QFile::exists(projectFile + QStringLiteral(".journal")));
 }
 
 void EditingTest::cleanUpRemovesSpecksKeepsTheObjectAndUndoes()

@@ -880,8 +880,9 @@ void AnnotationSession::saveInBackground()
         annotation::Document::PendingSave* pending = &job->pending; // lives until the thread is joined
         job->written = std::async(std::launch::async, [this, pending, id = job->id] {
             const auto whenWritten = qScopeGuard([this, id] {
-                const auto finishThisOne = [this, id] {
-                    if (mBackgroundSave && mBackgroundSave->id == id) finishBackgroundSave(nullptr);
+                const auto finishThisOne = [this, id] { // from the event loop only, never inside a wait
+                    if (mBackgroundSave && mBackgroundSave->id == id && finishBackgroundSave(nullptr))
+                        emit savedInBackground();
                 };
                 QMetaObject::invokeMethod(this, finishThisOne, Qt::QueuedConnection);
             });

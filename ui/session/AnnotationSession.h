@@ -140,6 +140,7 @@ signals:
     void idChanged(qint64 oldId, qint64 newId);
     void editFailed(const QString& message); // an undo or redo the project refused
     void saveFailed(const QString& message); // a save of its own accord; every edit is still in the journal
+    void savedInBackground(); // the project file is written (not said when save() or close() waited for it)
 
 private:
     QString relativePath(const QString& imagePath) const;
