@@ -255,7 +255,8 @@ int main(int argc, char* argv[])
         timeWithEventLoopGaps([&] { return window.exportCoco(scratch.filePath(QStringLiteral("export.json"))); });
     // Saving folds the journal (the import's 20,000 lines) into the project file. The periodic save
     // (once a large project's journal has grown, Document::foldIsDue) writes it on a thread of its
-    // own, as Ctrl+S does; closing the window or changing folders waits for the file.
+    // own, as Ctrl+S does; closing the window or changing folders waits for the file (written on a
+    // long task's thread: the window paints meanwhile; keys and clicks are dropped).
     const auto [backgroundSaveMs, backgroundSaveGap] = timeWithEventLoopGaps([&] {
         window.session()->saveInBackground();
         while (window.session()->backgroundSaveUnderWay()) runEventLoopFor(5);
@@ -330,8 +331,8 @@ int main(int argc, char* argv[])
               "thread of its own; the two-minute timer waits until a large project's journal is a quarter of its "
               "file) | "
            << f(backgroundSaveMs) << " ms (event loop unanswered at most " << f(backgroundSaveGap) << " ms) | |\n"
-           << "| saving it on closing the window or changing folders: waits for the file (Ctrl+S writes in the "
-              "background, as the periodic save) | "
+           << "| saving it on closing the window or changing folders: waits for the file, written on a long task's "
+              "thread (Ctrl+S writes in the background, as the periodic save) | "
            << f(saveMs)
            << " ms (event loop unanswered at most " << f(saveGap) << " ms) | |\n"
            << "| reopening that folder: its project read, its first image (8000 x 6000) decoded | " << f(reopenMs)

@@ -171,6 +171,10 @@
         <source>Recovering unsaved work…</source>
         <translation>Ungesicherte Arbeit wird wiederhergestellt…</translation>
     </message>
+    <message>
+        <source>Saving the project…</source>
+        <translation type="unfinished">Projekt wird gespeichert…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>

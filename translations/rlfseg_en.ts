@@ -171,6 +171,10 @@
         <source>Recovering unsaved work…</source>
         <translation>Recovering unsaved work…</translation>
     </message>
+    <message>
+        <source>Saving the project…</source>
+        <translation type="unfinished">Saving the project…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>

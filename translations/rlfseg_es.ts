@@ -171,6 +171,10 @@
         <source>Recovering unsaved work…</source>
         <translation>Recuperando el trabajo sin guardar…</translation>
     </message>
+    <message>
+        <source>Saving the project…</source>
+        <translation type="unfinished">Guardando el proyecto…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>

@@ -171,6 +171,10 @@
         <source>Recovering unsaved work…</source>
         <translation>正在恢复未保存的工作…</translation>
     </message>
+    <message>
+        <source>Saving the project…</source>
+        <translation type="unfinished">正在保存项目…</translation>
+    </message>
 </context>
 <context>
     <name>rlfseg::ui::InferenceService</name>

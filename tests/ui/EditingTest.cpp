@@ -282,6 +282,18 @@ void EditingTest::saveProjectWritesInTheBackgroundAndTakesLaterEditsToo()
     QCOMPARE(rlfseg::annotation::Project::load(projectFile.toStdString()).annotations().size(), size_t(2));
     QVERIFY(!window.session()->modified());
     QVERIFY(!QFile::exists(projectFile + QStringLiteral(".journal")));
+
+    // The save that waits (closing, changing folders) writes on a long task's thread too.
+    QVERIFY(window.session()->addManualMask(image, QStringLiteral("disc"), discMask(30), &error) > 0);
+    int turns = 0;
+    QTimer turning;
+    turning.setInterval(0);
+    connect(&turning, &QTimer::timeout, this, [&turns] { ++turns; });
+    turning.start();
+    QVERIFY2(window.saveProject(), qPrintable(window.lastError()));
+    turning.stop();
+    QVERIFY(turns > 0);
+    QCOMPARE(rlfseg::annotation::Project::load(projectFile.toStdString()).annotations().size(), size_t(3));
 }
 
 void EditingTest::cleanUpRemovesSpecksKeepsTheObjectAndUndoes()

@@ -849,9 +849,20 @@ bool AnnotationSession::save(QString* error)
     if (!mDocument) return true; // nothing was edited
     QString backgroundError;
     finishBackgroundSave(&backgroundError); // failed or not, what it left is folded now
-    if (!mDocument->modified()) return true;
+    // A save further up the stack (whose long task runs the event loop) writes it all already.
+    if (!mDocument->modified() || mDocument->savePending()) return true;
+    annotation::Document& document = *mDocument; // folders change only by input, which the long task drops
     try {
-        mDocument->save();
+        auto pending = document.beginSave();
+        try {
+            // The file on the long task's thread: the window keeps painting; edits that arrive
+            // meanwhile stay in the journal.
+            mRunLong(tr("Saving the project…"), [&pending] { annotation::Document::writeFile(pending); });
+        } catch (...) {
+            document.abandonSave();
+            throw;
+        }
+        document.finishSave(pending);
         return true;
     } catch (const std::exception& e) {
         if (error) *error = saveFailure(e);
@@ -872,7 +883,8 @@ QString AnnotationSession::saveFailure(const std::exception& e)
 
 void AnnotationSession::saveInBackground()
 {
-    if (!mDocument || mBackgroundSave || mSwitchingFolders || !mDocument->modified()) return;
+    if (!mDocument || mBackgroundSave || mSwitchingFolders || !mDocument->modified() || mDocument->savePending())
+        return;
     auto job = std::make_unique<BackgroundSave>();
     job->id = ++mBackgroundSaves;
     try {
