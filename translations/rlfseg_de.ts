@@ -173,7 +173,7 @@
     </message>
     <message>
         <source>Saving the project…</source>
-        <translation type="unfinished">Projekt wird gespeichert…</translation>
+        <translation>Projekt wird gespeichert…</translation>
     </message>
 </context>
 <context>

@@ -173,7 +173,7 @@
     </message>
     <message>
         <source>Saving the project…</source>
-        <translation type="unfinished">Saving the project…</translation>
+        <translation>Saving the project…</translation>
     </message>
 </context>
 <context>

@@ -173,7 +173,7 @@
     </message>
     <message>
         <source>Saving the project…</source>
-        <translation type="unfinished">Guardando el proyecto…</translation>
+        <translation>Guardando el proyecto…</translation>
     </message>
 </context>
 <context>

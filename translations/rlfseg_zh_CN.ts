@@ -173,7 +173,7 @@
     </message>
     <message>
         <source>Saving the project…</source>
-        <translation type="unfinished">正在保存项目…</translation>
+        <translation>正在保存项目…</translation>
     </message>
 </context>
 <context>
