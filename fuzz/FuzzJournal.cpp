@@ -26,8 +26,12 @@ struct SavedProject {
 // One project for the whole run: an image, a category and one annotation, saved.
 const SavedProject& savedProject() {
     static const SavedProject saved = [] {
-        const fs::path dir = fs::temp_directory_path() / ("rlfseg-fuzz-journal-" + std::to_string(::getpid()));
+        static const fs::path dir = fs::temp_directory_path() / ("rlfseg-fuzz-journal-" + std::to_string(::getpid()));
         fs::create_directories(dir);
+        std::atexit([] {
+            std::error_code ignored;
+            fs::remove_all(dir, ignored);
+        });
         SavedProject s{(dir / "p.json").string(), ""};
         fs::remove(s.path);
         auto d = annotation::Document::create(s.path);
