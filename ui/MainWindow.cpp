@@ -135,7 +135,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     });
     connect(mSession, &AnnotationSession::editFailed, this, [this](const QString& message) { fail(message); });
     connect(mSession, &AnnotationSession::saveFailed, this, [this](const QString& message) {
-        mSaveRequested = false;
+        mSaveRequest = SaveRequest::None;
         fail(message);
     });
     connect(mSession, &AnnotationSession::savedInBackground, this, &MainWindow::onSavedInBackground);
@@ -787,6 +787,7 @@ void MainWindow::openSessionFor(const QString& imagePath)
     const QString folder = QFileInfo(imagePath).absolutePath();
     if (mSession->isOpen() && mSession->projectPath() == AnnotationSession::projectFileFor(folder)) return;
     autosave();
+    if (mClosing) return; // closed while the old project was written
     QString error;
     const auto recover = [this, folder](int edits) {
         if (!mAskBeforeRecovery) return true;
@@ -816,24 +817,28 @@ void MainWindow::openSessionFor(const QString& imagePath)
 
 void MainWindow::requestSave()
 {
-    mSaveRequested = true;
+    if (mSession->backgroundSaveUnderWay()) { // its copy may predate this request: one more after it
+        mSaveRequest = SaveRequest::AfterTheOneUnderWay;
+        statusBar()->showMessage(tr("Saving the project…"));
+        return;
+    }
     if (!mSession->modified()) {
-        onSavedInBackground(); // nothing to write, or the last save under way writes it all
+        mSaveRequest = SaveRequest::None;
+        if (mSession->project()) statusBar()->showMessage(tr("Project saved."), kInfoMessageTimeoutMs);
         return;
     }
     statusBar()->showMessage(tr("Saving the project…"));
-    mSession->saveInBackground(); // nothing new while one is under way: its end starts the next
+    mSession->saveInBackground();
+    mSaveRequest = mSession->backgroundSaveUnderWay() ? SaveRequest::UnderWay : SaveRequest::None;
 }
 
 void MainWindow::onSavedInBackground()
 {
-    if (!mSaveRequested || mSession->backgroundSaveUnderWay()) return;
-    if (mSession->modified()) { // edits made while it was written: they go into the file too
-        mSession->saveInBackground();
-        return;
-    }
-    mSaveRequested = false;
-    if (mSession->project()) statusBar()->showMessage(tr("Project saved."), kInfoMessageTimeoutMs);
+    const SaveRequest request = std::exchange(mSaveRequest, SaveRequest::None);
+    if (request == SaveRequest::AfterTheOneUnderWay)
+        requestSave(); // at most one more: edits made after the request need not wait for the message
+    else if (request == SaveRequest::UnderWay)
+        statusBar()->showMessage(tr("Project saved."), kInfoMessageTimeoutMs);
 }
 
 bool MainWindow::saveProject()
@@ -886,9 +891,11 @@ bool MainWindow::exportCoco(const QString& path)
 
 void MainWindow::autosave()
 {
+    const SaveRequest request = std::exchange(mSaveRequest, SaveRequest::None); // this save answers it
     if (!mSession->modified()) return;
     QString error;
     if (!mSession->save(&error)) fail(error); // the journal still holds every edit
+    else if (request != SaveRequest::None) statusBar()->showMessage(tr("Project saved."), kInfoMessageTimeoutMs);
 }
 
 // The timer's save, written on a thread of its own while work goes on. It skips a large project
@@ -902,6 +909,7 @@ void MainWindow::periodicSave()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    mClosing = true; // a folder change whose save ran the event loop meanwhile goes no further
     mInference->cancelAll();
     autosave();
     event->accept();

@@ -289,7 +289,11 @@ private:
     QAction* mAboutAction = nullptr;
     QAction* mAboutQtAction = nullptr;
     QAction* mSaveAction = nullptr;
-    bool mSaveRequested = false; // by requestSave(), until the file is written
+    // Ctrl+S, until the file holds what was there when it was pressed: the save it started is under
+    // way, or one that was under way already must end first and another follow.
+    enum class SaveRequest { None, UnderWay, AfterTheOneUnderWay };
+    SaveRequest mSaveRequest = SaveRequest::None;
+    bool mClosing = false;
     QAction* mExportCocoAction = nullptr;
     QAction* mLoadModelAction = nullptr;
     QAction* mDefaultModelAction = nullptr;

@@ -858,11 +858,15 @@ bool AnnotationSession::save(QString* error)
             // The file on the long task's thread: the window keeps painting; edits that arrive
             // meanwhile stay in the journal.
             mRunLong(tr("Saving the project…"), [&pending] { annotation::Document::writeFile(pending); });
+            Q_ASSERT(mDocument.get() == &document);
         } catch (...) {
             document.abandonSave();
             throw;
         }
         document.finishSave(pending);
+        // Edits that came in while the file was written (results, a queued clean-up): this save
+        // promises a file that holds every edit, so they go in now, on this thread (few, and rare).
+        if (document.modified()) document.save();
         return true;
     } catch (const std::exception& e) {
         if (error) *error = saveFailure(e);
@@ -892,7 +896,7 @@ void AnnotationSession::saveInBackground()
         annotation::Document::PendingSave* pending = &job->pending; // lives until the thread is joined
         job->written = std::async(std::launch::async, [this, pending, id = job->id] {
             const auto whenWritten = qScopeGuard([this, id] {
-                const auto finishThisOne = [this, id] { // from the event loop only, never inside a wait
+                const auto finishThisOne = [this, id] { // a save()/close() that waited for it ended it already
                     if (mBackgroundSave && mBackgroundSave->id == id && finishBackgroundSave(nullptr))
                         emit savedInBackground();
                 };

@@ -123,8 +123,9 @@ public:
     enum class ExportFormat { Labelme, Yolo, PngMasks };
     bool exportOther(ExportFormat format, const QString& directory, QString* report, QString* error) const;
 
-    // Writes the project file atomically and empties the journal (after waiting for a save in the
-    // background to end; when that one failed, this one tries again).
+    // Writes the project file atomically and empties the journal, after waiting for a save in the
+    // background to end (when that one failed, this one tries again). The file is written through
+    // the long-task runner; edits that arrive meanwhile are written too before it returns.
     bool save(QString* error);
     // The periodic save: the project file written on a thread of its own while editing goes on
     // (core's Document::beginSave ... finishSave), finished on this thread when the file is written;
