@@ -34,6 +34,12 @@ int configureRuntime(int threads, LargeAllocations large) {
     return torch::get_num_threads();
 }
 
+void releaseFreedMemory() {
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 int torchThreads() { return torch::get_num_threads(); }
 
 bool cudaAvailable() { return torch::cuda::is_available() && torch::cuda::device_count() > 0; }

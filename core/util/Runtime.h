@@ -17,6 +17,11 @@ enum class LargeAllocations { Default, KeepInHeap };
 // (fewer arenas keep less freed memory; a single one serialised the parallel COCO export on
 // malloc's lock) and `large` above. Returns the thread count in effect.
 int configureRuntime(int threads = 0, LargeAllocations large = LargeAllocations::Default);
+
+// Gives the heap's free pages back to the system (glibc's malloc_trim, every arena). Work done on
+// other threads (a save in the background, a long task) leaves what it freed in their arenas,
+// where the resident size kept it (studio bench: 378 MiB after 100 prompts without it, 350 with it).
+void releaseFreedMemory();
 int torchThreads();
 
 struct DeviceChoice {

@@ -1,5 +1,7 @@
 #include "ui/common/LongTask.h"
 
+#include "core/util/Runtime.h"
+
 #include <QCoreApplication>
 #include <QEvent>
 #include <QEventLoop>
@@ -87,6 +89,8 @@ void runLongTask(QWidget* parent, const QString& what, const std::function<void(
     thread->start();
     if (!thread->isFinished()) loop.exec();
     thread->wait();
+    thread.reset();
+    releaseFreedMemory(); // what the work freed stays in its thread's arena otherwise
     QCoreApplication::instance()->removeEventFilter(&swallower);
     if (failure) std::rethrow_exception(failure);
 }

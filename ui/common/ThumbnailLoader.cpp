@@ -1,5 +1,7 @@
 #include "ui/common/ThumbnailLoader.h"
 
+#include "core/util/Runtime.h"
+
 #include <QMetaObject>
 #include <QMutexLocker>
 
@@ -37,10 +39,12 @@ void ThumbnailLoader::readWhileWanted()
         QString path;
         QSize bounds;
         {
-            const QMutexLocker lock(&mMutex);
+            QMutexLocker lock(&mMutex);
             mReading.clear();
             if (mWaiting.isEmpty()) {
                 mRunning = false;
+                lock.unlock();
+                releaseFreedMemory(); // decoding buffers freed here stay in this thread's arena otherwise
                 return;
             }
             path = mReading = mWaiting.takeFirst();

@@ -6,6 +6,7 @@
 #include "core/annotation/Document.h"
 #include "core/annotation/OtherFormats.h"
 #include "core/coco/Rle.h"
+#include "core/util/Runtime.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -915,7 +916,12 @@ void AnnotationSession::saveInBackground()
 bool AnnotationSession::finishBackgroundSave(QString* error)
 {
     if (!mBackgroundSave) return true;
-    const std::unique_ptr<BackgroundSave> job = std::move(mBackgroundSave);
+    std::unique_ptr<BackgroundSave> job = std::move(mBackgroundSave);
+    // The file's text was made and freed on the save's thread, whose arena keeps it otherwise.
+    const auto release = qScopeGuard([&job] {
+        job.reset();
+        releaseFreedMemory();
+    });
     try {
         job->written.get(); // waits; rethrows the thread's failure
         mDocument->finishSave(job->pending);
