@@ -606,9 +606,9 @@ TEST(Document, PreparedAnnotationsReplayAsStoredAndOlderJournalLinesStillDo) {
     }
     Annotation a = stored;
     a.id = 1, a.imageId = 1, a.categoryId = 1;
-    test::writeBytes(older + ".journal", json({{"journal", "rlfseg-project"}, {"base", base}}).dump() + "\n" +
-                                             json({{"op", "add_annotation"}, {"annotation", annotationToJson(a)}}).dump() +
-                                             "\n");
+    const json header = {{"journal", "rlfseg-project"}, {"base", base}};
+    const json olderLine = {{"op", "add_annotation"}, {"annotation", annotationToJson(a)}};
+    test::writeBytes(older + ".journal", header.dump() + "\n" + olderLine.dump() + "\n");
     auto d = Document::open(older);
     ASSERT_EQ(d.recoverableEdits(), 1u);
     d.recover();

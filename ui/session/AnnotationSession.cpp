@@ -857,7 +857,7 @@ bool AnnotationSession::save(QString* error)
         auto pending = document.beginSave();
         try {
             // The file on the long task's thread: the window keeps painting; edits that arrive
-            // meanwhile stay in the journal.
+            // meanwhile are journaled, and written below.
             mRunLong(tr("Saving the project…"), [&pending] { annotation::Document::writeFile(pending); });
             Q_ASSERT(mDocument.get() == &document);
         } catch (...) {
