@@ -824,7 +824,7 @@ void MainWindow::requestSave()
     }
     if (!mSession->modified()) {
         mSaveRequest = SaveRequest::None;
-        if (mSession->project()) statusBar()->showMessage(tr("Project saved."), kInfoMessageTimeoutMs);
+        showProjectSaved();
         return;
     }
     statusBar()->showMessage(tr("Saving the project…"));
@@ -838,14 +838,19 @@ void MainWindow::onSavedInBackground()
     if (request == SaveRequest::AfterTheOneUnderWay)
         requestSave(); // at most one more: edits made after the request need not wait for the message
     else if (request == SaveRequest::UnderWay)
-        statusBar()->showMessage(tr("Project saved."), kInfoMessageTimeoutMs);
+        showProjectSaved();
+}
+
+void MainWindow::showProjectSaved()
+{
+    if (mSession->project()) statusBar()->showMessage(tr("Project saved."), kInfoMessageTimeoutMs);
 }
 
 bool MainWindow::saveProject()
 {
     QString error;
     if (!mSession->save(&error)) return fail(error);
-    if (mSession->project()) statusBar()->showMessage(tr("Project saved."), kInfoMessageTimeoutMs);
+    showProjectSaved();
     return true;
 }
 
@@ -895,7 +900,7 @@ void MainWindow::autosave()
     if (!mSession->modified()) return;
     QString error;
     if (!mSession->save(&error)) fail(error); // the journal still holds every edit
-    else if (request != SaveRequest::None) statusBar()->showMessage(tr("Project saved."), kInfoMessageTimeoutMs);
+    else if (request != SaveRequest::None) showProjectSaved();
 }
 
 // The timer's save, written on a thread of its own while work goes on. It skips a large project

@@ -180,6 +180,7 @@ private:
     void autosave();
     void periodicSave();
     void onSavedInBackground();
+    void showProjectSaved();
     void chooseAutoAnnotate();
     void onBatchResult(quint64 id, const SegmentOutcome* outcome, const QString& error);
     void finishBatch();

@@ -303,10 +303,11 @@ void Document::addPrompt(int64_t imageId, const PromptRecord& r) {
                         {"area", r.area}, {"model", r.model}}}});
 }
 
-void Document::save() {
+void Document::save(const WriteRunner& runWrite) {
     PendingSave pending = beginSave();
     try {
-        writeFile(pending);
+        if (runWrite) runWrite([&pending] { writeFile(pending); });
+        else writeFile(pending);
     } catch (...) {
         abandonSave();
         throw;

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -62,8 +63,11 @@ public:
     void setState(int64_t imageId, ReviewState state);
     void addPrompt(int64_t imageId, const PromptRecord& record);
 
-    // Atomic save to path(); then the journal is emptied. beginSave(), writeFile() and finishSave() in a row.
-    void save();
+    // Atomic save to path(); then the journal is emptied of what was written. beginSave(),
+    // writeFile() and finishSave() in a row; `runWrite`, when given, runs the write (on a thread of
+    // its choosing, edits going on meanwhile) and returns when it is done, rethrowing its failure.
+    using WriteRunner = std::function<void(const std::function<void()>& write)>;
+    void save(const WriteRunner& runWrite = {});
 
     // A save in three steps, so that its slow middle (serialising and writing the file, about 0.7 s
     // for 20,000 annotations) can run on another thread while editing goes on:

@@ -854,19 +854,12 @@ bool AnnotationSession::save(QString* error)
     if (!mDocument->modified() || mDocument->savePending()) return true;
     annotation::Document& document = *mDocument; // folders change only by input, which the long task drops
     try {
-        auto pending = document.beginSave();
-        try {
-            // The file on the long task's thread: the window keeps painting; edits that arrive
-            // meanwhile are journaled, and written below.
-            mRunLong(tr("Saving the project…"), [&pending] { annotation::Document::writeFile(pending); });
-            Q_ASSERT(mDocument.get() == &document);
-        } catch (...) {
-            document.abandonSave();
-            throw;
-        }
-        document.finishSave(pending);
-        // Edits that came in while the file was written (results, a queued clean-up): this save
-        // promises a file that holds every edit, so they go in now, on this thread (few, and rare).
+        // The file on the long task's thread: the window keeps painting; edits that arrive
+        // meanwhile are journaled, and written next.
+        document.save([this](const std::function<void()>& write) { mRunLong(tr("Saving the project…"), write); });
+        Q_ASSERT(mDocument.get() == &document);
+        // This save promises a file that holds every edit: those that came in while it was written
+        // (results, a queued clean-up) go in now, on this thread (few, and rare).
         if (document.modified()) document.save();
         return true;
     } catch (const std::exception& e) {
